@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { Email, Id, Locale, PageQuery, Timestamp } from './common.ts';
+
+export const Status = z.enum(['new', 'open', 'pending_customer', 'pending_third_party', 'on_hold', 'solved', 'closed']);
+export const Priority = z.enum(['low', 'normal', 'high', 'urgent']);
+export const Channel = z.enum(['email', 'portal', 'api', 'phone', 'chat']);
+export const Stage = z.enum(['lead', 'trial', 'new', 'active', 'vip', 'churned']);
+export const Tag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[\p{L}\p{N}_:.-]{1,50}$/u, 'tags are 1-50 letters, digits, _ : . -');
+export const Tags = z.array(Tag).max(50);
+export const CustomValues = z.record(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]));
+
+export const TicketRefParams = z.object({ ref: z.string().max(40) });
+
+export const MessageInput = z.object({
+  body: z.string().min(1).max(200_000),
+  format: z.enum(['html', 'text']).default('text'),
+  attachmentIds: z.array(Id).max(50).default([]),
+});
+
+export const CreateTicketBody = z.object({
+  subject: z.string().trim().min(1).max(300),
+  requester: z.union([
+    z.object({ id: Id }),
+    z.object({ email: Email, name: z.string().trim().min(1).max(200).optional() }),
+  ]),
+  message: MessageInput.extend({ kind: z.enum(['reply', 'note']).default('reply'), author: z.enum(['customer', 'agent']).default('customer') }),
+  status: Status.optional(),
+  priority: Priority.optional(),
+  groupId: Id.nullable().optional(),
+  assigneeId: Id.nullable().optional(),
+  tags: Tags.default([]),
+  custom: CustomValues.default({}),
+  channel: Channel.default('api'),
+  language: Locale.optional(),
+});
+
+export const UpdateTicketBody = z
+  .object({
+    version: z.number().int().positive().optional(),
+    subject: z.string().trim().min(1).max(300),
+    status: Status,
+    priority: Priority,
+    groupId: Id.nullable(),
+    assigneeId: Id.nullable(),
+    requesterId: Id,
+    tags: Tags,
+    addTags: Tags,
+    removeTags: Tags,
+    custom: CustomValues,
+    language: Locale,
+  })
+  .partial()
+  .refine((b) => Object.keys(b).some((k) => k !== 'version'), 'nothing to change');
+
+export const Ticket = z.object({
+  id: Id,
+  number: z.string(),
+  subject: z.string(),
+  status: Status,
+  priority: Priority,
+  priorityScore: z.number(),
+  channel: Channel,
+  tags: z.array(z.string()),
+  custom: z.record(z.string(), z.unknown()),
+  language: Locale,
+  requester: z.object({ id: Id, name: z.string(), stage: Stage }),
+  organizationId: Id.nullable(),
+  groupId: Id.nullable(),
+  assigneeId: Id.nullable(),
+  mergedIntoId: Id.nullable(),
+  version: z.number(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  firstResponseAt: Timestamp.nullable(),
+  solvedAt: Timestamp.nullable(),
+  closedAt: Timestamp.nullable(),
+});
+
+export const Attachment = z.object({
+  id: Id,
+  filename: z.string(),
+  contentType: z.string(),
+  size: z.number(),
+  sha256: z.string(),
+  url: z.string(),
+});
+
+export const Message = z.object({
+  id: Id,
+  ticketId: Id,
+  kind: z.enum(['reply', 'note']),
+  author: z.object({ type: z.enum(['agent', 'customer', 'system']), id: Id.nullable(), name: z.string().nullable() }),
+  bodyHtml: z.string(),
+  bodyText: z.string(),
+  channel: Channel,
+  attachments: z.array(Attachment),
+  createdAt: Timestamp,
+});
+
+export const AddMessageBody = MessageInput.extend({
+  kind: z.enum(['reply', 'note']).default('reply'),
+  status: Status.optional(), // e.g. reply and set pending_customer in one step
+});
+
+export const TicketEvent = z.object({
+  id: Id,
+  kind: z.string(),
+  actor: z.object({ type: z.enum(['agent', 'customer', 'system']), id: Id.nullable() }),
+  data: z.record(z.string(), z.unknown()),
+  createdAt: Timestamp,
+});
+
+export const Sort = z.enum(['priority', 'updated', 'created', 'oldest']);
+const csv = <T extends z.ZodType>(item: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(item).max(50));
+export const IdOrSpecial = z.union([Id, z.enum(['none', 'me'])]);
+
+/** Ticket filters: one shape for list, views and search. */
+export const TicketFilters = z.object({
+  status: csv(Status).optional(),
+  priority: csv(Priority).optional(),
+  groupId: csv(IdOrSpecial).optional(),
+  assigneeId: csv(IdOrSpecial).optional(),
+  tags: csv(Tag).optional(), // all of these
+  anyTags: csv(Tag).optional(),
+  stage: csv(Stage).optional(),
+  channel: csv(Channel).optional(),
+  requesterId: Id.optional(),
+  organizationId: Id.optional(),
+  custom: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  updatedSince: Timestamp.optional(),
+  createdSince: Timestamp.optional(),
+});
+export type TicketFilters = z.infer<typeof TicketFilters>;
+
+export const ListTicketsQuery = PageQuery.extend(TicketFilters.omit({ custom: true }).shape).extend({
+  sort: Sort.default('updated'),
+  custom: z.preprocess((v) => {
+    if (typeof v !== 'string') return v;
+    try { return JSON.parse(v); } catch { return v; }
+  }, TicketFilters.shape.custom).optional(),
+});
+
+export const MergeBody = z.object({
+  targetRef: z.string().max(40),
+  notifyRequester: z.boolean().default(false),
+});
+
+export const LinkBody = z.object({ otherRef: z.string().max(40), kind: z.enum(['related', 'duplicate_of', 'parent_of', 'child_of']) });
+export const TicketLink = z.object({
+  id: Id,
+  kind: z.enum(['related', 'duplicate_of', 'duplicated_by', 'parent_of', 'child_of']),
+  ticket: z.object({ id: Id, number: z.string(), subject: z.string(), status: Status }),
+  createdAt: Timestamp,
+});

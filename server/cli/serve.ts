@@ -1,0 +1,38 @@
+import { buildApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { ensureFirstAdmin } from '../modules/people/first-admin.ts';
+import { startRuntime } from '../runtime.ts';
+
+export async function run(): Promise<void> {
+  const config = loadConfig();
+  const rt = await startRuntime(config);
+  const app = await buildApp(rt.deps);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    rt.deps.log.info({ signal }, 'shutting down: finishing requests, stopping jobs and the database');
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    await app.close().catch(() => {});
+    await rt.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  try {
+    const admin = await ensureFirstAdmin(rt.deps);
+    await app.listen({ port: config.PORT, host: config.HOST });
+    const url = config.publicUrl;
+    const lines = [``, `  Slovo is running at ${url}`, `  API docs: ${url}/api/v1/docs`];
+    if (admin?.password) lines.push(``, `  First admin created. Sign in with:`, `    e-mail:   ${admin.email}`, `    password: ${admin.password}`, `  (shown once; change it after signing in, or run: npx slovo create-admin <email>)`);
+    else if (admin) lines.push(``, `  First admin created: ${admin.email} (password from SLOVO_ADMIN_PASSWORD)`);
+    lines.push(`  Database: ${rt.embedded ? `embedded PostgreSQL in ${rt.embedded.pgDir}` : 'DATABASE_URL'}`, ``);
+    console.log(lines.join('\n'));
+  } catch (e) {
+    await app.close().catch(() => {});
+    await rt.stop();
+    throw e;
+  }
+  await new Promise(() => {}); // until a signal
+}

@@ -1,0 +1,112 @@
+// Kysely table types, kept in step with migrations/*.sql (db.types.test.ts checks the columns).
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type Role = 'light_agent' | 'agent' | 'lead' | 'admin';
+export type TicketStatus = 'new' | 'open' | 'pending_customer' | 'pending_third_party' | 'on_hold' | 'solved' | 'closed';
+export type TicketPriority = 'low' | 'normal' | 'high' | 'urgent';
+export type Channel = 'email' | 'portal' | 'api' | 'phone' | 'chat';
+export type CustomerStage = 'lead' | 'trial' | 'new' | 'active' | 'vip' | 'churned';
+export type AuthorType = 'agent' | 'customer' | 'system';
+export type MessageKind = 'reply' | 'note';
+export type LinkKind = 'related' | 'duplicate_of' | 'parent_of';
+export type FieldType = 'text' | 'number' | 'date' | 'select' | 'checkbox';
+
+type Id = ColumnType<string, never, never>; // bigint identity, read as string by pg
+type Ref = ColumnType<string, string | number, string | number>;
+type NullRef = ColumnType<string | null, string | number | null | undefined, string | number | null>;
+type Ts = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullTs = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T> = ColumnType<T, string | T | undefined, string | T>;
+
+export interface SettingsTable { key: string; value: Json<unknown>; updated_at: Ts }
+export interface GroupsTable { id: Id; name: string; description: Generated<string>; created_at: Ts }
+export interface UsersTable {
+  id: Id; email: string; name: string; password_hash: string | null; role: Generated<Role>;
+  level: Generated<number>; skills: Generated<string[]>; time_zone: Generated<string>; locale: Generated<string>;
+  active: Generated<boolean>; failed_logins: Generated<number>; locked_until: NullTs; password_changed_at: NullTs;
+  created_at: Ts; updated_at: Ts;
+}
+export interface GroupMembersTable { group_id: Ref; user_id: Ref }
+export interface OrganizationsTable {
+  id: Id; name: string; domains: Generated<string[]>; notes: Generated<string>; created_at: Ts; updated_at: Ts;
+}
+export interface CustomersTable {
+  id: Id; name: string; organization_id: NullRef; stage: Generated<CustomerStage>; stage_since: Ts;
+  language: Generated<string>; phones: Generated<string[]>; notes: Generated<string>; created_at: Ts; updated_at: Ts;
+}
+export interface CustomerEmailsTable { email: string; customer_id: Ref; is_primary: Generated<boolean>; created_at: Ts }
+export interface TicketFieldsTable {
+  id: Id; key: string; label_ru: string; label_en: string; type: FieldType; options: Generated<string[]>;
+  required: Generated<boolean>; active: Generated<boolean>; created_at: Ts;
+}
+export interface TicketsTable {
+  id: Id; number: ColumnType<string, string | number | undefined, never>; subject: string; requester_id: Ref;
+  organization_id: NullRef; group_id: NullRef; assignee_id: NullRef; status: Generated<TicketStatus>;
+  priority: Generated<TicketPriority>; priority_score: Generated<number>; channel: Generated<Channel>;
+  tags: Generated<string[]>; custom: Json<Record<string, unknown>>; language: Generated<string>;
+  version: Generated<number>; merged_into_id: NullRef; search: ColumnType<string, string | undefined, string>;
+  created_at: Ts; updated_at: Ts; first_response_at: NullTs; solved_at: NullTs; closed_at: NullTs;
+}
+export interface TicketFollowersTable { ticket_id: Ref; user_id: Ref; created_at: Ts }
+export interface MessagesTable {
+  id: Id; ticket_id: Ref; kind: Generated<MessageKind>; author_type: AuthorType; author_user_id: NullRef;
+  author_customer_id: NullRef; body_html: Generated<string>; body_text: Generated<string>;
+  channel: Generated<Channel>; created_at: Ts;
+}
+export interface BlobsTable { sha256: string; size: number | string; data: Buffer; created_at: Ts }
+export interface AttachmentsTable {
+  id: Id; ticket_id: NullRef; message_id: NullRef; blob_sha256: string; filename: string; content_type: string;
+  size: ColumnType<string, number, number>; uploaded_by_user_id: NullRef; uploaded_by_customer_id: NullRef; created_at: Ts;
+}
+export interface TicketLinksTable {
+  id: Id; ticket_id: Ref; other_ticket_id: Ref; kind: LinkKind; created_by: NullRef; created_at: Ts;
+}
+export interface TicketEventsTable {
+  id: Id; ticket_id: Ref; actor_type: AuthorType; actor_id: NullRef; kind: string;
+  data: Json<Record<string, unknown>>; created_at: Ts;
+}
+export interface ViewsTable {
+  id: Id; name: string; owner_user_id: NullRef; filters: Json<Record<string, unknown>>; sort: Generated<string>;
+  position: Generated<number>; created_at: Ts; updated_at: Ts;
+}
+export interface MacrosTable {
+  id: Id; name: string; body: Generated<string>; actions: Json<Record<string, unknown>>; owner_user_id: NullRef;
+  active: Generated<boolean>; created_at: Ts; updated_at: Ts;
+}
+export interface SessionsTable {
+  id: string; user_id: NullRef; customer_id: NullRef; csrf_token: string; ip: string | null;
+  user_agent: string | null; created_at: Ts; last_seen_at: Ts; expires_at: Date | string;
+}
+export interface ApiTokensTable {
+  id: Id; user_id: Ref; name: string; token_hash: string; prefix: string; scopes: string[];
+  last_used_at: NullTs; expires_at: NullTs; revoked_at: NullTs; created_at: Ts;
+}
+export interface CustomerLoginTokensTable {
+  token_hash: string; customer_id: Ref; email: string; expires_at: Date | string; used_at: NullTs; created_at: Ts;
+}
+export interface IdempotencyKeysTable {
+  principal: string; key: string; route: string; request_hash: string; status_code: number | null;
+  response: Json<unknown> | null; created_at: Ts;
+}
+export interface OutboxTable {
+  id: Id; to_address: string; subject: string; body_text: string; body_html: string | null; kind: string; dedupe_key: string | null;
+  ticket_id: NullRef; status: Generated<string>; attempts: Generated<number>; last_error: string | null;
+  created_at: Ts; sent_at: NullTs;
+}
+
+export interface DB {
+  settings: SettingsTable; groups: GroupsTable; users: UsersTable; group_members: GroupMembersTable;
+  organizations: OrganizationsTable; customers: CustomersTable; customer_emails: CustomerEmailsTable;
+  ticket_fields: TicketFieldsTable; tickets: TicketsTable; ticket_followers: TicketFollowersTable;
+  messages: MessagesTable; blobs: BlobsTable; attachments: AttachmentsTable; ticket_links: TicketLinksTable;
+  ticket_events: TicketEventsTable; views: ViewsTable; macros: MacrosTable; sessions: SessionsTable;
+  api_tokens: ApiTokensTable; customer_login_tokens: CustomerLoginTokensTable;
+  idempotency_keys: IdempotencyKeysTable; outbox: OutboxTable;
+}
+
+export type Ticket = Selectable<TicketsTable>;
+export type NewTicket = Insertable<TicketsTable>;
+export type TicketPatch = Updateable<TicketsTable>;
+export type User = Selectable<UsersTable>;
+export type Customer = Selectable<CustomersTable>;
+export type Message = Selectable<MessagesTable>;

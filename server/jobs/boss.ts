@@ -1,0 +1,37 @@
+// pg-boss on the same database. Jobs are enqueued inside the caller's transaction
+// (enqueue(trx, ...)) so a rolled-back change never leaves a job behind.
+import { CompiledQuery } from 'kysely';
+import PgBoss from 'pg-boss';
+import type { Db } from '../db/db.ts';
+import type { Deps } from '../deps.ts';
+
+export const QUEUES = ['notify.assignee', 'notify.merged', 'customers.stage-sweep'] as const;
+export type QueueName = (typeof QUEUES)[number];
+
+export async function startBoss(url: string, opts: { schedule: boolean }): Promise<PgBoss> {
+  const boss = new PgBoss({
+    connectionString: url,
+    max: 4,
+    schedule: opts.schedule,
+    supervise: true,
+    application_name: 'slovo-jobs',
+  });
+  boss.on('error', () => {}); // surfaced through job state; a transient DB error must not crash the process
+  await boss.start();
+  for (const name of QUEUES) await boss.createQueue(name, { name, retryLimit: 5, retryDelay: 5, retryBackoff: true });
+  return boss;
+}
+
+/** Enqueues a job in the transaction `db` belongs to. Without jobs (boss null) nothing is sent. */
+export async function enqueue(deps: Pick<Deps, 'boss'>, db: Db, name: QueueName, data: object, opts: PgBoss.SendOptions = {}): Promise<void> {
+  if (!deps.boss) return;
+  await deps.boss.send(name, data, {
+    ...opts,
+    db: {
+      executeSql: async (text: string, values: unknown[]) => {
+        const r = await db.executeQuery(CompiledQuery.raw(text, values));
+        return { rows: r.rows as unknown[] };
+      },
+    },
+  });
+}

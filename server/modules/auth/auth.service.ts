@@ -1,0 +1,226 @@
+// Agent sessions, API tokens and customer magic links.
+import { sql } from 'kysely';
+import type { Actor, UserActor } from '../../actor.ts';
+import type { Deps } from '../../deps.ts';
+import { AppError } from '../../errors.ts';
+import { authorize, requireSignedIn } from '../../policy.ts';
+import { hashPassword, verifyPassword } from './password.ts';
+import { randomToken, sha256 } from './tokens.ts';
+
+export type SessionInfo = { cookie: string; csrfToken: string; expiresAt: Date };
+type Client = { ip?: string; userAgent?: string };
+
+async function newSession(deps: Deps, who: { userId?: string; customerId?: string }, client: Client): Promise<SessionInfo> {
+  const cookie = randomToken(32);
+  const csrfToken = randomToken(24);
+  const expiresAt = new Date(Date.now() + deps.config.SLOVO_SESSION_DAYS * 86400_000);
+  await deps.db
+    .insertInto('sessions')
+    .values({
+      id: sha256(cookie),
+      user_id: who.userId ?? null,
+      customer_id: who.customerId ?? null,
+      csrf_token: csrfToken,
+      ip: client.ip ?? null,
+      user_agent: client.userAgent?.slice(0, 300) ?? null,
+      expires_at: expiresAt,
+    })
+    .execute();
+  return { cookie, csrfToken, expiresAt };
+}
+
+export async function login(deps: Deps, email: string, password: string, client: Client): Promise<SessionInfo> {
+  const user = await deps.db
+    .selectFrom('users')
+    .select(['id', 'password_hash', 'active', 'locked_until'])
+    .where(sql`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirst();
+  if (user?.locked_until && user.locked_until > new Date()) {
+    throw new AppError('account_locked', 'Too many failed attempts; try again later', { retryAfter: user.locked_until.toISOString() });
+  }
+  const ok = await verifyPassword(user?.password_hash ?? null, password);
+  if (!user || !ok || !user.active) {
+    if (user) {
+      const max = deps.config.SLOVO_LOGIN_MAX_FAILS;
+      await deps.db
+        .updateTable('users')
+        .set({
+          failed_logins: sql`case when failed_logins + 1 >= ${max} then 0 else failed_logins + 1 end`,
+          locked_until: sql`case when failed_logins + 1 >= ${max} then now() + make_interval(mins => ${deps.config.SLOVO_LOGIN_LOCK_MINUTES}) else locked_until end`,
+        })
+        .where('id', '=', user.id)
+        .execute();
+    }
+    throw new AppError('invalid_credentials');
+  }
+  await deps.db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
+  return newSession(deps, { userId: user.id }, client);
+}
+
+export async function logout(deps: Deps, actor: Actor): Promise<void> {
+  requireSignedIn(actor);
+  if (actor.kind === 'user' && actor.via === 'token') throw new AppError('bad_request', 'API tokens are revoked, not logged out');
+  await deps.db.deleteFrom('sessions').where('id', '=', actor.sessionId!).execute();
+}
+
+/** Ends every session of the caller (all devices). */
+export async function logoutAll(deps: Deps, actor: Actor): Promise<number> {
+  requireSignedIn(actor);
+  const col = actor.kind === 'user' ? 'user_id' : 'customer_id';
+  const r = await deps.db.deleteFrom('sessions').where(col, '=', actor.id).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** Changes the password; every session of the user ends, a fresh one is returned. */
+export async function changePassword(deps: Deps, actor: Actor, current: string, next: string, client: Client): Promise<SessionInfo> {
+  authorize(actor, 'view.own');
+  if (actor.via !== 'session') throw new AppError('forbidden', 'sign in with a password to change it');
+  const user = await deps.db.selectFrom('users').select(['password_hash']).where('id', '=', actor.id).executeTakeFirstOrThrow();
+  if (!(await verifyPassword(user.password_hash, current))) throw new AppError('invalid_credentials', 'current password is wrong');
+  const hash = await hashPassword(next);
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ password_hash: hash, password_changed_at: new Date(), updated_at: new Date() }).where('id', '=', actor.id).execute();
+    await trx.deleteFrom('sessions').where('user_id', '=', actor.id).execute();
+  });
+  return newSession(deps, { userId: actor.id }, client);
+}
+
+/** Resolves a session cookie to an actor (null when unknown or expired). */
+export async function actorFromSession(deps: Deps, cookie: string): Promise<{ actor: Actor; csrfToken: string } | null> {
+  const row = await deps.db
+    .selectFrom('sessions as s')
+    .leftJoin('users as u', 'u.id', 's.user_id')
+    .leftJoin('customers as c', 'c.id', 's.customer_id')
+    .select(['s.id', 's.user_id', 's.customer_id', 's.csrf_token', 's.last_seen_at', 'u.role', 'u.level', 'u.locale', 'u.active', 'c.language'])
+    .where('s.id', '=', sha256(cookie))
+    .where('s.expires_at', '>', new Date())
+    .executeTakeFirst();
+  if (!row) return null;
+  if (Date.now() - row.last_seen_at.getTime() > 5 * 60_000) {
+    await deps.db.updateTable('sessions').set({ last_seen_at: new Date() }).where('id', '=', row.id).execute();
+  }
+  if (row.user_id) {
+    if (!row.active) return null;
+    const actor: UserActor = {
+      kind: 'user', id: row.user_id, role: row.role!, level: row.level!, locale: row.locale!, via: 'session', scopes: [], sessionId: row.id,
+    };
+    return { actor, csrfToken: row.csrf_token };
+  }
+  return { actor: { kind: 'customer', id: row.customer_id!, sessionId: row.id, locale: row.language ?? 'ru' }, csrfToken: row.csrf_token };
+}
+
+/** Resolves `Authorization: Bearer slv_...` to an actor (null when unknown, revoked or expired). */
+export async function actorFromToken(deps: Deps, token: string): Promise<Actor | null> {
+  const row = await deps.db
+    .selectFrom('api_tokens as t')
+    .innerJoin('users as u', 'u.id', 't.user_id')
+    .select(['t.id', 't.user_id', 't.scopes', 't.last_used_at', 'u.role', 'u.level', 'u.locale'])
+    .where('t.token_hash', '=', sha256(token))
+    .where('t.revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', new Date())]))
+    .where('u.active', '=', true)
+    .executeTakeFirst();
+  if (!row) return null;
+  if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
+    await deps.db.updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', '=', row.id).execute();
+  }
+  return { kind: 'user', id: row.user_id, role: row.role, level: row.level, locale: row.locale, via: 'token', scopes: row.scopes, tokenId: row.id };
+}
+
+// --- personal API tokens ---
+
+export async function createToken(deps: Deps, actor: Actor, input: { name: string; scopes: string[]; expiresAt?: string }) {
+  authorize(actor, 'view.own');
+  if (actor.via === 'token') throw new AppError('forbidden', 'tokens are created from a signed-in session');
+  if (input.scopes.includes('admin') && actor.role !== 'admin') throw new AppError('forbidden', 'only admins may create admin-scoped tokens');
+  const token = `slv_${randomToken(30)}`;
+  const row = await deps.db
+    .insertInto('api_tokens')
+    .values({
+      user_id: actor.id, name: input.name, token_hash: sha256(token), prefix: token.slice(0, 10),
+      scopes: input.scopes, expires_at: input.expiresAt ?? null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { ...row, token };
+}
+
+export async function listTokens(deps: Deps, actor: Actor) {
+  authorize(actor, 'view.own');
+  return deps.db.selectFrom('api_tokens').selectAll().where('user_id', '=', actor.id).orderBy('id', 'desc').limit(200).execute();
+}
+
+export async function revokeToken(deps: Deps, actor: Actor, id: string): Promise<void> {
+  authorize(actor, 'view.own');
+  const r = await deps.db
+    .updateTable('api_tokens')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', id)
+    .where('user_id', '=', actor.id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) throw new AppError('not_found', 'token not found');
+}
+
+// --- customers: passwordless magic link ---
+
+const MAGIC_TTL_MIN = 15;
+
+/** Always succeeds from the caller's view (no account enumeration); mails a link when the address is known. */
+export async function requestMagicLink(deps: Deps, email: string): Promise<void> {
+  const c = await deps.db
+    .selectFrom('customer_emails as e')
+    .innerJoin('customers as c', 'c.id', 'e.customer_id')
+    .select(['c.id', 'c.language'])
+    .where('e.email', '=', email.toLowerCase())
+    .executeTakeFirst();
+  if (!c) return;
+  const token = randomToken(32);
+  const link = `${deps.config.publicUrl}/portal/login?token=${token}`;
+  const ru = c.language === 'ru';
+  await deps.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('customer_login_tokens')
+      .values({ token_hash: sha256(token), customer_id: c.id, email, expires_at: new Date(Date.now() + MAGIC_TTL_MIN * 60_000) })
+      .execute();
+    await trx
+      .insertInto('outbox')
+      .values({
+        to_address: email,
+        kind: 'magic_link',
+        subject: ru ? 'Вход в службу поддержки' : 'Sign in to support',
+        body_text: ru
+          ? `Чтобы войти, откройте ссылку (действует ${MAGIC_TTL_MIN} минут, один раз):\n${link}\n`
+          : `Open this link to sign in (valid ${MAGIC_TTL_MIN} minutes, once):\n${link}\n`,
+      })
+      .execute();
+  });
+}
+
+export async function verifyMagicLink(deps: Deps, token: string, client: Client): Promise<SessionInfo> {
+  const row = await deps.db
+    .updateTable('customer_login_tokens')
+    .set({ used_at: new Date() })
+    .where('token_hash', '=', sha256(token))
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', new Date())
+    .returning(['customer_id'])
+    .executeTakeFirst();
+  if (!row) throw new AppError('invalid_credentials', 'the link is unknown, used or expired; ask for a new one');
+  return newSession(deps, { customerId: row.customer_id }, client);
+}
+
+export async function me(deps: Deps, actor: Actor) {
+  requireSignedIn(actor);
+  if (actor.kind === 'user') {
+    const u = await deps.db.selectFrom('users').select(['id', 'name', 'email', 'role', 'locale']).where('id', '=', actor.id).executeTakeFirstOrThrow();
+    return { kind: 'user' as const, id: u.id, name: u.name, email: u.email, role: u.role, locale: u.locale as 'ru' | 'en' };
+  }
+  const c = await deps.db
+    .selectFrom('customers as c')
+    .leftJoin('customer_emails as e', (j) => j.onRef('e.customer_id', '=', 'c.id').on('e.is_primary', '=', true))
+    .select(['c.id', 'c.name', 'c.language', 'e.email'])
+    .where('c.id', '=', actor.id)
+    .executeTakeFirstOrThrow();
+  return { kind: 'customer' as const, id: c.id, name: c.name, email: c.email ?? '', role: null, locale: c.language as 'ru' | 'en' };
+}

@@ -1,0 +1,85 @@
+// Messages on a ticket: public replies and internal notes.
+import { sql } from 'kysely';
+import type { z } from 'zod';
+import type { AddMessageBody } from '../../../api/tickets.ts';
+import type { Actor } from '../../actor.ts';
+import { inTx } from '../../db/tx.ts';
+import type { TicketStatus } from '../../db/types.ts';
+import type { Deps } from '../../deps.ts';
+import { AppError } from '../../errors.ts';
+import { decodeCursor, page } from '../../http/cursor.ts';
+import { authorize } from '../../policy.ts';
+import { attachUploads } from '../attachments/attachments.service.ts';
+import { messageBody } from './html.ts';
+import { actorCols, findTicket, tsv } from './tickets.service.ts';
+
+type AddInput = z.infer<typeof AddMessageBody>;
+
+export async function addMessage(deps: Deps, actor: Actor, ref: string, input: AddInput) {
+  authorize(actor, input.kind === 'note' ? 'ticket.note' : 'ticket.reply');
+  if (input.status) authorize(actor, 'ticket.update');
+  const body = messageBody(input.body, input.format);
+  if (!body.text && !input.attachmentIds.length) throw new AppError('validation_failed', 'the message is empty after cleaning');
+  return inTx(deps.db, async (trx) => {
+    const t = await findTicket(trx, deps, actor, ref, { lock: true });
+    if (t.status === 'closed') throw new AppError('invalid_state', 'closed tickets take no new messages; open a follow-up');
+    if (t.merged_into_id) throw new AppError('invalid_state', 'this ticket was merged; write in the ticket it was merged into');
+    const now = new Date();
+    const m = await trx
+      .insertInto('messages')
+      .values({
+        ticket_id: t.id, kind: input.kind, author_type: 'agent', author_user_id: actor.id,
+        body_html: body.html, body_text: body.text, channel: input.kind === 'reply' ? t.channel : 'api', created_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (input.attachmentIds.length) await attachUploads(trx, actor, input.attachmentIds, t.id, m.id);
+    let status: TicketStatus = input.status ?? t.status;
+    // A public reply to a new ticket opens it; a reply reopens a solved one only when asked.
+    if (!input.status && input.kind === 'reply' && t.status === 'new') status = 'open';
+    const set: Record<string, unknown> = { updated_at: now, version: sql`version + 1`, search: sql`search || ${tsv(body.text)}` };
+    if (status !== t.status) {
+      set.status = status;
+      if (status === 'solved' || status === 'closed') set.solved_at = t.solved_at ?? now;
+      if (status === 'closed') set.closed_at = now;
+    }
+    if (input.kind === 'reply' && !t.first_response_at) set.first_response_at = now;
+    await trx.updateTable('tickets').set(set).where('id', '=', t.id).execute();
+    const data: Record<string, unknown> = { messageId: m.id, kind: input.kind };
+    if (status !== t.status) data.changes = { status: [t.status, status] };
+    await trx.insertInto('ticket_events').values({ ticket_id: t.id, ...actorCols(actor), kind: 'message_added', data: JSON.stringify(data), created_at: now }).execute();
+    return { ...m, attachments: await attachmentsOf(trx, [m.id]) };
+  });
+}
+
+export async function attachmentsOf(db: Deps['db'], messageIds: string[]) {
+  if (!messageIds.length) return [];
+  return db
+    .selectFrom('attachments')
+    .select(['id', 'message_id', 'filename', 'content_type', 'size', 'blob_sha256'])
+    .where('message_id', 'in', messageIds)
+    .orderBy('id')
+    .execute();
+}
+
+/** Oldest first; customers see public replies only. */
+export async function listMessages(deps: Deps, actor: Actor, ref: string, q: { limit: number; cursor?: string }) {
+  const t = await findTicket(deps.db, deps, actor, ref);
+  const c = decodeCursor(q.cursor, 1) as string[] | null;
+  if (c && !/^[1-9][0-9]{0,18}$/.test(String(c[0]))) throw new AppError('validation_failed', 'cursor is not valid');
+  let query = deps.db
+    .selectFrom('messages as m')
+    .leftJoin('users as u', 'u.id', 'm.author_user_id')
+    .leftJoin('customers as c', 'c.id', 'm.author_customer_id')
+    .selectAll('m')
+    .select(sql<string | null>`coalesce(u.name, c.name)`.as('author_name'))
+    .where('m.ticket_id', '=', t.id)
+    .orderBy('m.id')
+    .limit(q.limit + 1);
+  if (c) query = query.where('m.id', '>', String(c[0]));
+  if (actor.kind === 'customer') query = query.where('m.kind', '=', 'reply');
+  const rows = await query.execute();
+  const result = page(rows, q.limit, (r) => [r.id]);
+  const atts = await attachmentsOf(deps.db, result.items.map((m) => m.id));
+  return { ...result, items: result.items.map((m) => ({ ...m, attachments: atts.filter((a) => a.message_id === m.id) })) };
+}

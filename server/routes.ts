@@ -1,0 +1,8 @@
+// Every route module, in one list. The role x route matrix test reads the routes from the app.
+import type { Deps } from './deps.ts';
+import type { App } from './http/types.ts';
+import { attachmentRoutes } from './modules/attachments/attachments.routes.ts';
+import { authRoutes } from './modules/auth/auth.routes.ts';
+import { ticketRoutes } from './modules/tickets/tickets.routes.ts';
+
+export const ROUTES: ((app: App, deps: Deps) => void)[] = [authRoutes, ticketRoutes, attachmentRoutes];

@@ -1,0 +1,63 @@
+// `npm test`: starts one PostgreSQL for the whole run (embedded, or TEST_DATABASE_URL),
+// builds a migrated template database, then runs every *.test.ts with node:test.
+// Each test file clones the template into a database of its own.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import PgBoss from 'pg-boss';
+import { startEmbedded, type EmbeddedServer } from '../db/embedded.ts';
+import { migrate } from '../db/migrate.ts';
+import { freePort } from './ports.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const filter = process.argv.slice(2);
+
+function findTests(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...findTests(p));
+    else if (e.name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+let embedded: EmbeddedServer | null = null;
+let adminUrl = process.env.TEST_DATABASE_URL;
+let tmp: string | null = null;
+if (!adminUrl) {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'slovo-test-'));
+  embedded = await startEmbedded({ dataDir: tmp, port: await freePort(), sharedBuffers: '128MB' });
+  adminUrl = embedded.url;
+}
+const template = `slovo_tpl_${process.pid}`;
+const admin = new pg.Client({ connectionString: adminUrl });
+await admin.connect();
+await admin.query(`drop database if exists ${template}`);
+await admin.query(`create database ${template}`);
+const u = new URL(adminUrl);
+u.pathname = `/${template}`;
+await migrate(u.toString());
+const boss = new PgBoss({ connectionString: u.toString(), max: 1, supervise: false, schedule: false });
+await boss.start();
+await boss.stop({ graceful: false, wait: true });
+await new Promise((r) => setTimeout(r, 300));
+
+let files = [...findTests(path.join(root, 'server')), ...(fs.existsSync(path.join(root, 'bench')) ? findTests(path.join(root, 'bench')) : [])].sort();
+if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x)));
+
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, `--test-reporter=${path.join(root, 'server/test/reporter.js')}`, ...files],
+  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', SLOVO_TEST_ADMIN_URL: adminUrl, SLOVO_TEST_TEMPLATE: template } },
+);
+const code: number = await new Promise((r) => child.on('exit', (c) => r(c ?? 1)));
+
+await admin.query(`drop database if exists ${template}`).catch(() => {});
+await admin.end();
+if (embedded) await embedded.stop();
+if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+process.exit(code);
