@@ -14,6 +14,13 @@ import { installProblemHandlers } from './http/problem.ts';
 import type { App } from './http/types.ts';
 import { ROUTES } from './routes.ts';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** "METHOD /url" of every registered API route (the access matrix test reads it). */
+    slovoRoutes: string[];
+  }
+}
+
 export async function buildApp(deps: Deps): Promise<App> {
   const app = Fastify({
     loggerInstance: deps.log as unknown as FastifyBaseLogger,
@@ -58,6 +65,11 @@ export async function buildApp(deps: Deps): Promise<App> {
   });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  const routes: string[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) if (m !== 'HEAD' && !r.schema?.hide) routes.push(`${m} ${r.url}`);
+  });
+  app.decorate('slovoRoutes', routes);
   for (const register of ROUTES) register(app, deps);
   return app;
 }

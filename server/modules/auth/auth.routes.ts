@@ -72,7 +72,7 @@ export function authRoutes(app: App, deps: Deps) {
 
   app.post('/api/v1/portal/auth/magic-link', {
     schema: { tags: ['portal'], summary: 'Mail a one-time sign-in link to a customer', body: MagicLinkBody, response: { 202: Ok } },
-    config: { rateLimit: { max: 5, timeWindow: '1 minute' } },
+    config: { rateLimit: { max: Math.ceil(deps.config.SLOVO_RATE_LIMIT_LOGIN / 4), timeWindow: '1 minute' } },
   }, async (req, reply) => {
     await auth.requestMagicLink(deps, req.body.email);
     return reply.code(202).send({ ok: true as const });
@@ -80,7 +80,7 @@ export function authRoutes(app: App, deps: Deps) {
 
   app.post('/api/v1/portal/auth/verify', {
     schema: { tags: ['portal'], summary: 'Exchange a magic-link token for a portal session', body: MagicVerifyBody, response: { 200: Me } },
-    config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+    config: { rateLimit: { max: deps.config.SLOVO_RATE_LIMIT_LOGIN, timeWindow: '1 minute' } },
   }, async (req, reply) => {
     const s = await auth.verifyMagicLink(deps, req.body.token, clientOf(req));
     setSessionCookies(deps, reply, s);

@@ -62,9 +62,15 @@ export async function attachmentsOf(db: Deps['db'], messageIds: string[]) {
     .execute();
 }
 
-/** Oldest first; customers see public replies only. */
+/** Agent API: all messages of a ticket, oldest first. */
 export async function listMessages(deps: Deps, actor: Actor, ref: string, q: { limit: number; cursor?: string }) {
+  authorize(actor, 'ticket.read');
   const t = await findTicket(deps.db, deps, actor, ref);
+  return messagesOf(deps, t.id, q, false);
+}
+
+/** Oldest first; publicOnly leaves internal notes out (what a customer sees). */
+export async function messagesOf(deps: Deps, ticketId: string, q: { limit: number; cursor?: string }, publicOnly: boolean) {
   const c = decodeCursor(q.cursor, 1) as string[] | null;
   if (c && !/^[1-9][0-9]{0,18}$/.test(String(c[0]))) throw new AppError('validation_failed', 'cursor is not valid');
   let query = deps.db
@@ -73,11 +79,11 @@ export async function listMessages(deps: Deps, actor: Actor, ref: string, q: { l
     .leftJoin('customers as c', 'c.id', 'm.author_customer_id')
     .selectAll('m')
     .select(sql<string | null>`coalesce(u.name, c.name)`.as('author_name'))
-    .where('m.ticket_id', '=', t.id)
+    .where('m.ticket_id', '=', ticketId)
     .orderBy('m.id')
     .limit(q.limit + 1);
   if (c) query = query.where('m.id', '>', String(c[0]));
-  if (actor.kind === 'customer') query = query.where('m.kind', '=', 'reply');
+  if (publicOnly) query = query.where('m.kind', '=', 'reply');
   const rows = await query.execute();
   const result = page(rows, q.limit, (r) => [r.id]);
   const atts = await attachmentsOf(deps.db, result.items.map((m) => m.id));

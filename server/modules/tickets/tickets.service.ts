@@ -125,7 +125,11 @@ export async function findTicket(db: Db, deps: Deps, actor: Actor, ref: string, 
   return t as TicketRow;
 }
 
-export const getTicket = (deps: Deps, actor: Actor, ref: string) => findTicket(deps.db, deps, actor, ref);
+/** Agent API read: staff only (customers use the portal routes). */
+export async function getTicket(deps: Deps, actor: Actor, ref: string) {
+  authorize(actor, 'ticket.read');
+  return findTicket(deps.db, deps, actor, ref);
+}
 
 type Change = [unknown, unknown];
 
@@ -203,8 +207,8 @@ export async function listTickets(deps: Deps, actor: Actor, q: z.infer<typeof Li
 }
 
 export async function listEvents(deps: Deps, actor: Actor, ref: string, q: { limit: number; cursor?: string }) {
+  authorize(actor, 'ticket.read');
   const t = await findTicket(deps.db, deps, actor, ref);
-  if (actor.kind !== 'user') throw notFound('ticket');
   const after = q.cursor ? Number(Buffer.from(q.cursor, 'base64url').toString()) : 0;
   if (!Number.isSafeInteger(after) || after < 0) throw new AppError('validation_failed', 'cursor is not valid');
   const rows = await deps.db
