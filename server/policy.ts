@@ -14,6 +14,7 @@ export const PERMISSIONS = {
   'ticket.update': 'agent',
   'ticket.reply': 'agent',
   'ticket.merge': 'agent',
+  'ticket.follow': 'light_agent', // follow a ticket yourself; adding others needs ticket.update
   'customer.read': 'light_agent',
   'customer.write': 'agent',
   'org.read': 'light_agent',

@@ -66,7 +66,7 @@ export interface TicketEventsTable {
   data: Json<Record<string, unknown>>; created_at: Ts;
 }
 export interface ViewsTable {
-  id: Id; name: string; owner_user_id: NullRef; filters: Json<Record<string, unknown>>; sort: Generated<string>;
+  id: Id; name: string; name_en: ColumnType<string | null, string | null | undefined, string | null>; owner_user_id: NullRef; filters: Json<Record<string, unknown>>; sort: Generated<string>;
   position: Generated<number>; created_at: Ts; updated_at: Ts;
 }
 export interface MacrosTable {
