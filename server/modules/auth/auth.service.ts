@@ -133,6 +133,9 @@ export async function createToken(deps: Deps, actor: Actor, input: { name: strin
   authorize(actor, 'view.own');
   if (actor.via === 'token') throw new AppError('forbidden', 'tokens are created from a signed-in session');
   if (input.scopes.includes('admin') && actor.role !== 'admin') throw new AppError('forbidden', 'only admins may create admin-scoped tokens');
+  if (input.expiresAt && new Date(input.expiresAt) <= new Date()) {
+    throw new AppError('validation_failed', 'expiresAt must be in the future', { errors: [{ path: '/expiresAt', message: 'in the past' }] });
+  }
   const token = `slv_${randomToken(30)}`;
   const row = await deps.db
     .insertInto('api_tokens')
