@@ -3,6 +3,8 @@ import type { Deps } from './deps.ts';
 import type { App } from './http/types.ts';
 import { attachmentRoutes } from './modules/attachments/attachments.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
+import { peopleRoutes } from './modules/people/people.routes.ts';
+import { searchRoutes } from './modules/search/search.routes.ts';
 import { ticketRoutes } from './modules/tickets/tickets.routes.ts';
 
-export const ROUTES: ((app: App, deps: Deps) => void)[] = [authRoutes, ticketRoutes, attachmentRoutes];
+export const ROUTES: ((app: App, deps: Deps) => void)[] = [authRoutes, ticketRoutes, attachmentRoutes, peopleRoutes, searchRoutes];
