@@ -157,3 +157,10 @@ export const TicketLink = z.object({
   ticket: z.object({ id: Id, number: z.string(), subject: z.string(), status: Status }),
   createdAt: Timestamp,
 });
+
+export const MergeResult = z.object({ source: Ticket, target: Ticket, messagesMoved: z.number() });
+
+export const FollowBody = z.object({ userId: Id.optional() }); // default: the caller
+export const FollowerParams = z.object({ ref: z.string().max(40), userId: Id });
+export const LinkParams = z.object({ ref: z.string().max(40), linkId: Id });
+export const Follower = z.object({ userId: Id, name: z.string(), email: z.string(), createdAt: Timestamp });
