@@ -4,10 +4,11 @@ import type { App } from './http/types.ts';
 import { attachmentRoutes } from './modules/attachments/attachments.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { peopleRoutes } from './modules/people/people.routes.ts';
+import { portalRoutes } from './modules/portal/portal.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { ticketRoutes } from './modules/tickets/tickets.routes.ts';
 import { ticketExtraRoutes } from './modules/tickets/ticket-extras.routes.ts';
 import { viewRoutes } from './modules/views/views.routes.ts';
 import { macroRoutes } from './modules/macros/macros.routes.ts';
 
-export const ROUTES: ((app: App, deps: Deps) => void)[] = [authRoutes, ticketRoutes, ticketExtraRoutes, viewRoutes, macroRoutes, attachmentRoutes, peopleRoutes, searchRoutes];
+export const ROUTES: ((app: App, deps: Deps) => void)[] = [authRoutes, ticketRoutes, ticketExtraRoutes, viewRoutes, macroRoutes, attachmentRoutes, peopleRoutes, searchRoutes, portalRoutes];

@@ -1,0 +1,43 @@
+// The customer portal: a customer's own profile and tickets. No internal fields here.
+import { z } from 'zod';
+import { Id, Locale, Timestamp } from './common.ts';
+import { Attachment } from './tickets.ts';
+
+/** What a customer sees of the workflow: internal states (on hold, waiting for a vendor...) read as "open". */
+export const PortalStatus = z.enum(['open', 'awaiting_reply', 'solved', 'closed']);
+
+export const PortalProfile = z.object({
+  id: Id,
+  name: z.string(),
+  email: z.string().nullable(), // the primary address
+  emails: z.array(z.string()),
+  language: Locale,
+  organization: z.object({ id: Id, name: z.string() }).nullable(),
+});
+
+export const PortalTicket = z.object({
+  id: Id,
+  number: z.string(),
+  subject: z.string(),
+  status: PortalStatus,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  solvedAt: Timestamp.nullable(),
+  closedAt: Timestamp.nullable(),
+});
+
+export const PortalMessage = z.object({
+  id: Id,
+  author: z.object({ type: z.enum(['agent', 'customer', 'system']), name: z.string().nullable() }),
+  bodyHtml: z.string(),
+  bodyText: z.string(),
+  attachments: z.array(Attachment),
+  createdAt: Timestamp,
+});
+
+export const PortalCreateTicketBody = z.object({
+  subject: z.string().trim().min(1).max(300),
+  body: z.string().min(1).max(200_000),
+});
+
+export const PortalReplyBody = z.object({ body: z.string().min(1).max(200_000) });

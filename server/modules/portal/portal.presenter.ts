@@ -1,0 +1,62 @@
+// What a customer may see: no assignee, tags, custom fields, priority, internal ids of agents.
+import type { z } from 'zod';
+import type { PortalMessage, PortalProfile, PortalStatus, PortalTicket } from '../../../api/portal.ts';
+import type { Config } from '../../config.ts';
+import type { Message, TicketStatus } from '../../db/types.ts';
+import { iso, isoReq } from '../../http/types.ts';
+import { presentAttachment } from '../tickets/messages.presenter.ts';
+import { ticketRef } from '../tickets/ticket-number.ts';
+
+export type PortalTicketRow = {
+  id: string; number: string; subject: string; status: TicketStatus;
+  created_at: Date; updated_at: Date; solved_at: Date | null; closed_at: Date | null;
+};
+
+/** The customer's view of the workflow: waiting on us (in any internal way) is simply "open". */
+export function portalStatus(s: TicketStatus): z.infer<typeof PortalStatus> {
+  if (s === 'pending_customer') return 'awaiting_reply';
+  if (s === 'solved' || s === 'closed') return s;
+  return 'open';
+}
+
+export function presentPortalTicket(config: Config, t: PortalTicketRow): z.infer<typeof PortalTicket> {
+  return {
+    id: t.id,
+    number: ticketRef(config, t.number),
+    subject: t.subject,
+    status: portalStatus(t.status),
+    createdAt: isoReq(t.created_at),
+    updatedAt: isoReq(t.updated_at),
+    solvedAt: iso(t.solved_at),
+    closedAt: iso(t.closed_at),
+  };
+}
+
+type Att = Parameters<typeof presentAttachment>[0];
+
+export function presentPortalMessage(m: Message & { author_name: string | null; attachments: Att[] }): z.infer<typeof PortalMessage> {
+  return {
+    id: m.id,
+    author: { type: m.author_type, name: m.author_name },
+    bodyHtml: m.body_html,
+    bodyText: m.body_text,
+    attachments: m.attachments.map(presentAttachment),
+    createdAt: isoReq(m.created_at),
+  };
+}
+
+export type ProfileRow = {
+  id: string; name: string; language: string; emails: { email: string; is_primary: boolean }[];
+  organization_id: string | null; organization_name: string | null;
+};
+
+export function presentProfile(p: ProfileRow): z.infer<typeof PortalProfile> {
+  return {
+    id: p.id,
+    name: p.name,
+    email: p.emails.find((e) => e.is_primary)?.email ?? p.emails[0]?.email ?? null,
+    emails: p.emails.map((e) => e.email),
+    language: p.language as 'ru' | 'en',
+    organization: p.organization_id ? { id: p.organization_id, name: p.organization_name ?? '' } : null,
+  };
+}

@@ -1,0 +1,46 @@
+import { Page, PageQuery } from '../../../api/common.ts';
+import { PortalCreateTicketBody, PortalMessage, PortalProfile, PortalReplyBody, PortalTicket } from '../../../api/portal.ts';
+import { TicketRefParams } from '../../../api/tickets.ts';
+import type { Deps } from '../../deps.ts';
+import { idempotent } from '../../http/idempotency.ts';
+import type { App } from '../../http/types.ts';
+import { presentPortalMessage, presentPortalTicket, presentProfile } from './portal.presenter.ts';
+import * as portal from './portal.service.ts';
+
+const tags = ['portal'];
+
+export function portalRoutes(app: App, deps: Deps) {
+  app.get('/api/v1/portal/me', {
+    schema: { tags, summary: 'The signed-in customer', response: { 200: PortalProfile } },
+  }, async (req) => presentProfile(await portal.myProfile(deps, req.actor)));
+
+  app.get('/api/v1/portal/tickets', {
+    schema: { tags, summary: 'My requests, latest activity first', querystring: PageQuery, response: { 200: Page(PortalTicket) } },
+  }, async (req) => {
+    const r = await portal.myTickets(deps, req.actor, req.query);
+    return { items: r.items.map((t) => presentPortalTicket(deps.config, t)), nextCursor: r.nextCursor };
+  });
+
+  app.post('/api/v1/portal/tickets', {
+    schema: { tags, summary: 'Open a new request (Idempotency-Key supported)', body: PortalCreateTicketBody, response: { 201: PortalTicket } },
+  }, async (req, reply) => {
+    return idempotent(deps, req, reply, 201, async (d) => presentPortalTicket(deps.config, await portal.createMyTicket(d, req.actor, req.body)));
+  });
+
+  app.get('/api/v1/portal/tickets/:ref', {
+    schema: { tags, summary: 'One of my requests, by id or number', params: TicketRefParams, response: { 200: PortalTicket } },
+  }, async (req) => presentPortalTicket(deps.config, await portal.myTicket(deps, req.actor, req.params.ref)));
+
+  app.get('/api/v1/portal/tickets/:ref/messages', {
+    schema: { tags, summary: 'The public conversation of my request, oldest first', params: TicketRefParams, querystring: PageQuery, response: { 200: Page(PortalMessage) } },
+  }, async (req) => {
+    const r = await portal.myMessages(deps, req.actor, req.params.ref, req.query);
+    return { items: r.items.map(presentPortalMessage), nextCursor: r.nextCursor };
+  });
+
+  app.post('/api/v1/portal/tickets/:ref/messages', {
+    schema: { tags, summary: 'Reply to my request; reopens it when it waited for me or was solved (Idempotency-Key supported)', params: TicketRefParams, body: PortalReplyBody, response: { 201: PortalMessage } },
+  }, async (req, reply) => {
+    return idempotent(deps, req, reply, 201, async (d) => presentPortalMessage(await portal.replyToMyTicket(d, req.actor, req.params.ref, req.body)));
+  });
+}

@@ -1,0 +1,147 @@
+// The customer portal: a signed-in customer reads and writes their own tickets only.
+// Someone else's ticket is "not found" (findTicket filters by requester for customers).
+import { sql } from 'kysely';
+import type { z } from 'zod';
+import type { PortalCreateTicketBody, PortalReplyBody } from '../../../api/portal.ts';
+import type { Actor } from '../../actor.ts';
+import { inTx } from '../../db/tx.ts';
+import type { TicketStatus } from '../../db/types.ts';
+import type { Deps } from '../../deps.ts';
+import { AppError, notFound } from '../../errors.ts';
+import { decodeCursor, page } from '../../http/cursor.ts';
+import { requireCustomer } from '../../policy.ts';
+import { messageBody } from '../tickets/html.ts';
+import { messagesOf } from '../tickets/messages.service.ts';
+import { findTicket, tsv } from '../tickets/tickets.service.ts';
+import type { PortalTicketRow, ProfileRow } from './portal.presenter.ts';
+
+const COLS = ['id', 'number', 'subject', 'status', 'created_at', 'updated_at', 'solved_at', 'closed_at'] as const;
+const T_COLS = COLS.map((c) => `t.${c}` as const);
+
+function textBody(body: string) {
+  const b = messageBody(body, 'text');
+  if (!b.text) throw new AppError('validation_failed', 'the message is empty', { errors: [{ where: 'body', path: '/body', message: 'empty' }] });
+  return b;
+}
+
+export async function myProfile(deps: Deps, actor: Actor): Promise<ProfileRow> {
+  requireCustomer(actor);
+  const c = await deps.db
+    .selectFrom('customers as c')
+    .leftJoin('organizations as o', 'o.id', 'c.organization_id')
+    .select(['c.id', 'c.name', 'c.language', 'c.organization_id', 'o.name as organization_name'])
+    .where('c.id', '=', actor.id)
+    .executeTakeFirst();
+  if (!c) throw notFound('customer');
+  const emails = await deps.db
+    .selectFrom('customer_emails')
+    .select(['email', 'is_primary'])
+    .where('customer_id', '=', actor.id)
+    .orderBy('is_primary', 'desc')
+    .orderBy('email')
+    .limit(50)
+    .execute();
+  return { ...c, emails };
+}
+
+/** Own tickets, latest activity first (index tickets_requester). */
+export async function myTickets(deps: Deps, actor: Actor, q: { limit: number; cursor?: string }) {
+  requireCustomer(actor);
+  const c = decodeCursor(q.cursor, 2);
+  if (c && !(typeof c[0] === 'string' && !Number.isNaN(Date.parse(c[0])) && typeof c[1] === 'string' && /^[1-9][0-9]{0,18}$/.test(c[1]))) {
+    throw new AppError('validation_failed', 'cursor is not valid; start again without it');
+  }
+  let query = deps.db
+    .selectFrom('tickets as t')
+    .select(T_COLS)
+    .where('t.requester_id', '=', actor.id)
+    .orderBy('t.updated_at', 'desc')
+    .orderBy('t.id', 'desc')
+    .limit(q.limit + 1);
+  if (c) query = query.where(sql<boolean>`(t.updated_at, t.id) < (${c[0]}::timestamptz, ${c[1]}::bigint)`);
+  const rows: PortalTicketRow[] = await query.execute();
+  return page(rows, q.limit, (r) => [r.updated_at.toISOString(), r.id]);
+}
+
+export async function myTicket(deps: Deps, actor: Actor, ref: string): Promise<PortalTicketRow> {
+  requireCustomer(actor);
+  return findTicket(deps.db, deps, actor, ref);
+}
+
+/** Public replies only: internal notes never reach the portal. */
+export async function myMessages(deps: Deps, actor: Actor, ref: string, q: { limit: number; cursor?: string }) {
+  requireCustomer(actor);
+  const t = await findTicket(deps.db, deps, actor, ref);
+  return messagesOf(deps, t.id, q, true);
+}
+
+export async function createMyTicket(deps: Deps, actor: Actor, input: z.infer<typeof PortalCreateTicketBody>): Promise<PortalTicketRow> {
+  requireCustomer(actor);
+  const body = textBody(input.body);
+  return inTx(deps.db, async (trx) => {
+    const c = await trx.selectFrom('customers').select(['organization_id', 'language']).where('id', '=', actor.id).executeTakeFirst();
+    if (!c) throw notFound('customer');
+    const now = new Date();
+    const t = await trx
+      .insertInto('tickets')
+      .values({
+        subject: input.subject,
+        requester_id: actor.id,
+        organization_id: c.organization_id,
+        status: 'new',
+        channel: 'portal',
+        custom: JSON.stringify({}),
+        language: c.language,
+        search: sql`setweight(to_tsvector('russian', ${input.subject}), 'A') || ${tsv(body.text)}`,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning(COLS)
+      .executeTakeFirstOrThrow();
+    const m = await trx
+      .insertInto('messages')
+      .values({ ticket_id: t.id, kind: 'reply', author_type: 'customer', author_customer_id: actor.id, body_html: body.html, body_text: body.text, channel: 'portal', created_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx.insertInto('ticket_events').values({
+      ticket_id: t.id, actor_type: 'customer', actor_id: actor.id, kind: 'created', created_at: now,
+      data: JSON.stringify({ messageId: m.id, status: 'new', priority: 'normal', channel: 'portal' }),
+    }).execute();
+    return t;
+  });
+}
+
+/** A customer's reply. It puts a ticket that waited for them, or was solved, back to "open". */
+export async function replyToMyTicket(deps: Deps, actor: Actor, ref: string, input: z.infer<typeof PortalReplyBody>) {
+  requireCustomer(actor);
+  const body = textBody(input.body);
+  return inTx(deps.db, async (trx) => {
+    const t = await findTicket(trx, deps, actor, ref, { lock: true });
+    if (t.status === 'closed') throw new AppError('invalid_state', 'this request is closed; please open a new one');
+    if (t.merged_into_id) throw new AppError('invalid_state', 'this request was merged into another one; please reply there');
+    const now = new Date();
+    const m = await trx
+      .insertInto('messages')
+      .values({ ticket_id: t.id, kind: 'reply', author_type: 'customer', author_customer_id: actor.id, body_html: body.html, body_text: body.text, channel: 'portal', created_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const reopen = t.status === 'pending_customer' || t.status === 'solved';
+    const status: TicketStatus = reopen ? 'open' : t.status;
+    await trx
+      .updateTable('tickets')
+      .set({
+        updated_at: now,
+        version: sql`version + 1`,
+        search: sql`search || ${tsv(body.text)}`,
+        ...(reopen ? { status, solved_at: null } : {}),
+      })
+      .where('id', '=', t.id)
+      .execute();
+    const data: Record<string, unknown> = { messageId: m.id, kind: 'reply' };
+    if (reopen) data.changes = { status: [t.status, status] };
+    await trx.insertInto('ticket_events').values({
+      ticket_id: t.id, actor_type: 'customer', actor_id: actor.id, kind: 'message_added', data: JSON.stringify(data), created_at: now,
+    }).execute();
+    return { ...m, author_name: t.requester_name, attachments: [] };
+  });
+}
