@@ -1,0 +1,25 @@
+// Slovo as `slovo serve` runs it (startRuntime: pool, migrations, pg-boss and workers;
+// buildApp; a real listening socket), against the benchmark's database. Forked by
+// bench/run.ts; reports its port over IPC and stops on "stop".
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../server/app.ts';
+import { loadConfig } from '../server/config.ts';
+import { startRuntime } from '../server/runtime.ts';
+
+const config = loadConfig({
+  ...process.env,
+  NODE_ENV: 'production',
+  HOST: '127.0.0.1',
+  PORT: '0',
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', // per-request info logs would go to the pipe of the parent
+}, { dotenv: false });
+const rt = await startRuntime(config);
+const app = await buildApp(rt.deps);
+await app.listen({ port: 0, host: '127.0.0.1' });
+process.send!({ port: (app.server.address() as AddressInfo).port, pool: config.SLOVO_DB_POOL });
+process.on('message', async (m) => {
+  if (m !== 'stop') return;
+  await app.close().catch(() => {});
+  await rt.stop().catch(() => {});
+  process.exit(0);
+});
