@@ -9,7 +9,7 @@ import type { LoadResult, MemSample } from './stats.ts';
 
 export type Row = {
   scenario: string; mode: 'HTTP' | 'SQL'; clients: number; target?: { metric: 'p95' | 'throughput'; value: number };
-  note?: string; result: LoadResult;
+  note?: string; result: LoadResult; cpu?: { wallSeconds: number; slovoCores: number; postgresCores: number; machineBusyCores: number };
 };
 export type Memory = { idle: MemSample; createLoad: { samples: number; peak: MemSample; mean: MemSample } | null };
 export type Report = {
@@ -35,10 +35,10 @@ export function verdict(r: Row): string {
 }
 
 export function table(rows: Row[]): string {
-  const head = '| Scenario | Mode | Clients | Requests | Throughput (/s) | p50 ms | p95 ms | p99 ms | Errors | Target |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---|';
+  const head = '| Scenario | Mode | Clients | Requests | Throughput (/s) | p50 ms | p95 ms | p99 ms | Errors | CPU Slovo / PG / all | Target |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|';
   const lines = rows.map((r) => {
     const x = r.result;
-    return `| ${r.scenario}${r.note ? ` (${r.note})` : ''} | ${r.mode} | ${r.clients} | ${x.requests.toLocaleString('en')} | ${x.throughput.toLocaleString('en')} | ${x.p50} | ${x.p95} | ${x.p99} | ${x.errors} | ${verdict(r)} |`;
+    return `| ${r.scenario}${r.note ? ` (${r.note})` : ''} | ${r.mode} | ${r.clients} | ${x.requests.toLocaleString('en')} | ${x.throughput.toLocaleString('en')} | ${x.p50} | ${x.p95} | ${x.p99} | ${x.errors} | ${r.cpu ? `${r.cpu.slovoCores} / ${r.cpu.postgresCores} / ${r.cpu.machineBusyCores}` : ''} | ${verdict(r)} |`;
   });
   return [head, ...lines].join('\n');
 }

@@ -154,8 +154,9 @@ async function main() {
     const run = async (row: Omit<Row, 'result'>, spec: Omit<LoadSpec, 'token'>) => {
       const load1 = os.loadavg()[0].toFixed(1);
       log(`${row.scenario}${row.note ? ` (${row.note})` : ''}, ${row.clients} client(s), ${row.mode} ... (load average ${load1})`);
+      const stopCpu = cpuMeter(server!.child.pid!, cluster!.postmasterPid());
       const result = await load({ ...spec, token: fx.token });
-      const r: Row = { ...row, result };
+      const r: Row = { ...row, result, cpu: stopCpu() };
       rows.push(r);
       log(`  ${result.requests} requests, ${result.throughput}/s, p50 ${result.p50} ms, p95 ${result.p95} ms, p99 ${result.p99} ms, errors ${result.errors}${result.failures.length ? ` (${result.failures[0]})` : ''}`);
       return r;
@@ -216,12 +217,9 @@ async function main() {
     if (ONLY.has('create')) {
       const requests = createRequests(fx.emails);
       const stopSampling = memorySampler(server.child.pid!, cluster.postmasterPid());
-      const stopCpu = cpuMeter(server.child.pid!, cluster.postmasterPid());
       await run({ scenario: 'Create ticket (POST /api/v1/tickets)', mode: 'HTTP', clients: 10, target: { metric: 'throughput', value: 1500 } },
         { kind: 'http', target: server.base, concurrency: 10, warmupMs: 3000, durationMs: CREATE_S * 1000, expectStatus: 201, requests });
       createLoad = stopSampling();
-      const cpu = stopCpu();
-      notes.push(`CPU during the create run (${cpu.wallSeconds} s incl. warm-up), in cores busy: Slovo node ${cpu.slovoCores}, PostgreSQL ${cpu.postgresCores}, whole machine ${cpu.machineBusyCores} of ${os.cpus().length} (the rest: load client and whatever else runs).`);
       notes.push('Create: Bearer token of an agent (scope write); body = subject, requester by the e-mail of an existing customer, a 3-sentence text message, groupId, one tag, priority; no Idempotency-Key. The created tickets are deleted after the run (the dataset stays at its counts).');
     }
     await server.stop();
@@ -233,6 +231,7 @@ async function main() {
 
     notes.push(`Load client: a separate Node process (node:http, keep-alive, closed loop), on the same machine as Slovo and PostgreSQL; warm-up ${read.warmupMs / 1000} s (reads) / 3 s (create) not counted.`);
     notes.push(`Slovo runs as \`slovo serve\` does (startRuntime + buildApp, pg-boss and workers on), NODE_ENV=production, LOG_LEVEL=warn, DB pool ${dbPool} (SLOVO_DB_POOL default); PostgreSQL as Slovo ships it embedded (shared_buffers ${sharedBuffers}, fsync on, synchronous_commit on).`);
+    notes.push(`CPU columns: cores busy during the run (incl. warm-up) — Slovo node process / PostgreSQL processes / whole machine (of ${os.cpus().length}); the remainder of the machine figure is the load client and other work on the machine.`);
     notes.push('Other engineers run tests on this machine at the same time; the load average printed per scenario in the log shows the noise.');
     const report = {
       startedAt, finishedAt: new Date().toISOString(), seconds: Math.round((performance.now() - t0) / 1000), commit: gitShort(),
