@@ -41,8 +41,8 @@ const FILTER_TAG = 'refund'; // tag rank 5: on ~8% of tickets
 const queueFiltered = (g: number) => `groupId=${g}&status=open,new&tags=${FILTER_TAG}&sort=priority&limit=50`;
 const COMMON_WORDS = [WORDS.ru[3], WORDS.ru[4], WORDS.ru[6]]; // ошибка, пароль, доставка
 
-function forkTs(file: string, env: NodeJS.ProcessEnv = process.env): ChildProcess {
-  return fork(path.join(here, file), [], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function forkTs(file: string, env: NodeJS.ProcessEnv = process.env, flags: string[] = []): ChildProcess {
+  return fork(path.join(here, file), [], { execArgv: ['--import', 'tsx', ...flags], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
 function load(spec: LoadSpec): Promise<LoadResult> {
@@ -55,7 +55,9 @@ function load(spec: LoadSpec): Promise<LoadResult> {
 }
 
 async function startServer(url: string): Promise<{ child: ChildProcess; base: string; pool: number; stop: () => Promise<void> }> {
-  const child = forkTs('server.ts', { ...process.env, DATABASE_URL: url });
+  // BENCH_CPU_PROF=<dir>: V8 CPU profile of the Slovo process, written when it stops
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = forkTs('server.ts', { ...process.env, DATABASE_URL: url }, prof);
   const { port, pool } = await new Promise<{ port: number; pool: number }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { port: number; pool: number }));
     child.once('exit', (code) => reject(new Error(`Slovo server exited with ${code}`)));
