@@ -21,6 +21,9 @@ declare module 'fastify' {
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function installAuth(app: FastifyInstance, deps: Deps) {
+  // The API speaks JSON only. text/plain is a CORS "simple" type a cross-site form can post
+  // without a preflight: refuse it (415) instead of parsing it into a string.
+  app.removeContentTypeParser('text/plain');
   app.decorateRequest('actor', null as never);
   app.decorateRequest('csrfToken', null);
   app.addHook('onRequest', async (req, reply) => {

@@ -25,7 +25,8 @@ export async function idempotent<T>(
   if (typeof key !== 'string' || !KEY.test(key)) throw new AppError('validation_failed', 'Idempotency-Key must be 1-200 visible ASCII characters');
   const principal = actorKey(req.actor);
   const route = `${req.method} ${req.routeOptions.url}`;
-  const hash = createHash('sha256').update(route).update(JSON.stringify(req.body ?? null)).digest('hex');
+  // the full URL (path params, query) is part of the request: the same key on another ticket is a reuse
+  const hash = createHash('sha256').update(`${req.method} ${req.url}`).update(JSON.stringify(req.body ?? null)).digest('hex');
   return inTx(deps.db, async (trx) => {
     const claimed = await trx
       .insertInto('idempotency_keys')

@@ -8,14 +8,17 @@ import { SAFE_INLINE, upload, download } from './attachments.service.ts';
 
 const tags = ['attachments'];
 
-/** RFC 6266 / 5987 header: ASCII fallback plus the UTF-8 name. */
+/** RFC 6266 / 5987 header: ASCII fallback plus the UTF-8 name (only attr-chars, so ' ( ) * are escaped too). */
 function disposition(kind: 'inline' | 'attachment', filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\%]/g, '_');
+  const utf8 = encodeURIComponent(filename).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${utf8}`;
 }
 
 export function attachmentRoutes(app: App, deps: Deps) {
   app.register(async (sub) => {
+    // the body is the file itself, whatever its type: no JSON or text parsing (they would change the bytes)
+    sub.removeAllContentTypeParsers();
     sub.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.config.SLOVO_ATTACHMENT_MAX_BYTES + 1 }, (_req, body, done) => done(null, body));
     sub.withTypeProvider<import('fastify-type-provider-zod').ZodTypeProvider>().post('/api/v1/attachments', {
       schema: {
@@ -24,7 +27,7 @@ export function attachmentRoutes(app: App, deps: Deps) {
         response: { 201: Attachment },
       },
     }, async (req, reply) => {
-      const data = Buffer.isBuffer(req.body) ? req.body : Buffer.from(JSON.stringify(req.body ?? ''));
+      const data = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0); // no body at all: an empty file
       const a = await upload(deps, req.actor, { filename: req.query.filename, contentType: req.headers['content-type'] ?? 'application/octet-stream', data });
       return reply.code(201).send(presentAttachment(a));
     });

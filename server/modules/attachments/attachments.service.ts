@@ -8,9 +8,17 @@ import { authorize } from '../../policy.ts';
 
 export const SAFE_INLINE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
+/** The last path component, without control characters or quotes; "." and ".." become "file". */
 export function cleanFilename(name: string): string {
   const base = name.replace(/^.*[\\/]/, '').replace(/[\u0000-\u001f\u007f"]/g, '').trim();
-  return (base || 'file').slice(0, 200);
+  if (!base || /^\.+$/.test(base)) return 'file';
+  return Array.from(base).slice(0, 200).join(''); // by code points: never half a character
+}
+
+/** The media type without parameters, lower case; anything odd is octet-stream. */
+export function cleanContentType(header: string): string {
+  const type = header.split(';')[0].trim().toLowerCase();
+  return /^[a-z0-9.+-]+\/[a-z0-9.+-]+$/.test(type) ? type : 'application/octet-stream';
 }
 
 export async function upload(deps: Deps, actor: Actor, input: { filename: string; contentType: string; data: Buffer }) {
@@ -20,7 +28,7 @@ export async function upload(deps: Deps, actor: Actor, input: { filename: string
     throw new AppError('payload_too_large', `attachments are limited to ${deps.config.SLOVO_ATTACHMENT_MAX_BYTES} bytes`);
   }
   const sha256 = createHash('sha256').update(input.data).digest('hex');
-  const contentType = /^[a-z0-9.+-]+\/[a-z0-9.+-]+$/i.test(input.contentType) ? input.contentType.toLowerCase() : 'application/octet-stream';
+  const contentType = cleanContentType(input.contentType);
   return deps.db.transaction().execute(async (trx) => {
     await trx.insertInto('blobs').values({ sha256, size: input.data.length, data: input.data }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
     return trx
