@@ -57,7 +57,7 @@ export function markdown(r: Report): string {
     '',
     `Machine: ${Object.entries(r.machine).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
     `Dataset: ${d.tickets.toLocaleString('en')} tickets, ${d.messages.toLocaleString('en')} messages, ${d.customers.toLocaleString('en')} customers, ${d.groups} groups, ${d.tags.length} tags` +
-      ` (${d.reused ? 'reused' : `generated in ${d.seconds} s: ${Object.entries(d.phases).map(([k, v]) => `${k} ${v} s`).join(', ')}`}). Bench run: ${r.seconds} s.`,
+      ` (${d.reused ? 'reused from an earlier run, which ' : ''}generated in ${d.seconds} s: ${Object.entries(d.phases).map(([k, v]) => `${k} ${v} s`).join(', ')}). Bench run: ${r.seconds} s.`,
     '',
     table(r.rows),
     '',
