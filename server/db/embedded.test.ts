@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { killAll, pidAlive, postmasterPid, startSlovo, waitFor, type SlovoProcess } from '../ops/cli-process.ts';
+import { killAll, pidAlive, postmasterPid, runSlovo, startSlovo, waitFor, type SlovoProcess } from '../ops/cli-process.ts';
 import { freePort } from '../test/ports.ts';
 
 const EMAIL = 'owner@crash.test';
@@ -113,6 +113,26 @@ describe('embedded PostgreSQL under slovo serve', () => {
     assert.equal(got.body.subject, 'Тикет перед kill -9 базы');
     again.child.kill('SIGKILL');
     await again.exited;
+  });
+
+  test('slovo demo and slovo backup next to a running serve use its postmaster instead of stopping it', async () => {
+    const p = await serve(30_000);
+    const pm = postmasterPid(dir);
+    const demo = await runSlovo(['demo'], env);
+    assert.equal(demo.code, 0, demo.output);
+    assert.match(demo.output, /using the embedded PostgreSQL already running/);
+    const password = /shown once\): (\S+)/.exec(demo.output)?.[1];
+    assert.ok(password, demo.output);
+    const file = path.join(dir, 'running.backup.gz');
+    const b = await runSlovo(['backup', file], env);
+    assert.equal(b.code, 0, b.output);
+    assert.ok(existsSync(file));
+    assert.equal(postmasterPid(dir), pm, 'same postmaster');
+    assert.equal((await fetch(`${base}/readyz`)).status, 200);
+    const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'anna.sokolova@slovo-demo.example', password }) });
+    assert.equal(r.status, 200);
+    p.child.kill('SIGKILL');
+    await p.exited;
   });
 
   test('SIGTERM: serve exits 0 and stops the postmaster', async () => {
