@@ -51,7 +51,7 @@ if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x))
 
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, `--test-reporter=${path.join(root, 'server/test/reporter.js')}`, ...files],
+  ['--import', 'tsx', '--test', `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 240_000}`, `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, `--test-reporter=${path.join(root, 'server/test/reporter.js')}`, ...files],
   { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', SLOVO_TEST_ADMIN_URL: adminUrl, SLOVO_TEST_TEMPLATE: template } },
 );
 const code: number = await new Promise((r) => child.on('exit', (c) => r(c ?? 1)));
