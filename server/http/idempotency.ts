@@ -26,7 +26,7 @@ export async function idempotent<T>(
   const principal = actorKey(req.actor);
   const route = `${req.method} ${req.routeOptions.url}`;
   // the full URL (path params, query) is part of the request: the same key on another ticket is a reuse
-  const hash = createHash('sha256').update(`${req.method} ${req.url}`).update(JSON.stringify(req.body ?? null)).digest('hex');
+  const hash = createHash('sha256').update(`${req.method} ${req.url}`).update(Buffer.isBuffer(req.body) ? req.body : JSON.stringify(req.body ?? null)).digest('hex');
   return inTx(deps.db, async (trx) => {
     const claimed = await trx
       .insertInto('idempotency_keys')

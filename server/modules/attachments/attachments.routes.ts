@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { IdParams } from '../../../api/common.ts';
 import { Attachment } from '../../../api/tickets.ts';
 import type { Deps } from '../../deps.ts';
+import { idempotent } from '../../http/idempotency.ts';
 import type { App } from '../../http/types.ts';
 import { presentAttachment } from '../tickets/messages.presenter.ts';
 import { SAFE_INLINE, upload, download } from './attachments.service.ts';
@@ -28,8 +29,8 @@ export function attachmentRoutes(app: App, deps: Deps) {
       },
     }, async (req, reply) => {
       const data = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0); // no body at all: an empty file
-      const a = await upload(deps, req.actor, { filename: req.query.filename, contentType: req.headers['content-type'] ?? 'application/octet-stream', data });
-      return reply.code(201).send(presentAttachment(a));
+      const input = { filename: req.query.filename, contentType: req.headers['content-type'] ?? 'application/octet-stream', data };
+      return idempotent(deps, req, reply, 201, async (d) => presentAttachment(await upload(d, req.actor, input)));
     });
   });
 

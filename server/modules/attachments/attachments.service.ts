@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Actor } from '../../actor.ts';
 import type { Db } from '../../db/db.ts';
+import { inTx } from '../../db/tx.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { authorize } from '../../policy.ts';
@@ -29,7 +30,7 @@ export async function upload(deps: Deps, actor: Actor, input: { filename: string
   }
   const sha256 = createHash('sha256').update(input.data).digest('hex');
   const contentType = cleanContentType(input.contentType);
-  return deps.db.transaction().execute(async (trx) => {
+  return inTx(deps.db, async (trx) => {
     await trx.insertInto('blobs').values({ sha256, size: input.data.length, data: input.data }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
     return trx
       .insertInto('attachments')

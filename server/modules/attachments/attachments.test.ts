@@ -110,6 +110,19 @@ describe('upload and download', () => {
     assert.equal(Number(blob.size), data.length);
   });
 
+  test('Idempotency-Key: a retried upload returns the first attachment; other bytes with the key are 422', async () => {
+    const atts = await count('attachments');
+    const send = (data: string) => agent.req('POST', '/api/v1/attachments?filename=retry.txt', { raw: data, headers: { 'content-type': 'text/plain', 'idempotency-key': 'up-1' } });
+    const a = await send('retry me');
+    const b = await send('retry me');
+    assert.equal(a.status, 201);
+    assert.equal(b.status, 201);
+    assert.equal(b.headers['idempotent-replayed'], 'true');
+    assert.equal(b.body.id, a.body.id);
+    assert.equal(await count('attachments'), atts + 1);
+    assert.equal((await send('other bytes')).status, 422);
+  });
+
   test('an empty file is a 400 and stores nothing', async () => {
     const blobs = await count('blobs');
     const atts = await count('attachments');

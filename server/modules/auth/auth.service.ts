@@ -168,6 +168,8 @@ export async function revokeToken(deps: Deps, actor: Actor, id: string): Promise
 // --- customers: passwordless magic link ---
 
 const MAGIC_TTL_MIN = 15;
+/** Links one address may get per MAGIC_TTL_MIN minutes: nobody can flood a customer's inbox. */
+const MAGIC_PER_WINDOW = 5;
 
 /** Always succeeds from the caller's view (no account enumeration); mails a link when the address is known. */
 export async function requestMagicLink(deps: Deps, email: string): Promise<void> {
@@ -178,13 +180,21 @@ export async function requestMagicLink(deps: Deps, email: string): Promise<void>
     .where('e.email', '=', email.toLowerCase())
     .executeTakeFirst();
   if (!c) return;
+  const recent = await deps.db
+    .selectFrom('customer_login_tokens')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('customer_id', '=', c.id)
+    .where('email', '=', email.toLowerCase())
+    .where('created_at', '>', new Date(Date.now() - MAGIC_TTL_MIN * 60_000))
+    .executeTakeFirstOrThrow();
+  if (Number(recent.n) >= MAGIC_PER_WINDOW) return; // silently: the answer must not differ
   const token = randomToken(32);
   const link = `${deps.config.publicUrl}/portal/login?token=${token}`;
   const ru = c.language === 'ru';
   await deps.db.transaction().execute(async (trx) => {
     await trx
       .insertInto('customer_login_tokens')
-      .values({ token_hash: sha256(token), customer_id: c.id, email, expires_at: new Date(Date.now() + MAGIC_TTL_MIN * 60_000) })
+      .values({ token_hash: sha256(token), customer_id: c.id, email: email.toLowerCase(), expires_at: new Date(Date.now() + MAGIC_TTL_MIN * 60_000) })
       .execute();
     await trx
       .insertInto('outbox')

@@ -101,6 +101,19 @@ describe('magic link', () => {
     assert.equal(p.status, 403);
   });
 
+  test('at most 5 links per address per 15 minutes; more requests still answer 202', async () => {
+    await findOrCreateCustomer(ctx.deps.db, 'flood@clients.test', { name: 'Flood' });
+    for (let i = 0; i < 8; i++) {
+      const r = await ctx.anon().post('/api/v1/portal/auth/magic-link', { email: 'flood@clients.test' });
+      assert.equal(r.status, 202);
+    }
+    assert.equal((await outboxFor('flood@clients.test')).length, 5);
+    // once the window has passed, a new link goes out again
+    await ctx.deps.db.updateTable('customer_login_tokens').set({ created_at: new Date(Date.now() - 16 * 60_000) }).where('email', '=', 'flood@clients.test').execute();
+    await ctx.anon().post('/api/v1/portal/auth/magic-link', { email: 'flood@clients.test' });
+    assert.equal((await outboxFor('flood@clients.test')).length, 6);
+  });
+
   test('a customer can log out and the session ends', async () => {
     const c = await ctx.asCustomer();
     assert.equal((await c.post('/api/v1/auth/logout')).status, 200);
