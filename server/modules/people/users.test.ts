@@ -161,6 +161,15 @@ describe('users', () => {
       const c = await new Client(solo.app);
       await c.login(b.email);
       assert.equal((await c.patch(`/api/v1/users/${b.id}`, { active: false })).status, 422);
+      // two admins deactivating each other at once: exactly one wins
+      const d = await solo.as('admin');
+      const [x, y] = await Promise.all([c.patch(`/api/v1/users/${d.userId}`, { active: false }), d.patch(`/api/v1/users/${b.id}`, { active: false })]);
+      // the loser gets 422, or 401 when its own deactivation committed before its request was authenticated
+      const statuses = [x.status, y.status].sort();
+      assert.equal(statuses[0], 200);
+      assert.ok([401, 422].includes(statuses[1]), String(statuses[1]));
+      const left = await solo.deps.db.selectFrom('users').select('id').where('role', '=', 'admin').where('active', '=', true).execute();
+      assert.equal(left.length, 1);
     } finally {
       await solo.close();
     }
