@@ -92,6 +92,15 @@ describe('idempotency', () => {
     assert.equal(n.length, 1);
   });
 
+  test('concurrent retries with one key create exactly one ticket', async () => {
+    const body = { subject: 'Concurrent retry', requester: { email: 'concurrent@clients.test' }, message: { body: 'x' } };
+    const rs = await Promise.all([1, 2, 3, 4].map(() => agent.post('/api/v1/tickets', body, { 'idempotency-key': 'race-1' })));
+    for (const r of rs) assert.equal(r.status, 201, r.raw);
+    assert.equal(new Set(rs.map((r) => r.body.id)).size, 1);
+    const n = await ctx.deps.db.selectFrom('tickets').select('id').where('subject', '=', 'Concurrent retry').execute();
+    assert.equal(n.length, 1);
+  });
+
   test('the same key with another body is 422', async () => {
     const body = { subject: 'Key reuse', requester: { email: 'reuse@clients.test' }, message: { body: 'one' } };
     assert.equal((await agent.post('/api/v1/tickets', body, { 'idempotency-key': 'reuse-1' })).status, 201);

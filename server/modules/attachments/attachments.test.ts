@@ -180,6 +180,30 @@ describe('upload and download', () => {
     assert.equal((await upload(ctx.anon(), 'a.txt', 'x', 'text/plain')).status, 401);
   });
 
+  test('HTML bytes claiming to be a PNG stay a PNG: nosniff and a sandboxing CSP', async () => {
+    const up = await upload(agent, 'fake.png', '<html><script>alert(1)</script></html>', 'image/png');
+    const d = await download(agent, up.body.id);
+    assert.equal(d.headers['content-type'], 'image/png');
+    assert.equal(d.headers['x-content-type-options'], 'nosniff');
+    assert.equal(d.headers['content-security-policy'], "default-src 'none'; sandbox");
+  });
+
+  test('API tokens: read scope downloads but cannot upload, write scope uploads', async () => {
+    const read = await agent.post('/api/v1/tokens', { name: 'r', scopes: ['read'] });
+    const write = await agent.post('/api/v1/tokens', { name: 'w', scopes: ['write'] });
+    const bot = ctx.anon();
+    bot.token = read.body.token;
+    assert.equal((await upload(bot, 'a.txt', 'x', 'text/plain')).status, 403);
+    bot.token = write.body.token;
+    const up = await upload(bot, 'a.txt', 'from a script', 'text/plain');
+    assert.equal(up.status, 201);
+    const t = await makeTicket(agent);
+    assert.equal((await agent.post(`/api/v1/tickets/${t.id}/messages`, { body: 'x', attachmentIds: [up.body.id] })).status, 201);
+    const r = await ctx.app.inject({ method: 'GET', url: `/api/v1/attachments/${up.body.id}`, headers: { authorization: `Bearer ${read.body.token}` } });
+    assert.equal(r.statusCode, 200);
+    assert.equal(r.body, 'from a script');
+  });
+
   test('customers cannot upload through the agent route', async () => {
     const cust = await ctx.asCustomer();
     const r = await upload(cust, 'a.txt', 'x', 'text/plain');
