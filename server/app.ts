@@ -24,7 +24,8 @@ declare module 'fastify' {
 export async function buildApp(deps: Deps): Promise<App> {
   const app = Fastify({
     loggerInstance: deps.log as unknown as FastifyBaseLogger,
-    trustProxy: true,
+    // X-Forwarded-For is believed only from configured proxies (SLOVO_TRUST_PROXY)
+    trustProxy: deps.config.trustProxy as boolean, // fastify takes boolean, hop count or list; its overloads reject the union
     bodyLimit: 2 * 1024 * 1024,
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();

@@ -10,6 +10,8 @@ const bool = z
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('127.0.0.1'),
+  // Which proxies may set X-Forwarded-For: unset = none; "true" = any; a hop count; or IPs/CIDRs, comma-separated.
+  SLOVO_TRUST_PROXY: z.string().regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+)$/, 'use true, false, a hop count or a list of IPs/CIDRs').optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.string().url().optional(),
   DATABASE_URL: z.string().url().optional(),
@@ -32,7 +34,14 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export type Config = z.infer<typeof schema> & { dataDir: string; publicUrl: string; cookieSecure: boolean };
+export type Config = z.infer<typeof schema> & { dataDir: string; publicUrl: string; cookieSecure: boolean; trustProxy: boolean | number | string[] };
+
+function parseTrustProxy(v: string | undefined): boolean | number | string[] {
+  if (!v || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
+}
 
 export class ConfigError extends Error {}
 
@@ -49,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { dotenv?
     ...c,
     dataDir: path.resolve(c.SLOVO_DATA_DIR),
     publicUrl,
+    trustProxy: parseTrustProxy(c.SLOVO_TRUST_PROXY),
     cookieSecure: c.SLOVO_COOKIE_SECURE ?? (publicUrl.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1)(:|\/|$)/.test(publicUrl)),
   };
 }

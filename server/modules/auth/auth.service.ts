@@ -66,6 +66,9 @@ export async function logout(deps: Deps, actor: Actor): Promise<void> {
 /** Ends every session of the caller (all devices). */
 export async function logoutAll(deps: Deps, actor: Actor): Promise<number> {
   requireSignedIn(actor);
+  if (actor.kind === 'user' && actor.via === 'token' && !actor.scopes.some((s) => s === 'write' || s === 'admin')) {
+    throw new AppError('forbidden', 'a read-only token cannot end sessions');
+  }
   const col = actor.kind === 'user' ? 'user_id' : 'customer_id';
   const r = await deps.db.deleteFrom('sessions').where(col, '=', actor.id).executeTakeFirst();
   return Number(r.numDeletedRows);

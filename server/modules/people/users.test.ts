@@ -12,6 +12,17 @@ before(async () => {
 after(() => ctx.close());
 
 describe('users', () => {
+  test('a password in the body never reaches the stored idempotency hash', async () => {
+    const body = { email: 'idem-pw@agents.test', name: 'Idem', role: 'agent', password: 'first secret password' };
+    const a = await admin.post('/api/v1/users', body, { 'idempotency-key': 'user-pw-1' });
+    assert.equal(a.status, 201);
+    // same request but another password: the hash cannot tell them apart, so it is a replay
+    const b = await admin.post('/api/v1/users', { ...body, password: 'second secret password' }, { 'idempotency-key': 'user-pw-1' });
+    assert.equal(b.status, 201);
+    assert.equal(b.headers['idempotent-replayed'], 'true');
+    assert.equal(b.body.id, a.body.id);
+  });
+
   test('admin creates an agent with a chosen password; the agent can sign in', async () => {
     const g = await admin.post('/api/v1/groups', { name: 'Первая линия' });
     const r = await admin.post('/api/v1/users', {
