@@ -1,6 +1,8 @@
 // Agent sessions, API tokens and customer magic links.
 import { sql } from 'kysely';
 import type { Actor, UserActor } from '../../actor.ts';
+import { prepared } from '../../db/db.ts';
+import type { Role } from '../../db/types.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { authorize, requireSignedIn } from '../../policy.ts';
@@ -113,16 +115,16 @@ export async function actorFromSession(deps: Deps, cookie: string): Promise<{ ac
 }
 
 /** Resolves `Authorization: Bearer slv_...` to an actor (null when unknown, revoked or expired). */
+// Runs on every token-authenticated request: a prepared statement, planned once per connection.
+const TOKEN_ACTOR = `
+select t.id, t.user_id, t.scopes, t.last_used_at, u.role, u.level, u.locale
+from api_tokens t join users u on u.id = t.user_id
+where t.token_hash = $1 and t.revoked_at is null and (t.expires_at is null or t.expires_at > now()) and u.active`;
+
+type TokenRow = { id: string; user_id: string; scopes: string[]; last_used_at: Date | null; role: Role; level: number; locale: string };
+
 export async function actorFromToken(deps: Deps, token: string): Promise<Actor | null> {
-  const row = await deps.db
-    .selectFrom('api_tokens as t')
-    .innerJoin('users as u', 'u.id', 't.user_id')
-    .select(['t.id', 't.user_id', 't.scopes', 't.last_used_at', 'u.role', 'u.level', 'u.locale'])
-    .where('t.token_hash', '=', sha256(token))
-    .where('t.revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', new Date())]))
-    .where('u.active', '=', true)
-    .executeTakeFirst();
+  const [row] = await prepared<TokenRow>(deps.db, deps.pool, 'slovo_token_actor', TOKEN_ACTOR, [sha256(token)]);
   if (!row) return null;
   if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
     await deps.db.updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', '=', row.id).execute();
