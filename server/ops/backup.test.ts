@@ -130,6 +130,10 @@ describe('backup and restore', () => {
     assert.deepEqual([me.body.kind, me.body.id], ['customer', customer.customerId]);
   });
 
+  test('a backup that cannot be written fails instead of hanging', async () => {
+    await assert.rejects(backup(ctx.url, path.join(dir, 'missing', 'dir', 'x.gz')), /ENOENT/);
+  });
+
   test('refuses a database that already has data, and leaves it alone', async () => {
     const before = await counts(ctx.deps.db);
     await assert.rejects(restore(ctx.url, file), (e: Error) => e instanceof RestoreError && /not empty \(users: \d+ row/.test(e.message) && /new, empty database/.test(e.message));

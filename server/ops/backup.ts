@@ -25,8 +25,9 @@ const FRAME = 256 * 1024; // COPY output is gathered into frames of about this s
 export type BackupHeader = { type: 'header'; format: number; app: 'slovo'; createdAt: string; migrations: string[]; tables: string[] };
 export type BackupResult = { file: string; bytes: number; rows: Record<string, number>; migrations: string[] };
 
-async function write(out: zlib.Gzip, data: Buffer | string): Promise<void> {
-  if (!out.write(data)) await once(out, 'drain');
+/** Writes with backpressure; fails (instead of waiting forever) when the file cannot be written. */
+async function write(out: zlib.Gzip, data: Buffer | string, failed: Promise<never>): Promise<void> {
+  if (!out.write(data)) await Promise.race([once(out, 'drain'), failed]);
 }
 
 function lengthOf(n: number): Buffer {
@@ -43,6 +44,9 @@ export async function backup(url: string, file: string): Promise<BackupResult> {
   const gz = zlib.createGzip({ level: 6 });
   const written = pipeline(gz, fs.createWriteStream(tmp, { mode: 0o600 }));
   written.catch(() => {}); // awaited below; avoid an unhandled rejection meanwhile
+  const failed = written.then(() => { throw new Error('the backup file was closed early'); });
+  failed.catch(() => {});
+  const put = (data: Buffer | string) => write(gz, data, failed);
   const rows: Record<string, number> = {};
   try {
     // One snapshot for every table: the backup is consistent while Slovo keeps running.
@@ -50,9 +54,9 @@ export async function backup(url: string, file: string): Promise<BackupResult> {
     const migrations = await appliedMigrations(client);
     const tables = await appTables(client);
     const header: BackupHeader = { type: 'header', format: FORMAT, app: 'slovo', createdAt: new Date().toISOString(), migrations, tables: tables.map((t) => t.name) };
-    await write(gz, MAGIC + JSON.stringify(header) + '\n');
+    await put(MAGIC + JSON.stringify(header) + '\n');
     for (const t of tables) {
-      await write(gz, JSON.stringify({ type: 'table', table: t.name, columns: t.columns }) + '\n');
+      await put(JSON.stringify({ type: 'table', table: t.name, columns: t.columns }) + '\n');
       const cols = t.columns.map((c) => qi(client, c)).join(', ');
       const stream = client.query(copyTo(`copy ${qi(client, t.name)} (${cols}) to stdout`));
       let pending: Buffer[] = [];
@@ -62,8 +66,8 @@ export async function backup(url: string, file: string): Promise<BackupResult> {
         const chunk = Buffer.concat(pending, size);
         pending = [];
         size = 0;
-        await write(gz, lengthOf(chunk.length));
-        await write(gz, chunk);
+        await put(lengthOf(chunk.length));
+        await put(chunk);
       };
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         pending.push(chunk);
@@ -71,12 +75,12 @@ export async function backup(url: string, file: string): Promise<BackupResult> {
         if (size >= FRAME) await flush();
       }
       await flush();
-      await write(gz, lengthOf(0));
+      await put(lengthOf(0));
       rows[t.name] = stream.rowCount;
     }
     const seqs = await sequences(client);
-    await write(gz, JSON.stringify({ type: 'sequences', sequences: seqs.map((s) => ({ name: s.name, lastValue: s.lastValue })) }) + '\n');
-    await write(gz, JSON.stringify({ type: 'end', rows }) + '\n');
+    await put(JSON.stringify({ type: 'sequences', sequences: seqs.map((s) => ({ name: s.name, lastValue: s.lastValue })) }) + '\n');
+    await put(JSON.stringify({ type: 'end', rows }) + '\n');
     await client.query('commit');
     gz.end();
     await written;
