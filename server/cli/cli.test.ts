@@ -6,7 +6,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { ConfigError, loadConfig } from '../config.ts';
-import { runSlovo } from '../ops/cli-process.ts';
+import { killAll, runSlovo } from '../ops/cli-process.ts';
 import { createTestDatabase, makeTicket, setup, type TestCtx } from '../test/harness.ts';
 
 let dir: string;
@@ -18,6 +18,7 @@ before(async () => {
   ctx = await setup();
 });
 after(async () => {
+  await killAll([]);
   for (const d of drops) await d().catch(() => {});
   await ctx.close();
   rmSync(dir, { recursive: true, force: true });

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
+import pg from 'pg';
 import pino from 'pino';
 import { buildApp } from '../app.ts';
 import { createDb, type Db } from '../db/db.ts';
@@ -128,6 +129,32 @@ describe('backup and restore', () => {
     const me = await portal.get('/api/v1/auth/me');
     assert.equal(me.status, 200, me.raw);
     assert.deepEqual([me.body.kind, me.body.id], ['customer', customer.customerId]);
+  });
+
+  test('restore as an ordinary (non-superuser) owner into a brand-new database: migrations, FK-safe order', async () => {
+    const admin = new pg.Client({ connectionString: process.env.SLOVO_TEST_ADMIN_URL });
+    await admin.connect();
+    const name = `r_${randomBytes(5).toString('hex')}`;
+    await admin.query(`create role ${name} login password 'restore-pw' nosuperuser`);
+    await admin.query(`create database ${name} owner ${name}`);
+    cleanups.push(async () => {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.query(`drop role if exists ${name}`);
+      await admin.end();
+    });
+    const u = new URL(process.env.SLOVO_TEST_ADMIN_URL!);
+    u.username = name;
+    u.password = 'restore-pw';
+    u.pathname = `/${name}`;
+    const r = await restore(u.toString(), file);
+    assert.equal(r.rows.tickets, 2);
+    const { db } = await appOn(u.toString());
+    const mine = await counts(ctx.deps.db);
+    const theirs = await counts(db);
+    for (const t of Object.keys(r.rows)) assert.equal(theirs[t], r.rows[t], t);
+    assert.ok(mine.tickets >= theirs.tickets);
+    const owner = await sql<{ o: string }>`select tableowner as o from pg_tables where tablename = 'tickets'`.execute(db);
+    assert.equal(owner.rows[0].o, name);
   });
 
   test('a backup that cannot be written fails instead of hanging', async () => {

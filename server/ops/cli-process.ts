@@ -75,7 +75,14 @@ export async function waitFor(what: string, fn: () => Promise<boolean> | boolean
 
 /** Kills every child still running and the postmasters of the given data folders. */
 export async function killAll(dataDirs: string[]): Promise<void> {
-  for (const c of running) c.kill('SIGKILL');
+  const children = [...running];
+  await Promise.all(children.map((c) => new Promise<void>((resolve) => {
+    if (c.exitCode !== null || c.signalCode !== null) return resolve();
+    c.once('exit', () => resolve());
+    c.kill('SIGKILL');
+  })));
+  // a postmaster spawned just before the kill writes its pid file a moment later
+  if (children.length) await new Promise((r) => setTimeout(r, 1000));
   for (const dir of dataDirs) {
     const pid = postmasterPid(dir);
     if (pid) {
