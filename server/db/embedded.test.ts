@@ -97,7 +97,7 @@ describe('embedded PostgreSQL under slovo serve', () => {
     const s = await login().catch(() => null);
     assert.equal(s, null, 'nothing serves HTTP now');
     // a running server to crash: start, write, kill both
-    const p = await serve(30_000);
+    const p = await serve(60_000);
     const s1 = await login();
     const t = await createTicket(s1, 'Тикет перед kill -9 базы');
     const pm = postmasterPid(dir)!;
@@ -116,7 +116,7 @@ describe('embedded PostgreSQL under slovo serve', () => {
   });
 
   test('slovo demo and slovo backup next to a running serve use its postmaster instead of stopping it', async () => {
-    const p = await serve(30_000);
+    const p = await serve(60_000);
     const pm = postmasterPid(dir);
     const demo = await runSlovo(['demo'], env);
     assert.equal(demo.code, 0, demo.output);
@@ -136,7 +136,7 @@ describe('embedded PostgreSQL under slovo serve', () => {
   });
 
   test('SIGTERM: serve exits 0 and stops the postmaster', async () => {
-    const p = await serve(30_000);
+    const p = await serve(60_000);
     const pm = postmasterPid(dir);
     assert.ok(pm);
     p.child.kill('SIGTERM');
