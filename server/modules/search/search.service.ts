@@ -2,6 +2,7 @@
 // The vector is tickets.search (GIN tickets_search), kept up to date by the tickets module.
 import { sql, type RawBuilder } from 'kysely';
 import type { z } from 'zod';
+import { isId } from '../../../api/common.ts';
 import type { SearchQuery } from '../../../api/search.ts';
 import type { Actor, UserActor } from '../../actor.ts';
 import type { Db } from '../../db/db.ts';
@@ -9,9 +10,9 @@ import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { decodeCursor, page } from '../../http/cursor.ts';
 import { authorize } from '../../policy.ts';
-import { applyFilters, applySort, sortKey } from '../tickets/ticket-filters.ts';
+import { applyFilters, applySort, sortColumns, sortKey } from '../tickets/ticket-filters.ts';
 import { TICKET_COLUMNS, type TicketRow } from '../tickets/tickets.presenter.ts';
-import { SEARCH_TEXT_MAX } from '../tickets/tickets.service.ts';
+import { SEARCH_TEXT_MAX, ticketsByIds } from '../tickets/tickets.service.ts';
 import { parseSearchQuery, safeSnippet, ticketNumberIn, type ParsedQuery } from './search-query.ts';
 
 type SearchInput = z.infer<typeof SearchQuery>;
@@ -51,17 +52,17 @@ export async function searchTickets(deps: Deps, actor: Actor, q: SearchInput): P
 
 /** Newest activity first: PostgreSQL can walk tickets_updated and stop after one page. */
 async function byUpdated(db: Db, actor: UserActor, q: SearchInput, match: RawBuilder<boolean>) {
-  let query = db.selectFrom('tickets as t').innerJoin('customers as c', 'c.id', 't.requester_id').select(TICKET_COLUMNS).where(match);
+  let query = db.selectFrom('tickets as t').select(sortColumns('updated')).where(match);
   query = applyFilters(query, q, actor);
   query = applySort(query, 'updated', q.cursor).limit(q.limit + 1);
-  const rows = (await query.execute()) as TicketRow[];
-  return page(rows, q.limit, (r) => sortKey('updated', r));
+  const keys = page(await query.execute(), q.limit, (r) => sortKey('updated', r));
+  return { items: await ticketsByIds(db, keys.items.map((k) => k.id)), nextCursor: keys.nextCursor };
 }
 
 /** ts_rank order (subject words weigh most), keyset on (rank, id) within the relevance window. */
 async function byRelevance(db: Db, actor: UserActor, q: SearchInput, tsq: RawBuilder<unknown>, match: RawBuilder<boolean>) {
   const c = decodeCursor(q.cursor, 2);
-  if (c && !(typeof c[0] === 'number' && Number.isFinite(c[0]) && c[0] >= 0 && typeof c[1] === 'string' && /^[1-9][0-9]{0,18}$/.test(c[1]))) {
+  if (c && !(typeof c[0] === 'number' && Number.isFinite(c[0]) && c[0] >= 0 && isId(c[1]))) {
     throw new AppError('validation_failed', 'cursor is not valid; start again without it');
   }
   let window = db.selectFrom('tickets as t').select(['t.id', sql<number>`ts_rank(t.search, ${tsq})`.as('rank')]).where(match);

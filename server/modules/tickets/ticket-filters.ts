@@ -1,10 +1,11 @@
 // Ticket filters and keyset sorts, shared by the ticket list, saved views and search.
 import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import { isId } from '../../../api/common.ts';
 import type { TicketFilters } from '../../../api/tickets.ts';
 import type { UserActor } from '../../actor.ts';
 import type { DB, TicketPriority } from '../../db/types.ts';
 import { AppError } from '../../errors.ts';
-import { decodeCursor } from '../../http/cursor.ts';
+import { decodeCursor, isCursorTime } from '../../http/cursor.ts';
 
 type Q<O> = SelectQueryBuilder<DB & { t: DB['tickets'] }, 't', O>;
 export type Sort = 'priority' | 'updated' | 'created' | 'oldest';
@@ -52,19 +53,28 @@ export function applyFilters<O>(q: Q<O>, f: TicketFilters, actor: UserActor): Q<
 
 function validCursor(sort: Sort, c: unknown[]): boolean {
   const [a, b, d] = c;
-  const ts = (v: unknown) => typeof v === 'string' && !Number.isNaN(Date.parse(v));
-  const id = (v: unknown) => typeof v === 'string' && /^[1-9][0-9]{0,18}$/.test(v);
+  const ts = isCursorTime;
+  const id = isId;
   if (sort === 'priority') return ['low', 'normal', 'high', 'urgent'].includes(a as string) && ts(b) && id(d);
   return ts(a) && id(b);
 }
 
-type KeyRow = { priority: TicketPriority; updated_at: Date; created_at: Date; id: string };
+type KeyRow = { id: string; priority?: TicketPriority; updated_at?: Date; created_at?: Date };
 
 export function sortKey(sort: Sort, r: KeyRow): unknown[] {
   switch (sort) {
-    case 'priority': return [r.priority, r.updated_at.toISOString(), r.id];
-    case 'updated': return [r.updated_at.toISOString(), r.id];
-    default: return [r.created_at.toISOString(), r.id];
+    case 'priority': return [r.priority, r.updated_at!.toISOString(), r.id];
+    case 'updated': return [r.updated_at!.toISOString(), r.id];
+    default: return [r.created_at!.toISOString(), r.id];
+  }
+}
+
+/** The columns a sort's keyset needs: selecting only these keeps queue queries index-only. */
+export function sortColumns(sort: Sort) {
+  switch (sort) {
+    case 'priority': return ['t.id', 't.priority', 't.updated_at'] as const;
+    case 'updated': return ['t.id', 't.updated_at'] as const;
+    default: return ['t.id', 't.created_at'] as const;
   }
 }
 

@@ -16,7 +16,7 @@ import { attachUploads } from '../attachments/attachments.service.ts';
 import { checkCustom, checkRequiredForSolve } from './custom-fields.ts';
 import { messageBody } from './html.ts';
 import { parseTicketRef } from './ticket-number.ts';
-import { applyFilters, applySort, sortKey } from './ticket-filters.ts';
+import { applyFilters, applySort, sortColumns, sortKey } from './ticket-filters.ts';
 import { TICKET_COLUMNS, type TicketRow } from './tickets.presenter.ts';
 
 type CreateInput = z.infer<typeof CreateTicketBody>;
@@ -212,11 +212,27 @@ export async function updateTicket(deps: Deps, actor: Actor, ref: string, input:
 
 export async function listTickets(deps: Deps, actor: Actor, q: z.infer<typeof ListTicketsQuery>) {
   authorize(actor, 'ticket.read');
-  let query = deps.db.selectFrom('tickets as t').innerJoin('customers as c', 'c.id', 't.requester_id').select(TICKET_COLUMNS);
+  let query = deps.db.selectFrom('tickets as t').select(sortColumns(q.sort));
   query = applyFilters(query, q, actor);
   query = applySort(query, q.sort, q.cursor).limit(q.limit + 1);
-  const rows = (await query.execute()) as TicketRow[];
-  return page(rows, q.limit, (r) => sortKey(q.sort, r));
+  const keys = page(await query.execute(), q.limit, (r) => sortKey(q.sort, r));
+  return { items: await ticketsByIds(deps.db, keys.items.map((k) => k.id)), nextCursor: keys.nextCursor };
+}
+
+/**
+ * Rows of one page, in the order of `ids`. Lists find the ids first (filters and sort only,
+ * often index-only), then load the rows: joins never run over every match.
+ */
+export async function ticketsByIds(db: Db, ids: string[]): Promise<TicketRow[]> {
+  if (!ids.length) return [];
+  const rows = (await db
+    .selectFrom('tickets as t')
+    .innerJoin('customers as c', 'c.id', 't.requester_id')
+    .select(TICKET_COLUMNS)
+    .where('t.id', 'in', ids)
+    .execute()) as TicketRow[];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id)!).filter(Boolean);
 }
 
 export async function listEvents(deps: Deps, actor: Actor, ref: string, q: { limit: number; cursor?: string }) {
