@@ -1,5 +1,6 @@
 // Followers: staff who want to hear about a ticket without owning it.
 // Anyone on staff may follow or unfollow themselves; changing others needs ticket.update.
+import { isId } from '../../../api/common.ts';
 import type { Actor, UserActor } from '../../actor.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -21,7 +22,7 @@ export async function listFollowers(deps: Deps, actor: Actor, ref: string, q: { 
   authorize(actor, 'ticket.read');
   const t = await findTicket(deps.db, deps, actor, ref);
   const c = decodeCursor(q.cursor, 1) as string[] | null;
-  if (c && !/^[1-9][0-9]{0,18}$/.test(String(c[0]))) throw new AppError('validation_failed', 'cursor is not valid');
+  if (c && !isId(c[0])) throw new AppError('validation_failed', 'cursor is not valid');
   let query = deps.db
     .selectFrom('ticket_followers as f')
     .innerJoin('users as u', 'u.id', 'f.user_id')

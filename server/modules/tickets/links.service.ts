@@ -2,6 +2,7 @@
 // "A duplicate_of B" reads "B duplicated_by A"; "A parent_of B" reads "B child_of A".
 import { sql } from 'kysely';
 import type { z } from 'zod';
+import { isId } from '../../../api/common.ts';
 import type { LinkBody, TicketLink } from '../../../api/tickets.ts';
 import type { Actor, UserActor } from '../../actor.ts';
 import type { Db } from '../../db/db.ts';
@@ -42,7 +43,7 @@ export async function listLinks(deps: Deps, actor: Actor, ref: string, q: { limi
   authorize(actor, 'ticket.read');
   const t = await findTicket(deps.db, deps, actor, ref);
   const c = decodeCursor(q.cursor, 1) as string[] | null;
-  if (c && !/^[1-9][0-9]{0,18}$/.test(String(c[0]))) throw new AppError('validation_failed', 'cursor is not valid');
+  if (c && !isId(c[0])) throw new AppError('validation_failed', 'cursor is not valid');
   let query = deps.db
     .selectFrom('ticket_links as l')
     .innerJoin('tickets as o', (j) => j.on(sql<boolean>`o.id = case when l.ticket_id = ${t.id} then l.other_ticket_id else l.ticket_id end`))

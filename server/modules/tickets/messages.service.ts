@@ -1,6 +1,7 @@
 // Messages on a ticket: public replies and internal notes.
 import { sql } from 'kysely';
 import type { z } from 'zod';
+import { isId } from '../../../api/common.ts';
 import type { AddMessageBody } from '../../../api/tickets.ts';
 import type { Actor } from '../../actor.ts';
 import { inTx } from '../../db/tx.ts';
@@ -72,7 +73,7 @@ export async function listMessages(deps: Deps, actor: Actor, ref: string, q: { l
 /** Oldest first; publicOnly leaves internal notes out (what a customer sees). */
 export async function messagesOf(deps: Deps, ticketId: string, q: { limit: number; cursor?: string }, publicOnly: boolean) {
   const c = decodeCursor(q.cursor, 1) as string[] | null;
-  if (c && !/^[1-9][0-9]{0,18}$/.test(String(c[0]))) throw new AppError('validation_failed', 'cursor is not valid');
+  if (c && !isId(c[0])) throw new AppError('validation_failed', 'cursor is not valid');
   let query = deps.db
     .selectFrom('messages as m')
     .leftJoin('users as u', 'u.id', 'm.author_user_id')

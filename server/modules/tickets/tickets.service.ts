@@ -99,9 +99,9 @@ export async function createTicket(deps: Deps, actor: Actor, input: CreateInput)
   const body = messageBody(input.message.body, input.message.format);
   const key: RequesterKey = 'id' in input.requester ? { id: input.requester.id } : { email: input.requester.email };
   // Hot path: a known requester and nothing else to check is one atomic statement.
-  const simple = !input.assigneeId && !input.groupId && !input.message.attachmentIds.length;
+  const simple = !input.assigneeId && !input.message.attachmentIds.length;
   if (simple && !deps.db.isTransaction) {
-    const row = await insertTicket(deps, deps.db, actor, input, body, custom, key);
+    const row = await insertTicket(deps, deps.db, actor, input, body, custom, key).catch(groupMissing);
     if (row) return strip(row);
   }
   return inTx(deps.db, async (trx) => {
@@ -117,6 +117,14 @@ export async function createTicket(deps: Deps, actor: Actor, input: CreateInput)
     }
     return strip(row);
   });
+}
+
+/** The group is checked by its foreign key on the hot path; say which field was wrong. */
+function groupMissing(e: unknown): never {
+  if ((e as { constraint?: string }).constraint === 'tickets_group_id_fkey') {
+    throw new AppError('validation_failed', 'group does not exist', { errors: [{ path: '/groupId', message: 'no such group' }] });
+  }
+  throw e;
 }
 
 function strip<T extends { message_id: string }>(row: T): TicketRow {
