@@ -1,7 +1,10 @@
 // Shapes shared by many routes.
 import { z } from 'zod';
 
-export const Id = z.string().regex(/^[1-9][0-9]{0,18}$/, 'must be a numeric id');
+/** A positive bigint id: 1..9223372036854775807 (a larger number would make PostgreSQL fail). */
+export const isId = (v: unknown): v is string =>
+  typeof v === 'string' && /^[1-9][0-9]{0,18}$/.test(v) && (v.length < 19 || v <= '9223372036854775807');
+export const Id = z.string().regex(/^[1-9][0-9]{0,18}$/, 'must be a numeric id').refine((v) => v.length < 19 || v <= '9223372036854775807', 'must be a numeric id');
 export const IdParams = z.object({ id: Id });
 export const Email = z.string().trim().toLowerCase().email().max(254);
 export const Locale = z.enum(['ru', 'en']);

@@ -1,6 +1,11 @@
 // Opaque keyset cursors: base64url(JSON array of the sort key of the last row).
 import { AppError } from '../errors.ts';
 
+/** A time as encodeCursor wrote it (Date#toISOString, years 0001-9999): anything else would make PostgreSQL fail. */
+export function isCursorTime(v: unknown): v is string {
+  return typeof v === 'string' && /^\d{4}-/.test(v) && !v.startsWith('0000') && !Number.isNaN(Date.parse(v)) && new Date(v).toISOString() === v;
+}
+
 export function encodeCursor(values: unknown[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
@@ -9,7 +14,9 @@ export function decodeCursor(cursor: string | undefined, length: number): unknow
   if (!cursor) return null;
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === length) return v;
+    // PostgreSQL text cannot hold NUL: such a cursor was never ours
+    const noNul = (x: unknown) => typeof x !== 'string' || !x.includes('\0');
+    if (Array.isArray(v) && v.length === length && v.every(noNul)) return v;
   } catch {
     /* fall through */
   }

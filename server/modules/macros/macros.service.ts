@@ -2,6 +2,7 @@
 // actions through updateTicket/addMessage, all in one transaction, so a failure changes nothing.
 import { sql, type Selectable } from 'kysely';
 import type { z } from 'zod';
+import { isId } from '../../../api/common.ts';
 import { MacroActions, type ApplyMacroBody, type CreateMacroBody, type ListMacrosQuery, type UpdateMacroBody } from '../../../api/macros.ts';
 import type { UpdateTicketBody } from '../../../api/tickets.ts';
 import type { Actor, UserActor } from '../../actor.ts';
@@ -34,7 +35,7 @@ function visible(db: Db, actor: UserActor) {
 export async function listMacros(deps: Deps, actor: Actor, q: z.infer<typeof ListMacrosQuery>) {
   authorize(actor, 'macro.read');
   const c = decodeCursor(q.cursor, 2) as string[] | null;
-  if (c && (typeof c[0] !== 'string' || !/^[1-9][0-9]{0,18}$/.test(String(c[1])))) throw new AppError('validation_failed', 'cursor is not valid');
+  if (c && (typeof c[0] !== 'string' || !isId(c[1]))) throw new AppError('validation_failed', 'cursor is not valid');
   let query = visible(deps.db, actor).orderBy('name').orderBy('id').limit(q.limit + 1);
   if (q.includeInactive !== 'true') query = query.where('active', '=', true);
   if (c) query = query.where(sql<boolean>`(name, id) > (${c[0]}, ${c[1]}::bigint)`);

@@ -1,5 +1,6 @@
 // Small SQL helpers shared by the people services.
 import { sql, type RawBuilder } from 'kysely';
+import { isId } from '../../../api/common.ts';
 import { AppError } from '../../errors.ts';
 import { decodeCursor } from '../../http/cursor.ts';
 
@@ -19,7 +20,7 @@ export function afterNameCursor(table: string, cursor: string | undefined): RawB
   const c = decodeCursor(cursor, 2);
   if (!c) return null;
   const [name, id] = c;
-  if (typeof name !== 'string' || typeof id !== 'string' || !/^[1-9][0-9]{0,18}$/.test(id)) {
+  if (typeof name !== 'string' || !isId(id)) {
     throw new AppError('validation_failed', 'cursor is not valid; start again without it');
   }
   return sql<boolean>`(lower(${sql.ref(`${table}.name`)}), ${sql.ref(`${table}.id`)}) > (${name}, ${id}::bigint)`;
@@ -32,6 +33,6 @@ export const nameKey = (r: { sort_name: string; id: string }) => [r.sort_name, r
 export function afterIdCursor(cursor: string | undefined): string | null {
   const c = decodeCursor(cursor, 1);
   if (!c) return null;
-  if (typeof c[0] !== 'string' || !/^[1-9][0-9]{0,18}$/.test(c[0])) throw new AppError('validation_failed', 'cursor is not valid; start again without it');
+  if (!isId(c[0])) throw new AppError('validation_failed', 'cursor is not valid; start again without it');
   return c[0];
 }

@@ -2,13 +2,14 @@
 // Someone else's ticket is "not found" (findTicket filters by requester for customers).
 import { sql } from 'kysely';
 import type { z } from 'zod';
+import { isId } from '../../../api/common.ts';
 import type { PortalCreateTicketBody, PortalReplyBody } from '../../../api/portal.ts';
 import type { Actor } from '../../actor.ts';
 import { inTx } from '../../db/tx.ts';
 import type { TicketStatus } from '../../db/types.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { decodeCursor, page } from '../../http/cursor.ts';
+import { decodeCursor, isCursorTime, page } from '../../http/cursor.ts';
 import { requireCustomer } from '../../policy.ts';
 import { messageBody } from '../tickets/html.ts';
 import { messagesOf } from '../tickets/messages.service.ts';
@@ -48,7 +49,7 @@ export async function myProfile(deps: Deps, actor: Actor): Promise<ProfileRow> {
 export async function myTickets(deps: Deps, actor: Actor, q: { limit: number; cursor?: string }) {
   requireCustomer(actor);
   const c = decodeCursor(q.cursor, 2);
-  if (c && !(typeof c[0] === 'string' && !Number.isNaN(Date.parse(c[0])) && typeof c[1] === 'string' && /^[1-9][0-9]{0,18}$/.test(c[1]))) {
+  if (c && !(isCursorTime(c[0]) && isId(c[1]))) {
     throw new AppError('validation_failed', 'cursor is not valid; start again without it');
   }
   let query = deps.db
