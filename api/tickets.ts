@@ -117,6 +117,8 @@ export const TicketEvent = z.object({
 export const Sort = z.enum(['priority', 'updated', 'created', 'oldest']);
 const csv = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(item).max(50));
+/** Text PostgreSQL can store (no U+0000); for values decoded inside a query parameter. */
+const noNul = z.string().refine((s) => !s.includes('\0'), 'must not contain NUL (U+0000)');
 export const IdOrSpecial = z.union([Id, z.enum(['none', 'me'])]);
 
 /** Ticket filters: one shape for list, views and search. */
@@ -131,7 +133,7 @@ export const TicketFilters = z.object({
   channel: csv(Channel).optional(),
   requesterId: Id.optional(),
   organizationId: Id.optional(),
-  custom: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  custom: z.record(noNul, z.union([noNul, z.number(), z.boolean()])).optional(),
   updatedSince: Timestamp.optional(),
   createdSince: Timestamp.optional(),
 });

@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import { pendingMigrations } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
 import { installAuth } from './http/auth.ts';
+import { installNulGuard } from './http/nul-guard.ts';
 import { installProblemHandlers } from './http/problem.ts';
 import type { App } from './http/types.ts';
 import { ROUTES } from './routes.ts';
@@ -52,6 +53,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
   installAuth(app, deps);
+  installNulGuard(app);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {

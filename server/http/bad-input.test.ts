@@ -103,3 +103,26 @@ describe('cursors', () => {
     assert.notEqual(next.body.items[0].id, first.body.items[0].id);
   });
 });
+
+describe('NUL characters (PostgreSQL text cannot hold them)', () => {
+  test('in query strings and JSON bodies are 400', async () => {
+    for (const u of ['/api/v1/users?q=%00', '/api/v1/customers?q=a%00', '/api/v1/organizations?q=%00', '/api/v1/groups?q=%00',
+      `/api/v1/tickets?custom=${encodeURIComponent('{"a\\u0000b":1}')}`, `/api/v1/tickets?custom=${encodeURIComponent('{"a":"\\u0000"}')}`]) {
+      expect4xx(await admin.get(u), u, 400);
+    }
+    const bodies: [string, unknown][] = [
+      ['/api/v1/tickets', { subject: 'x\u0000', requester: { email: 'a@b.test' }, message: { body: 'x' } }],
+      ['/api/v1/tickets', { subject: 'x', requester: { email: 'a@b.test', name: 'n\u0000' }, message: { body: 'x' } }],
+      [`/api/v1/tickets/${ticket.id}/messages`, { body: 'x\u0000y', kind: 'note' }],
+    ];
+    for (const [u, b] of bodies) expect4xx(await admin.post(u, b), `${u} ${JSON.stringify(b)}`, 400);
+    expect4xx(await customer.post('/api/v1/portal/tickets', { subject: 'x', body: 'y\u0000' }), 'portal create', 400);
+    const n = await ctx.deps.db.selectFrom('customer_emails').select('email').where('email', '=', 'a@b.test').execute();
+    assert.equal(n.length, 0, 'nothing was created');
+  });
+
+  test('uploads are bytes: a NUL in a file is fine', async () => {
+    const r = await admin.req('POST', '/api/v1/attachments?filename=a.bin', { raw: Buffer.from([0, 1, 0, 2]), headers: { 'content-type': 'application/octet-stream' } });
+    assert.equal(r.status, 201);
+  });
+});
