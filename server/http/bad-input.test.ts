@@ -126,3 +126,14 @@ describe('NUL characters (PostgreSQL text cannot hold them)', () => {
     assert.equal(r.status, 201);
   });
 });
+
+describe('search relevance cursor', () => {
+  test('a rank outside the range of a PostgreSQL real is 400', async () => {
+    for (const rank of [1e300, 1e-300, -1]) {
+      const u = `/api/v1/search?q=${encodeURIComponent('письма')}&sort=relevance&cursor=${b64([rank, '1'])}`;
+      expect4xx(await admin.get(u), u, 400);
+    }
+    const ok = await admin.get(`/api/v1/search?q=${encodeURIComponent('письма')}&sort=relevance&cursor=${b64([0.06, '1'])}`);
+    assert.equal(ok.status, 200);
+  });
+});

@@ -62,7 +62,9 @@ async function byUpdated(db: Db, actor: UserActor, q: SearchInput, match: RawBui
 /** ts_rank order (subject words weigh most), keyset on (rank, id) within the relevance window. */
 async function byRelevance(db: Db, actor: UserActor, q: SearchInput, tsq: RawBuilder<unknown>, match: RawBuilder<boolean>) {
   const c = decodeCursor(q.cursor, 2);
-  if (c && !(typeof c[0] === 'number' && Number.isFinite(c[0]) && c[0] >= 0 && isId(c[1]))) {
+  // ranks are PostgreSQL reals: a number outside their range would fail the ::real cast
+  const isRank = (v: unknown) => typeof v === 'number' && (v === 0 || (v >= 1e-37 && v <= 1e37));
+  if (c && !(isRank(c[0]) && isId(c[1]))) {
     throw new AppError('validation_failed', 'cursor is not valid; start again without it');
   }
   let window = db.selectFrom('tickets as t').select(['t.id', sql<number>`ts_rank(t.search, ${tsq})`.as('rank')]).where(match);
