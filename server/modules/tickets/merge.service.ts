@@ -49,7 +49,13 @@ export async function mergeTicket(deps: Deps, actor: Actor, ref: string, input: 
     refuseMerge(source, target);
 
     const now = new Date();
-    const moved = await trx.updateTable('messages').set({ ticket_id: target.id }).where('ticket_id', '=', source.id).executeTakeFirst();
+    // Another customer's conversation must not show in the target requester's portal:
+    // across requesters, public replies move as internal notes (attachments follow their message).
+    const otherRequester = source.requester_id !== target.requester_id;
+    const moved = await trx.updateTable('messages')
+      .set(otherRequester ? { ticket_id: target.id, kind: 'note' } : { ticket_id: target.id })
+      .where('ticket_id', '=', source.id)
+      .executeTakeFirst();
     const messagesMoved = Number(moved.numUpdatedRows);
     await trx.updateTable('attachments').set({ ticket_id: target.id }).where('ticket_id', '=', source.id).execute();
     await trx
@@ -83,7 +89,7 @@ export async function mergeTicket(deps: Deps, actor: Actor, ref: string, input: 
     const targetNumber = ticketRef(deps.config, target.number);
     await trx.insertInto('ticket_events').values([
       { ticket_id: source.id, ...actorCols(actor), kind: 'merged_into', data: JSON.stringify({ targetId: target.id, targetNumber, messagesMoved }), created_at: now },
-      { ticket_id: target.id, ...actorCols(actor), kind: 'merged_from', data: JSON.stringify({ sourceId: source.id, sourceNumber, messagesMoved }), created_at: now },
+      { ticket_id: target.id, ...actorCols(actor), kind: 'merged_from', data: JSON.stringify({ sourceId: source.id, sourceNumber, messagesMoved, madeInternal: otherRequester }), created_at: now },
     ]).execute();
 
     if (input.notifyRequester) {
