@@ -11,6 +11,7 @@ import { AppError } from '../../errors.ts';
 import { decodeCursor, page } from '../../http/cursor.ts';
 import { authorize } from '../../policy.ts';
 import { attachUploads } from '../attachments/attachments.service.ts';
+import { checkRequiredForSolve } from './custom-fields.ts';
 import { messageBody } from './html.ts';
 import { actorCols, findTicket, tsv } from './tickets.service.ts';
 
@@ -41,7 +42,11 @@ export async function addMessage(deps: Deps, actor: Actor, ref: string, input: A
     const set: Record<string, unknown> = { updated_at: now, version: sql`version + 1`, search: sql`search || ${tsv(body.text)}` };
     if (status !== t.status) {
       set.status = status;
-      if (status === 'solved' || status === 'closed') set.solved_at = t.solved_at ?? now;
+      // the same rules as PATCH: required fields before solving; reopening clears solved_at
+      if (status === 'solved' || status === 'closed') {
+        await checkRequiredForSolve(trx, t.custom);
+        set.solved_at = t.solved_at ?? now;
+      } else set.solved_at = null;
       if (status === 'closed') set.closed_at = now;
     }
     if (input.kind === 'reply' && !t.first_response_at) set.first_response_at = now;

@@ -96,6 +96,7 @@ async function insertTicket(deps: Deps, db: Db, actor: UserActor, input: CreateI
 export async function createTicket(deps: Deps, actor: Actor, input: CreateInput): Promise<TicketRow> {
   authorize(actor, 'ticket.create');
   const custom = await checkCustom(deps.db, input.custom);
+  if (input.status === 'solved' || input.status === 'closed') await checkRequiredForSolve(deps.db, custom);
   const body = messageBody(input.message.body, input.message.format);
   const key: RequesterKey = 'id' in input.requester ? { id: input.requester.id } : { email: input.requester.email };
   // Hot path: a known requester and nothing else to check is one atomic statement.
