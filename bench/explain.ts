@@ -20,6 +20,15 @@ export async function capture(url: string, fn: (deps: Deps, actor: typeof SYSTEM
     dialect: new PostgresDialect({ pool }),
     log: (e) => { out.push({ sql: e.query.sql, params: [...e.query.parameters], ms: e.queryDurationMillis }); },
   });
+  // statements the services send straight to the pool (named prepared statements) are recorded too
+  const query = pool.query.bind(pool) as (c: pg.QueryConfig) => Promise<pg.QueryResult>;
+  pool.query = (async (c: pg.QueryConfig | string, values?: unknown[]) => {
+    const cfg: pg.QueryConfig = typeof c === 'string' ? { text: c, values } : c;
+    const t = performance.now();
+    const r = await query(cfg);
+    out.push({ sql: cfg.text, params: [...(cfg.values ?? [])], ms: performance.now() - t });
+    return r;
+  }) as typeof pool.query;
   const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', SLOVO_JOBS: 'false' }, { dotenv: false });
   try {
     await fn({ db, pool, config, boss: null, log: pino({ level: 'silent' }) }, SYSTEM);
