@@ -9,6 +9,7 @@ import type { Deps } from '../../deps.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { page } from '../../http/cursor.ts';
 import { authorize } from '../../policy.ts';
+import { moveOpenTickets } from '../tickets/ticket-org.ts';
 import { domainOf, orgForDomain } from './customer-lookup.ts';
 import { afterNameCursor, nameKey, prefixPattern } from './people-sql.ts';
 import type { CustomerRow } from './people.presenter.ts';
@@ -143,9 +144,7 @@ export async function updateCustomer(deps: Deps, actor: Actor, id: string, input
     if (set.stage) set.stage_since = new Date();
     if ('organization_id' in set) {
       await checkOrg(trx, input.organizationId);
-      // open tickets follow their requester's organization
-      await trx.updateTable('tickets').set({ organization_id: input.organizationId ?? null })
-        .where('requester_id', '=', id).where(sql<boolean>`status < 'solved'`).execute();
+      await moveOpenTickets(trx, actor, [id], input.organizationId ?? null);
     }
     const emailsChanged = await changeEmails(trx, id, input);
     if (Object.keys(set).length || emailsChanged) {

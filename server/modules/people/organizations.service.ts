@@ -3,13 +3,14 @@
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { CreateOrganizationBody, ListOrganizationsQuery, UpdateOrganizationBody } from '../../../api/people.ts';
-import type { Actor } from '../../actor.ts';
+import type { Actor, UserActor } from '../../actor.ts';
 import type { Db } from '../../db/db.ts';
 import { inTx } from '../../db/tx.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { page } from '../../http/cursor.ts';
 import { authorize } from '../../policy.ts';
+import { moveOpenTickets } from '../tickets/ticket-org.ts';
 import { afterNameCursor, nameKey, prefixPattern } from './people-sql.ts';
 import type { OrganizationRow } from './people.presenter.ts';
 
@@ -58,18 +59,14 @@ async function claimDomains(db: Db, domains: string[], orgId: string | null): Pr
 }
 
 /** Links customers without an organization whose e-mail is on one of the domains, and their open tickets. */
-async function linkCustomers(db: Db, orgId: string, domains: string[]): Promise<void> {
+async function linkCustomers(db: Db, actor: UserActor, orgId: string, domains: string[]): Promise<void> {
   if (!domains.length) return;
-  await sql`
-    with linked as (
-      update customers c set organization_id = ${orgId}, updated_at = now()
-      where c.organization_id is null
-        and c.id in (select e.customer_id from customer_emails e where split_part(e.email, '@', 2) = any(${sql.val(domains)}::text[]))
-      returning c.id
-    )
-    update tickets t set organization_id = ${orgId}
-    from linked
-    where t.requester_id = linked.id and t.status < 'solved' and t.organization_id is null`.execute(db);
+  const linked = await sql<{ id: string }>`
+    update customers c set organization_id = ${orgId}, updated_at = now()
+    where c.organization_id is null
+      and c.id in (select e.customer_id from customer_emails e where split_part(e.email, '@', 2) = any(${sql.val(domains)}::text[]))
+    returning c.id`.execute(db);
+  await moveOpenTickets(db, actor, linked.rows.map((r) => r.id), orgId, true);
 }
 
 export async function createOrganization(deps: Deps, actor: Actor, input: z.infer<typeof CreateOrganizationBody>) {
@@ -78,7 +75,7 @@ export async function createOrganization(deps: Deps, actor: Actor, input: z.infe
   return inTx(deps.db, async (trx) => {
     await claimDomains(trx, domains, null);
     const o = await trx.insertInto('organizations').values({ name: input.name, domains, notes: input.notes }).returning('id').executeTakeFirstOrThrow();
-    await linkCustomers(trx, o.id, domains);
+    await linkCustomers(trx, actor, o.id, domains);
     return findOrg(trx, o.id);
   });
 }
@@ -94,7 +91,7 @@ export async function updateOrganization(deps: Deps, actor: Actor, id: string, i
       .set({ name: input.name, domains, notes: input.notes, updated_at: new Date() })
       .where('id', '=', id)
       .execute();
-    if (domains) await linkCustomers(trx, id, domains.filter((d) => !o.domains.includes(d)));
+    if (domains) await linkCustomers(trx, actor, id, domains.filter((d) => !o.domains.includes(d)));
     return findOrg(trx, id);
   });
 }
