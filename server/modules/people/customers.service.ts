@@ -116,7 +116,13 @@ async function changeEmails(db: Db, id: string, input: z.infer<typeof UpdateCust
   const after = [...before.map((e) => e.email).filter((e) => !remove.has(e)), ...add];
   if (!after.length) throw new AppError('invalid_state', 'a customer keeps at least one e-mail address');
   if (input.primaryEmail && !after.includes(input.primaryEmail)) throw bad('/primaryEmail', 'not an address of this customer');
-  if (remove.size) await db.deleteFrom('customer_emails').where('customer_id', '=', id).where('email', 'in', [...remove]).execute();
+  if (remove.size) {
+    await db.deleteFrom('customer_emails').where('customer_id', '=', id).where('email', 'in', [...remove]).execute();
+    // whoever signed in with a removed address loses the portal (sessions do not say which address
+    // they came from, so all of this customer's end); unused links for it stop working
+    await db.deleteFrom('sessions').where('customer_id', '=', id).execute();
+    await db.deleteFrom('customer_login_tokens').where('customer_id', '=', id).where('email', 'in', [...remove]).execute();
+  }
   await addEmails(db, id, add, null);
   const oldPrimary = before.find((e) => e.is_primary && !remove.has(e.email))?.email;
   const primary = input.primaryEmail ?? oldPrimary ?? after[0];
