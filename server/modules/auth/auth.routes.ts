@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApiToken, ChangePasswordBody, CreatedToken, CreateTokenBody, LoginBody, MagicLinkBody, MagicVerifyBody, Me } from '../../../api/auth.ts';
-import { IdParams, Ok, Page } from '../../../api/common.ts';
+import { IdParams, Ok, Page, PageQuery } from '../../../api/common.ts';
 import type { Deps } from '../../deps.ts';
 import { clearSessionCookies, clientOf, setSessionCookies } from '../../http/auth.ts';
 import type { App } from '../../http/types.ts';
@@ -9,7 +9,7 @@ import * as auth from './auth.service.ts';
 
 const tags = ['auth'];
 
-function presentToken(t: Awaited<ReturnType<typeof auth.listTokens>>[number]) {
+function presentToken(t: Awaited<ReturnType<typeof auth.listTokens>>['items'][number]) {
   return {
     id: t.id, name: t.name, prefix: t.prefix, scopes: t.scopes as ('read' | 'write' | 'admin')[],
     createdAt: isoReq(t.created_at), lastUsedAt: iso(t.last_used_at), expiresAt: iso(t.expires_at), revokedAt: iso(t.revoked_at),
@@ -54,8 +54,9 @@ export function authRoutes(app: App, deps: Deps) {
     return { ok: true as const };
   });
 
-  app.get('/api/v1/tokens', { schema: { tags, summary: 'My API tokens', response: { 200: Page(ApiToken) } } }, async (req) => {
-    return { items: (await auth.listTokens(deps, req.actor)).map(presentToken), nextCursor: null };
+  app.get('/api/v1/tokens', { schema: { tags, summary: 'My API tokens, newest first', querystring: PageQuery, response: { 200: Page(ApiToken) } } }, async (req) => {
+    const r = await auth.listTokens(deps, req.actor, req.query);
+    return { items: r.items.map(presentToken), nextCursor: r.nextCursor };
   });
 
   app.post('/api/v1/tokens', {

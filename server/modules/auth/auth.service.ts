@@ -1,10 +1,12 @@
 // Agent sessions, API tokens and customer magic links.
 import { sql } from 'kysely';
+import { isId } from '../../../api/common.ts';
 import type { Actor, UserActor } from '../../actor.ts';
 import { prepared } from '../../db/db.ts';
 import type { Role } from '../../db/types.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
+import { decodeCursor, page } from '../../http/cursor.ts';
 import { authorize, requireSignedIn } from '../../policy.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import { randomToken, sha256 } from './tokens.ts';
@@ -153,9 +155,13 @@ export async function createToken(deps: Deps, actor: Actor, input: { name: strin
   return { ...row, token };
 }
 
-export async function listTokens(deps: Deps, actor: Actor) {
+export async function listTokens(deps: Deps, actor: Actor, q: { limit: number; cursor?: string }) {
   authorize(actor, 'view.own');
-  return deps.db.selectFrom('api_tokens').selectAll().where('user_id', '=', actor.id).orderBy('id', 'desc').limit(200).execute();
+  const c = decodeCursor(q.cursor, 1);
+  if (c && !isId(c[0])) throw new AppError('validation_failed', 'cursor is not valid; start again without it');
+  let query = deps.db.selectFrom('api_tokens').selectAll().where('user_id', '=', actor.id).orderBy('id', 'desc').limit(q.limit + 1);
+  if (c) query = query.where('id', '<', c[0] as string);
+  return page(await query.execute(), q.limit, (t) => [t.id]);
 }
 
 export async function revokeToken(deps: Deps, actor: Actor, id: string): Promise<void> {
