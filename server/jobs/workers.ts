@@ -32,12 +32,14 @@ export async function notifyAssignee(deps: Deps, job: AssignJob): Promise<void> 
 }
 
 export async function notifyMerged(deps: Deps, job: MergedJob): Promise<void> {
-  const t = await deps.db.selectFrom('tickets').select(['number', 'subject']).where('id', '=', job.targetId).executeTakeFirst();
-  const s = await deps.db.selectFrom('tickets').select(['number']).where('id', '=', job.sourceId).executeTakeFirst();
+  const t = await deps.db.selectFrom('tickets').select(['number', 'subject', 'requester_id']).where('id', '=', job.targetId).executeTakeFirst();
+  const s = await deps.db.selectFrom('tickets').select(['number', 'requester_id']).where('id', '=', job.sourceId).executeTakeFirst();
   if (!t || !s) return;
   const from = ticketRef(deps.config, s.number);
   const to = ticketRef(deps.config, t.number);
   const ru = job.language === 'ru';
+  // another customer's ticket: its number only, never its subject
+  const subject = t.requester_id === s.requester_id ? t.subject : null;
   await deps.db
     .insertInto('outbox')
     .values({
@@ -47,8 +49,8 @@ export async function notifyMerged(deps: Deps, job: MergedJob): Promise<void> {
       ticket_id: job.targetId,
       subject: ru ? `[${to}] Ваше обращение ${from} объединено с ${to}` : `[${to}] Your request ${from} was merged into ${to}`,
       body_text: ru
-        ? `Мы продолжим работу по обращению ${to}: «${t.subject}». Отвечайте на это письмо.\n`
-        : `We continue in ${to}: "${t.subject}". Reply to this message.\n`,
+        ? `Мы продолжим работу по обращению ${to}${subject === null ? '' : `: «${subject}»`}. Отвечайте на это письмо.\n`
+        : `We continue in ${to}${subject === null ? '' : `: "${subject}"`}. Reply to this message.\n`,
     })
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .execute();

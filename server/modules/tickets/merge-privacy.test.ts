@@ -44,3 +44,21 @@ test('merging tickets of the same requester keeps replies public', async () => {
   const seen = await carol.get(`/api/v1/portal/tickets/${b.id}/messages`);
   assert.deepEqual(seen.body.items.map((m: { bodyText: string }) => m.bodyText).sort(), ['first', 'second']);
 });
+
+test('the "merged" mail names the other customer\'s ticket only by number, never by subject', async () => {
+  const { notifyMerged } = await import('../../jobs/workers.ts');
+  const a = await makeTicket(agent, { requester: { email: 'dan@four.test' }, subject: 'Dan asks' });
+  const b = await makeTicket(agent, { requester: { email: 'eve@five.test' }, subject: 'Eve: увольнение директора' });
+  assert.equal((await agent.post(`/api/v1/tickets/${a.id}/merge`, { targetRef: b.id })).status, 200);
+  await notifyMerged(ctx.deps, { sourceId: a.id, targetId: b.id, email: 'dan@four.test', language: 'ru' });
+  const mail = await ctx.deps.db.selectFrom('outbox').selectAll().where('kind', '=', 'merged').where('to_address', '=', 'dan@four.test').executeTakeFirstOrThrow();
+  assert.doesNotMatch(`${mail.subject} ${mail.body_text}`, /увольнение/);
+  assert.match(mail.subject, new RegExp(b.number));
+
+  const c = await makeTicket(agent, { requester: { email: 'dan@four.test' }, subject: 'Dan again' });
+  const d = await makeTicket(agent, { requester: { email: 'dan@four.test' }, subject: 'Dan, the main one' });
+  assert.equal((await agent.post(`/api/v1/tickets/${c.id}/merge`, { targetRef: d.id })).status, 200);
+  await notifyMerged(ctx.deps, { sourceId: c.id, targetId: d.id, email: 'dan@four.test', language: 'en' });
+  const own = await ctx.deps.db.selectFrom('outbox').selectAll().where('kind', '=', 'merged').where('ticket_id', '=', d.id).executeTakeFirstOrThrow();
+  assert.match(own.body_text, /Dan, the main one/, 'their own ticket keeps its subject');
+});
