@@ -137,3 +137,16 @@ describe('search relevance cursor', () => {
     assert.equal(ok.status, 200);
   });
 });
+
+describe('token expiry', () => {
+  test('times PostgreSQL could not take or give back are read right or refused, never a 500', async () => {
+    const tok = (expiresAt: string) => admin.post('/api/v1/tokens', { name: 'x', scopes: ['read'], expiresAt });
+    const micro = await tok('9999-12-31T23:59:59.999999Z');
+    assert.equal(micro.status, 201);
+    assert.equal(micro.body.expiresAt, '9999-12-31T23:59:59.999Z');
+    const odd = await tok('2999-12-31T23:59:59-23:59'); // PostgreSQL itself refuses offsets past 15:59
+    assert.equal(odd.status, 201);
+    assert.equal(odd.body.expiresAt, '3000-01-01T23:58:59.000Z');
+    expect4xx(await tok('9999-12-31T23:59:59-23:59'), 'year 10000', 400);
+  });
+});

@@ -140,15 +140,20 @@ export async function createToken(deps: Deps, actor: Actor, input: { name: strin
   authorize(actor, 'view.own');
   if (actor.via === 'token') throw new AppError('forbidden', 'tokens are created from a signed-in session');
   if (input.scopes.includes('admin') && actor.role !== 'admin') throw new AppError('forbidden', 'only admins may create admin-scoped tokens');
-  if (input.expiresAt && new Date(input.expiresAt) <= new Date()) {
+  const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
+  if (expiresAt && expiresAt <= new Date()) {
     throw new AppError('validation_failed', 'expiresAt must be in the future', { errors: [{ path: '/expiresAt', message: 'in the past' }] });
+  }
+  // passed as a Date (PostgreSQL refuses offsets beyond 15:59); years past 9999 would not read back
+  if (expiresAt && expiresAt.getUTCFullYear() > 9999) {
+    throw new AppError('validation_failed', 'expiresAt must be before the year 10000', { errors: [{ path: '/expiresAt', message: 'too far' }] });
   }
   const token = `slv_${randomToken(30)}`;
   const row = await deps.db
     .insertInto('api_tokens')
     .values({
       user_id: actor.id, name: input.name, token_hash: sha256(token), prefix: token.slice(0, 10),
-      scopes: input.scopes, expires_at: input.expiresAt ?? null,
+      scopes: input.scopes, expires_at: expiresAt,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
