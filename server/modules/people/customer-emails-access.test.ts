@@ -28,3 +28,20 @@ test('removing an e-mail ends the customer\'s portal sessions and unused sign-in
   assert.equal((await stranger.get(`/api/v1/portal/tickets/${t.id}`)).status, 401);
   assert.equal((await ctx.anon().post('/api/v1/portal/auth/verify', { token })).status, 401);
 });
+
+test('a customer holds at most 50 e-mail addresses (the list is shown whole)', async () => {
+  const c = await agent.post('/api/v1/customers', { name: 'Many', emails: ['many0@many.test'] });
+  assert.equal(c.status, 201);
+  for (let i = 0; i < 49; i += 20) {
+    const add = Array.from({ length: Math.min(20, 49 - i) }, (_, k) => `many${i + k + 1}@many.test`);
+    assert.equal((await agent.patch(`/api/v1/customers/${c.body.id}`, { addEmails: add })).status, 200);
+  }
+  const full = await agent.get(`/api/v1/customers/${c.body.id}`);
+  assert.equal(full.body.emails.length, 50);
+  const over = await agent.patch(`/api/v1/customers/${c.body.id}`, { addEmails: ['one-more@many.test'] });
+  assert.equal(over.status, 400);
+  assert.equal(over.body.errors[0].path, '/addEmails');
+  // swapping one for another stays possible
+  const swap = await agent.patch(`/api/v1/customers/${c.body.id}`, { addEmails: ['one-more@many.test'], removeEmails: ['many49@many.test'] });
+  assert.equal(swap.status, 200);
+});

@@ -14,6 +14,9 @@ import { domainOf, orgForDomain } from './customer-lookup.ts';
 import { afterNameCursor, nameKey, prefixPattern } from './people-sql.ts';
 import type { CustomerRow } from './people.presenter.ts';
 
+/** Addresses per customer: every answer lists them all. */
+export const MAX_EMAILS = 50;
+
 function customerQuery(db: Db) {
   return db
     .selectFrom('customers as c')
@@ -115,6 +118,7 @@ async function changeEmails(db: Db, id: string, input: z.infer<typeof UpdateCust
   const add = [...new Set(input.addEmails ?? [])].filter((e) => !have.has(e));
   const after = [...before.map((e) => e.email).filter((e) => !remove.has(e)), ...add];
   if (!after.length) throw new AppError('invalid_state', 'a customer keeps at least one e-mail address');
+  if (after.length > MAX_EMAILS) throw bad('/addEmails', `a customer has at most ${MAX_EMAILS} addresses`);
   if (input.primaryEmail && !after.includes(input.primaryEmail)) throw bad('/primaryEmail', 'not an address of this customer');
   if (remove.size) {
     await db.deleteFrom('customer_emails').where('customer_id', '=', id).where('email', 'in', [...remove]).execute();
