@@ -11,7 +11,12 @@ export const Tag = z
   .toLowerCase()
   .regex(/^[\p{L}\p{N}_:.-]{1,50}$/u, 'tags are 1-50 letters, digits, _ : . -');
 export const Tags = z.array(Tag).max(50);
-export const CustomValues = z.record(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]));
+/** Custom field keys per request (each one is a query parameter when checked). */
+export const MAX_CUSTOM_KEYS = 200;
+const fewKeys = (o: object) => Object.keys(o).length <= MAX_CUSTOM_KEYS;
+export const CustomValues = z
+  .record(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]))
+  .refine(fewKeys, `at most ${MAX_CUSTOM_KEYS} custom fields`);
 
 export const TicketRefParams = z.object({ ref: z.string().max(40) });
 
@@ -133,7 +138,7 @@ export const TicketFilters = z.object({
   channel: csv(Channel).optional(),
   requesterId: Id.optional(),
   organizationId: Id.optional(),
-  custom: z.record(noNul, z.union([noNul, z.number(), z.boolean()])).optional(),
+  custom: z.record(noNul, z.union([noNul, z.number(), z.boolean()])).refine(fewKeys, `at most ${MAX_CUSTOM_KEYS} custom fields`).optional(),
   updatedSince: Timestamp.optional(),
   createdSince: Timestamp.optional(),
 });

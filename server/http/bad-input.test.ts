@@ -150,3 +150,12 @@ describe('token expiry', () => {
     expect4xx(await tok('9999-12-31T23:59:59-23:59'), 'year 10000', 400);
   });
 });
+
+describe('custom field maps', () => {
+  test('too many keys are 400, not more query parameters than PostgreSQL takes', async () => {
+    const custom = Object.fromEntries(Array.from({ length: 70_000 }, (_, i) => [`k${i}`, 1]));
+    expect4xx(await admin.patch(`/api/v1/tickets/${ticket.id}`, { version: 1, custom }), 'PATCH', 400);
+    expect4xx(await admin.post('/api/v1/tickets', { subject: 'x', requester: { email: 'many@keys.test' }, message: { body: 'x' }, custom }), 'POST', 400);
+    expect4xx(await admin.post('/api/v1/views', { name: 'many', filters: { custom } }), 'view', 400);
+  });
+});
