@@ -14,7 +14,7 @@ import { moveOpenTickets } from '../tickets/ticket-org.ts';
 import { afterNameCursor, nameKey, prefixPattern } from './people-sql.ts';
 import type { OrganizationRow } from './people.presenter.ts';
 
-const DOMAIN_LOCK = 7_301_952_101; // serializes domain claims (one domain, one organization)
+const DOMAIN_LOCK = 7_301_952_102; // serializes domain claims (one domain, one organization); links.service.ts has ...101
 
 function orgQuery(db: Db) {
   return db
