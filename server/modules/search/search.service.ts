@@ -45,7 +45,14 @@ export async function searchTickets(deps: Deps, actor: Actor, q: SearchInput): P
     ? sql<boolean>`(t.search @@ ${tsq} or ${byName} or t.number = ${number})`
     : sql<boolean>`(t.search @@ ${tsq} or ${byName})`;
 
-  const result = q.sort === 'relevance' ? await byRelevance(deps.db, actor, q, tsq, match) : await byUpdated(deps.db, actor, q, match);
+  if (q.sort !== 'relevance') {
+    // ids of the page first; its rows and its snippets are then fetched side by side
+    const keys = await byUpdated(deps.db, actor, q, match);
+    const ids = keys.items.map((k) => k.id);
+    const [rows, snips] = await Promise.all([ticketsByIds(deps.db, ids), snippets(deps.db, ids, parsed)]);
+    return { items: rows.map((r) => ({ ...r, snippet: safeSnippet(snips.get(r.id) ?? '') })), nextCursor: keys.nextCursor };
+  }
+  const result = await byRelevance(deps.db, actor, q, tsq, match);
   const snips = await snippets(deps.db, result.items.map((r) => r.id), parsed);
   return { items: result.items.map((r) => ({ ...r, snippet: safeSnippet(snips.get(r.id) ?? '') })), nextCursor: result.nextCursor };
 }
@@ -55,8 +62,7 @@ async function byUpdated(db: Db, actor: UserActor, q: SearchInput, match: RawBui
   let query = db.selectFrom('tickets as t').select(sortColumns('updated')).where(match);
   query = applyFilters(query, q, actor);
   query = applySort(query, 'updated', q.cursor).limit(q.limit + 1);
-  const keys = page(await query.execute(), q.limit, (r) => sortKey('updated', r));
-  return { items: await ticketsByIds(db, keys.items.map((k) => k.id)), nextCursor: keys.nextCursor };
+  return page(await query.execute(), q.limit, (r) => sortKey('updated', r));
 }
 
 /** ts_rank order (subject words weigh most), keyset on (rank, id) within the relevance window. */

@@ -10,8 +10,6 @@ import { decodeCursor, isCursorTime } from '../../http/cursor.ts';
 type Q<O> = SelectQueryBuilder<DB & { t: DB['tickets'] }, 't', O>;
 export type Sort = 'priority' | 'updated' | 'created' | 'oldest';
 
-const UNSOLVED = new Set(['new', 'open', 'pending_customer', 'pending_third_party', 'on_hold']);
-
 function idList(values: string[], actor: UserActor) {
   const ids = values.filter((v) => v !== 'none').map((v) => (v === 'me' ? actor.id : v));
   return { ids, none: values.includes('none') };
@@ -19,9 +17,9 @@ function idList(values: string[], actor: UserActor) {
 
 export function applyFilters<O>(q: Q<O>, f: TicketFilters, actor: UserActor): Q<O> {
   if (f.status?.length) {
+    // No extra `status < 'solved'` hint: PostgreSQL proves the partial queue indexes apply from
+    // the list itself, and the redundant condition made it underestimate rows ~6x (bench).
     q = q.where('t.status', 'in', f.status);
-    // lets the planner use the partial "unsolved" queue indexes
-    if (f.status.every((s) => UNSOLVED.has(s))) q = q.where(sql<boolean>`t.status < 'solved'`);
   }
   if (f.priority?.length) q = q.where('t.priority', 'in', f.priority);
   for (const col of ['groupId', 'assigneeId'] as const) {
