@@ -1,27 +1,15 @@
 // The benchmark's own embedded PostgreSQL 18 cluster: kept between runs in
 // $SLOVO_BENCH_DIR (default <tmp>/slovo-bench) so the 1M-ticket data is built once.
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { ensureDatabase, startEmbedded, type EmbeddedServer } from '../server/db/embedded.ts';
 import { migrate } from '../server/db/migrate.ts';
+import { freePort } from '../server/test/ports.ts';
 
 export const BENCH_DB = 'slovo_bench';
 export const benchDir = () => path.resolve(process.env.SLOVO_BENCH_DIR ?? path.join(os.tmpdir(), 'slovo-bench'));
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function dropDatabase(adminUrl: string): Promise<void> {
   const c = new pg.Client({ connectionString: adminUrl });
