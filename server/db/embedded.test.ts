@@ -2,6 +2,7 @@
 // a stale postmaster.pid, and a graceful SIGTERM.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -133,6 +134,37 @@ describe('embedded PostgreSQL under slovo serve', () => {
     assert.equal(r.status, 200);
     p.child.kill('SIGKILL');
     await p.exited;
+  });
+
+  test('SIGTERM during a request: the request is finished and committed before the database stops', async () => {
+    const p = await serve(60_000);
+    const s = await login();
+    const half = Buffer.alloc(64 * 1024, 'a');
+    const status = new Promise<{ code: number; body: string }>((resolve, reject) => {
+      const req = http.request(`${base}/api/v1/attachments?filename=slow.log`, {
+        method: 'POST',
+        headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'text/plain', 'content-length': String(half.length * 2) },
+      }, (res) => {
+        let body = '';
+        res.on('data', (c) => { body += c; });
+        res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.write(half);
+      // the body is half sent when the signal arrives; the rest follows a moment later
+      setTimeout(() => { p.child.kill('SIGTERM'); setTimeout(() => req.end(half), 500); }, 300);
+    });
+    const r = await status;
+    assert.equal(r.code, 201, r.body);
+    const exit = await p.exited;
+    assert.equal(exit.code, 0, p.output());
+    const again = await serve(30_000);
+    const s2 = await login();
+    const got = await fetch(`${base}/api/v1/attachments/${JSON.parse(r.body).id}`, { headers: { cookie: s2.cookie } });
+    assert.equal(got.status, 200);
+    assert.equal((await got.arrayBuffer()).byteLength, half.length * 2);
+    again.child.kill('SIGTERM');
+    await again.exited;
   });
 
   test('SIGTERM: serve exits 0 and stops the postmaster', async () => {
