@@ -1,21 +1,12 @@
 // Every API route x every principal (anonymous, customer, light agent, agent, lead, admin).
 // Cases live beside each module in *.access.ts; a route without a case fails the suite.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { PRINCIPALS, type AccessCase, type Fixture, type Principal } from '../test/access.ts';
+import { loadAccessCases } from '../test/access-cases.ts';
 import { Client, makeTicket, setup, type TestCtx } from '../test/harness.ts';
 
-const root = path.resolve(import.meta.dirname, '..');
-function accessFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? accessFiles(p) : e.name.endsWith('.access.ts') ? [p] : [];
-  });
-}
-const cases: AccessCase[] = [];
-for (const f of accessFiles(root)) cases.push(...((await import(f)).default as AccessCase[]));
+const cases: AccessCase[] = await loadAccessCases();
 
 let ctx: TestCtx;
 let admin: Client & { userId: string };

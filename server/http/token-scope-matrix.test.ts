@@ -1,21 +1,12 @@
 // Token scopes across every route: a read-only token of an admin reads what an admin may read
 // and changes nothing; a write token cannot do admin-only things. Cases come from *.access.ts.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { AccessCase, Fixture } from '../test/access.ts';
+import { loadAccessCases } from '../test/access-cases.ts';
 import { Client, makeTicket, setup, type TestCtx } from '../test/harness.ts';
 
-const root = path.resolve(import.meta.dirname, '..');
-function accessFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? accessFiles(p) : e.name.endsWith('.access.ts') ? [p] : [];
-  });
-}
-const cases: AccessCase[] = [];
-for (const f of accessFiles(root)) cases.push(...((await import(f)).default as AccessCase[]));
+const cases: AccessCase[] = await loadAccessCases();
 
 let ctx: TestCtx;
 let admin: Client & { userId: string };
