@@ -37,6 +37,9 @@ export const PERMISSIONS = {
   'settings.read': 'light_agent',
   'settings.write': 'admin',
   'search': 'light_agent',
+  'mail.upload': 'agent', // hand an .eml to the inbound pipeline
+  'mail.read': 'lead', // channels, their health and alerts, outbound status
+  'mail.admin': 'admin', // configure channels; quarantine: read raw, retry, release
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof PERMISSIONS;

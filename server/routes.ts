@@ -10,5 +10,6 @@ import { ticketRoutes } from './modules/tickets/tickets.routes.ts';
 import { ticketExtraRoutes } from './modules/tickets/ticket-extras.routes.ts';
 import { viewRoutes } from './modules/views/views.routes.ts';
 import { macroRoutes } from './modules/macros/macros.routes.ts';
+import { mailRoutes } from './mail/index.ts';
 
-export const ROUTES: ((app: App, deps: Deps) => void)[] = [authRoutes, ticketRoutes, ticketExtraRoutes, viewRoutes, macroRoutes, attachmentRoutes, peopleRoutes, searchRoutes, portalRoutes];
+export const ROUTES: ((app: App, deps: Deps) => void)[] = [authRoutes, ticketRoutes, ticketExtraRoutes, viewRoutes, macroRoutes, attachmentRoutes, peopleRoutes, searchRoutes, portalRoutes, mailRoutes];

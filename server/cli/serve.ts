@@ -2,11 +2,13 @@ import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { ensureFirstAdmin } from '../modules/people/first-admin.ts';
 import { startRuntime } from '../runtime.ts';
+import { startMailPaths } from '../mail/index.ts';
 
 export async function run(): Promise<void> {
   const config = loadConfig();
   const rt = await startRuntime(config);
   const app = await buildApp(rt.deps);
+  let stopMail: (() => Promise<void>) | null = null;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -14,6 +16,7 @@ export async function run(): Promise<void> {
     rt.deps.log.info({ signal }, 'shutting down: finishing requests, stopping jobs and the database');
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
+    if (stopMail) await stopMail().catch(() => {});
     await app.close().catch(() => {});
     await rt.stop();
     process.exit(0);
@@ -27,6 +30,7 @@ export async function run(): Promise<void> {
   try {
     const admin = await ensureFirstAdmin(rt.deps);
     await app.listen({ port: config.PORT, host: config.HOST });
+    stopMail = await startMailPaths(rt.deps); // IMAP watchers and the SMTP listener
     const url = config.publicUrl;
     const lines = [``, `  Slovo is running at ${url}`, `  API docs: ${url}/api/v1/docs`];
     if (admin?.password) lines.push(``, `  First admin created. Sign in with:`, `    e-mail:   ${admin.email}`, `    password: ${admin.password}`, `  (shown once; change it after signing in, or run: npx slovo create-admin <email>)`);

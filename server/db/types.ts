@@ -92,7 +92,36 @@ export interface OutboxTable {
   id: Id; to_address: string; subject: string; body_text: string; body_html: string | null; kind: string; dedupe_key: string | null;
   ticket_id: NullRef; status: Generated<string>; attempts: Generated<number>; last_error: string | null;
   created_at: Ts; sent_at: NullTs;
+  channel_id: NullRef; message_id: string | null; in_reply_to: string | null; references: Generated<string[]>;
+  ticket_message_id: NullRef; auto_submitted: Generated<boolean>; next_attempt_at: Ts; permanent: Generated<boolean>;
 }
+export interface MailChannelsTable {
+  id: Id; name: string; address: string; active: Generated<boolean>; group_id: NullRef;
+  settings: Json<Record<string, unknown>>; webhook_token: string; created_at: Ts; updated_at: Ts;
+}
+export type MailPath = 'imap' | 'smtp' | 'raw' | 'mailgun' | 'postmark' | 'sendgrid' | 'upload';
+export type MailStage = 'received' | 'parsed' | 'threaded' | 'applied' | 'duplicate' | 'ignored' | 'quarantined' | 'released';
+export interface InboundMailsTable {
+  id: Id; channel_id: Ref; path: MailPath; sha256: string; size: number; raw: Buffer; message_id: string | null;
+  stage: Generated<MailStage>; parsed: Json<unknown> | null; thread: Json<unknown> | null; dedupe_key: string | null;
+  duplicate_of: NullRef; ticket_id: NullRef; ticket_message_id: NullRef; reason_code: string | null; reason: string | null;
+  attempts: Generated<number>; received_at: Ts; updated_at: Ts;
+}
+export interface MailReceiptsTable {
+  id: Id; channel_id: Ref; path: string; inbound_mail_id: Ref; path_ref: string | null; probe: Generated<boolean>; received_at: Ts;
+}
+export interface MailDedupeTable { key: string; inbound_mail_id: Ref; created_at: Ts }
+export interface MailMessageIdsTable {
+  message_id: string; ticket_id: Ref; message_id_ref: NullRef; direction: 'in' | 'out'; customer_id: NullRef; created_at: Ts;
+}
+export interface MailAlertsTable {
+  id: Id; channel_id: Ref; path: string | null; kind: string; message: string; data: Json<Record<string, unknown>>;
+  opened_at: Ts; last_seen_at: Ts; cleared_at: NullTs;
+}
+export interface MailPathStateTable {
+  channel_id: Ref; path: string; last_ok_at: NullTs; last_error_at: NullTs; last_error: string | null; state: Json<Record<string, unknown>>;
+}
+export interface MailProbesTable { id: Id; channel_id: Ref; token: string; sent_at: Ts; seen: Json<Record<string, string>> }
 
 export interface DB {
   settings: SettingsTable; groups: GroupsTable; users: UsersTable; group_members: GroupMembersTable;
@@ -102,6 +131,9 @@ export interface DB {
   ticket_events: TicketEventsTable; views: ViewsTable; macros: MacrosTable; sessions: SessionsTable;
   api_tokens: ApiTokensTable; customer_login_tokens: CustomerLoginTokensTable;
   idempotency_keys: IdempotencyKeysTable; outbox: OutboxTable;
+  mail_channels: MailChannelsTable; inbound_mails: InboundMailsTable; mail_receipts: MailReceiptsTable;
+  mail_dedupe: MailDedupeTable; mail_message_ids: MailMessageIdsTable; mail_alerts: MailAlertsTable;
+  mail_path_state: MailPathStateTable; mail_probes: MailProbesTable;
 }
 
 export type Ticket = Selectable<TicketsTable>;

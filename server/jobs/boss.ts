@@ -5,7 +5,11 @@ import PgBoss from 'pg-boss';
 import type { Db } from '../db/db.ts';
 import type { Deps } from '../deps.ts';
 
-export const QUEUES = ['notify.assignee', 'notify.merged', 'customers.stage-sweep'] as const;
+export const QUEUES = [
+  'notify.assignee', 'notify.merged', 'customers.stage-sweep',
+  // the mail channel (server/mail): inbound stages, outbound sender, health
+  'mail.parse', 'mail.thread', 'mail.apply', 'mail.sweep', 'mail.send', 'mail.outbox-sweep', 'mail.health', 'mail.probe',
+] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 export async function startBoss(url: string, opts: { schedule: boolean }): Promise<PgBoss> {

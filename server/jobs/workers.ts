@@ -3,6 +3,7 @@ import type PgBoss from 'pg-boss';
 import { sql } from 'kysely';
 import type { Deps } from '../deps.ts';
 import { ticketRef } from '../modules/tickets/ticket-number.ts';
+import { registerMailWorkers } from '../mail/index.ts';
 
 type AssignJob = { ticketId: string; assigneeId: string; eventId: string };
 type MergedJob = { sourceId: string; targetId: string; email: string; language: string };
@@ -78,4 +79,5 @@ export async function registerWorkers(deps: Deps, boss: PgBoss): Promise<void> {
     await sweepCustomerStages(deps);
   });
   await boss.schedule('customers.stage-sweep', '17 3 * * *', {}, { tz: 'UTC' });
+  await registerMailWorkers(deps, boss);
 }

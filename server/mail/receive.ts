@@ -1,0 +1,59 @@
+// Stage 1 of the inbound pipeline: store the raw bytes and their SHA-256 and commit
+// before any path acknowledges the mail (IMAP flag, SMTP 250, webhook 2xx).
+// Identical bytes collapse into one inbound_mails row; every delivery gets a receipt.
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { inTx } from '../db/tx.ts';
+import type { MailPath } from '../db/types.ts';
+import type { Deps } from '../deps.ts';
+import { enqueue } from '../jobs/boss.ts';
+
+export type ReceiveInput = { channelId: string; path: MailPath; raw: Buffer; pathRef?: string };
+export type Received = { mailId: string; sha256: string; duplicate: boolean };
+
+/** Unfolded value of the first header `name` in the header block (cheap scan, no MIME parse). */
+export function headerValue(raw: Buffer, name: string): string | null {
+  const head = raw.subarray(0, Math.min(raw.length, 256 * 1024)).toString('latin1');
+  const end = head.search(/\r?\n\r?\n/);
+  const block = (end < 0 ? head : head.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
+  const re = new RegExp(`^${name.replace(/[-]/g, '\\-')}:[ \\t]*(.*)$`, 'im');
+  const m = re.exec(block);
+  return m ? m[1].trim() : null;
+}
+
+export function messageIdOf(raw: Buffer): string | null {
+  const v = headerValue(raw, 'Message-ID');
+  const m = v && /<([^<>\s]{1,900})>/.exec(v);
+  return m ? m[1] : v ? v.slice(0, 900) || null : null;
+}
+
+export async function receiveRaw(deps: Deps, input: ReceiveInput): Promise<Received> {
+  const sha256 = createHash('sha256').update(input.raw).digest('hex');
+  const messageId = messageIdOf(input.raw);
+  const probe = headerValue(input.raw, 'X-Slovo-Probe');
+  return inTx(deps.db, async (trx) => {
+    const inserted = await trx
+      .insertInto('inbound_mails')
+      .values({ channel_id: input.channelId, path: input.path, sha256, size: input.raw.length, raw: input.raw, message_id: messageId })
+      .onConflict((oc) => oc.columns(['channel_id', 'sha256']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    const mailId = inserted?.id ?? (await trx.selectFrom('inbound_mails').select('id').where('channel_id', '=', input.channelId).where('sha256', '=', sha256).executeTakeFirstOrThrow()).id;
+    await trx.insertInto('mail_receipts').values({ channel_id: input.channelId, path: input.path, inbound_mail_id: mailId, path_ref: input.pathRef ?? null, probe: !!probe }).execute();
+    if (probe) {
+      await trx
+        .updateTable('mail_probes')
+        .set({ seen: sql`seen || jsonb_build_object(${input.path}::text, now())` })
+        .where('channel_id', '=', input.channelId)
+        .where('token', '=', probe.slice(0, 200))
+        .execute();
+    }
+    await trx
+      .insertInto('mail_path_state')
+      .values({ channel_id: input.channelId, path: input.path, last_ok_at: new Date() })
+      .onConflict((oc) => oc.columns(['channel_id', 'path']).doUpdateSet({ last_ok_at: new Date() }))
+      .execute();
+    if (inserted) await enqueue(deps, trx, 'mail.parse', { mailId });
+    return { mailId, sha256, duplicate: !inserted };
+  });
+}
