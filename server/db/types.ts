@@ -94,6 +94,7 @@ export interface OutboxTable {
   created_at: Ts; sent_at: NullTs;
   channel_id: NullRef; message_id: string | null; in_reply_to: string | null; references: Generated<string[]>;
   ticket_message_id: NullRef; auto_submitted: Generated<boolean>; next_attempt_at: Ts; permanent: Generated<boolean>;
+  headers: Json<Record<string, string>>; // default {}
 }
 export interface MailChannelsTable {
   id: Id; name: string; address: string; active: Generated<boolean>; group_id: NullRef;
