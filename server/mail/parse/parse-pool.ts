@@ -1,42 +1,120 @@
-// Parser pool (stub: in-process; the parse work replaces it with worker threads and limits).
-import { createHash } from 'node:crypto';
-import { simpleParser, type AddressObject } from 'mailparser';
-import { htmlToText, sanitize, textToHtml } from '../../modules/tickets/html.ts';
-import { DEFAULT_PARSE_LIMITS, type Address, type ParseLimits, type ParseResult } from '../types.ts';
+// Parser pool: N worker threads running mailparser under hard limits.
+// - each parse has a time budget (limits.timeMs): over it, the worker is terminated → 'parse_timeout';
+// - each worker has a capped heap (resourceLimits): out of memory ends the worker → 'parse_failed';
+// - a worker that dies is replaced; workers are unref'd while idle so they never keep the process alive.
+import { Worker } from 'node:worker_threads';
+import { DEFAULT_PARSE_LIMITS, type ParseLimits, type ParseResult } from '../types.ts';
 
 export type ParsePool = { parse(raw: Buffer, limits?: Partial<ParseLimits>): Promise<ParseResult>; close(): Promise<void> };
+export type PoolOptions = { heapMb?: number };
 
-const addrs = (a: AddressObject | AddressObject[] | undefined): Address[] =>
-  (Array.isArray(a) ? a : a ? [a] : []).flatMap((o) => o.value).filter((v) => v.address).map((v) => ({ address: v.address!.toLowerCase(), name: v.name ?? '' }));
-const ids = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v ? v.split(/\s+/) : []).map((s) => s.replace(/[<>]/g, '')).filter(Boolean);
+type Job = { id: number; raw: Buffer; limits: ParseLimits; resolve: (r: ParseResult) => void };
+type Slot = { worker: Worker; ready: boolean; killed: boolean; job: Job | null; timer: NodeJS.Timeout | null };
 
-export function createParsePool(_size = 1): ParsePool {
-  return {
-    async parse(raw, limits) {
-      const l = { ...DEFAULT_PARSE_LIMITS, ...limits };
-      if (raw.length > l.maxBytes) return { ok: false, code: 'too_large', reason: `over ${l.maxBytes} bytes` };
-      const t0 = performance.now();
-      try {
-        const m = await simpleParser(raw);
-        const h = (k: string) => { const v = m.headers.get(k); return v == null ? null : typeof v === 'string' ? v : JSON.stringify(v); };
-        const blobs = m.attachments.map((a) => ({ sha256: createHash('sha256').update(a.content).digest('hex'), data: a.content }));
-        const html = m.html ? sanitize(m.html) : textToHtml(m.text ?? '');
-        const text = m.text ?? htmlToText(html);
-        return {
-          ok: true, blobs,
-          mail: {
-            messageId: m.messageId?.replace(/[<>]/g, '') ?? null, inReplyTo: ids(m.inReplyTo), references: ids(m.references),
-            from: addrs(m.from)[0] ?? null, replyTo: addrs(m.replyTo)[0] ?? null, sender: null, to: addrs(m.to), cc: addrs(m.cc),
-            deliveredTo: [], subject: m.subject ?? '', date: m.date?.toISOString() ?? null, html, text, visibleText: text.trim(), quotedText: '',
-            attachments: m.attachments.map((a, i) => ({ sha256: blobs[i].sha256, size: a.size, filename: a.filename ?? 'file', contentType: a.contentType, contentId: a.cid ?? null, inline: a.related ?? false })),
-            loop: { autoSubmitted: h('auto-submitted'), precedence: h('precedence'), xAutoreply: h('x-autoreply'), listId: h('list-id'), listUnsubscribe: h('list-unsubscribe'), returnPath: h('return-path'), xSlovoLoop: h('x-slovo-loop'), xSlovoProbe: h('x-slovo-probe') },
-            dsn: { isDsn: false, action: null, status: null, originalMessageId: null }, charsetWarnings: [], parseMs: performance.now() - t0,
-          },
-        };
-      } catch (e) {
-        return { ok: false, code: 'parse_failed', reason: (e as Error).message };
+const WORKER_URL = new URL('./parse.worker.mjs', import.meta.url);
+const fail = (code: 'parse_failed' | 'parse_timeout', reason: string): ParseResult => ({ ok: false, code, reason });
+
+export function createParsePool(size = 2, opts: PoolOptions = {}): ParsePool {
+  const heapMb = opts.heapMb ?? 384;
+  const slots = new Set<Slot>();
+  const queue: Job[] = [];
+  let nextId = 1;
+  let closed = false;
+  let bootFailures = 0;
+
+  function finish(slot: Slot, result: ParseResult) {
+    const job = slot.job;
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
+    slot.job = null;
+    if (job) job.resolve(result);
+  }
+
+  function refs() {
+    for (const s of slots) {
+      if (s.job || (queue.length && !s.ready)) s.worker.ref();
+      else s.worker.unref();
+    }
+  }
+
+  function spawn() {
+    const worker = new Worker(WORKER_URL, {
+      execArgv: [], // the entry registers tsx itself; do not inherit --test and the like
+      resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
+    });
+    const slot: Slot = { worker, ready: false, killed: false, job: null, timer: null };
+    slots.add(slot);
+    let lastError: Error | null = null;
+    worker.on('message', (msg: { type: string; id?: number; result?: ParseResult }) => {
+      if (msg.type === 'ready') {
+        slot.ready = true;
+        bootFailures = 0;
+      } else if (msg.type === 'result' && slot.job && slot.job.id === msg.id) {
+        const r = msg.result!;
+        if (r.ok) r.blobs = r.blobs.map((b) => ({ sha256: b.sha256, data: Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength) }));
+        finish(slot, r);
       }
+      pump();
+    });
+    worker.on('error', (e) => {
+      lastError = e;
+    });
+    worker.on('exit', () => {
+      slots.delete(slot);
+      if (slot.job) {
+        const oom = (lastError as NodeJS.ErrnoException | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+        finish(slot, fail('parse_failed', oom ? 'the parser ran out of memory' : `the parser worker died: ${lastError?.message ?? 'exit'}`.slice(0, 300)));
+      }
+      if (!slot.ready && !slot.job && !slot.killed) bootFailures++;
+      if (closed) return;
+      if (bootFailures >= 3) {
+        // The worker cannot even start (broken install): answer instead of looping.
+        for (const j of queue.splice(0)) j.resolve(fail('parse_failed', `the parser worker does not start: ${lastError?.message ?? 'exit'}`.slice(0, 300)));
+        bootFailures = 0;
+        return;
+      }
+      spawn();
+      pump();
+    });
+    refs();
+  }
+
+  function pump() {
+    for (const slot of slots) {
+      if (!queue.length) break;
+      if (!slot.ready || slot.job) continue;
+      const job = queue.shift()!;
+      slot.job = job;
+      const copy = new Uint8Array(job.raw.length); // transfer our own copy: the caller keeps its buffer
+      copy.set(job.raw);
+      slot.timer = setTimeout(() => {
+        slot.ready = false;
+        slot.killed = true; // never hand it another job: it is being terminated
+        finish(slot, fail('parse_timeout', `parsing took longer than ${job.limits.timeMs} ms`));
+        slot.worker.terminate().catch(() => {});
+      }, job.limits.timeMs);
+      slot.worker.postMessage({ id: job.id, raw: copy, limits: job.limits }, [copy.buffer]);
+    }
+    while (!closed && slots.size < size) spawn();
+    refs();
+  }
+
+  return {
+    parse(raw, limits) {
+      const l = { ...DEFAULT_PARSE_LIMITS, ...limits };
+      if (closed) return Promise.resolve(fail('parse_failed', 'the parser pool is closed'));
+      if (raw.length > l.maxBytes) return Promise.resolve({ ok: false, code: 'too_large', reason: `${raw.length} bytes, over ${l.maxBytes}` });
+      return new Promise<ParseResult>((resolve) => {
+        queue.push({ id: nextId++, raw, limits: l, resolve });
+        pump();
+      });
     },
-    async close() {},
+    async close() {
+      closed = true;
+      for (const j of queue.splice(0)) j.resolve(fail('parse_failed', 'the parser pool is closed'));
+      await Promise.all([...slots].map((s) => s.worker.terminate()));
+      for (const s of slots) finish(s, fail('parse_failed', 'the parser pool is closed'));
+      slots.clear();
+    },
   };
 }
