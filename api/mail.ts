@@ -39,6 +39,7 @@ export const ProbeSettings = z.object({
 
 export const HealthSettings = z.object({
   silenceMinutes: z.number().int().min(1).max(30 * 24 * 60).optional(), // fixed window instead of the learned rhythm
+  fetchErrorMinutes: z.number().int().min(1).max(24 * 60).optional(), // a path failing this long raises an alert (default 5)
 });
 
 export const ChannelSettings = z.object({
