@@ -30,6 +30,8 @@ const schema = z.object({
   SLOVO_ADMIN_EMAIL: z.string().email().optional(),
   SLOVO_ADMIN_PASSWORD: z.string().min(12, 'SLOVO_ADMIN_PASSWORD must be at least 12 characters').optional(),
   SLOVO_SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  SLOVO_SMTP_HOST: z.string().default('127.0.0.1'),
+  SLOVO_SMTP_MAX_BYTES: z.coerce.number().int().min(1024).default(40 * 1024 * 1024),
   // Loop guard: more mails than this from one sender within 10 minutes go to quarantine (reason "loop").
   SLOVO_MAIL_SENDER_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
   SLOVO_JOBS: bool.default(true),
