@@ -1,11 +1,19 @@
-// Outbound mail (stub: filled in by the outbound work).
+// Outbound mail: the outbox sender (jobs), its routes, and the writers other stages call.
 import type PgBoss from 'pg-boss';
-import type { Db } from '../../db/db.ts';
 import type { Deps } from '../../deps.ts';
-import type { App } from '../../http/types.ts';
+import { sendOne, sweepOutbox } from './sender.ts';
 
-export function outboundRoutes(_app: App, _deps: Deps): void {}
-export async function registerOutboundWorkers(_deps: Deps, _boss: PgBoss): Promise<void> {}
+export { outboundRoutes } from './outbound.routes.ts';
+export { queueAck, queueReply } from './queue.ts';
 
-/** Automatic acknowledgement of a new ticket that came by mail (Auto-Submitted: auto-replied). */
-export async function queueAck(_trx: Db, _deps: Deps, _input: { ticketId: string; inboundMailId: string; to: string; language: string }): Promise<void> {}
+export async function registerOutboundWorkers(deps: Deps, boss: PgBoss): Promise<void> {
+  // fast path: one job per new row, enqueued in the writer's transaction
+  await boss.work<{ outboxId: string }>('mail.send', { pollingIntervalSeconds: 1, batchSize: 4 }, async (jobs) => {
+    await Promise.all(jobs.map((j) => sendOne(deps, String(j.data.outboxId))));
+  });
+  // safety net: rows written without a job (older code paths), retries that are due, leases lost in a crash
+  await boss.work('mail.outbox-sweep', { pollingIntervalSeconds: 5 }, async () => {
+    await sweepOutbox(deps);
+  });
+  await boss.schedule('mail.outbox-sweep', '* * * * *', {}, { tz: 'UTC' });
+}

@@ -9,6 +9,7 @@ import type { TicketStatus } from '../../db/types.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { decodeCursor, page } from '../../http/cursor.ts';
+import { queueReply } from '../../mail/outbound/queue.ts';
 import { authorize } from '../../policy.ts';
 import { attachUploads } from '../attachments/attachments.service.ts';
 import { checkRequiredForSolve } from './custom-fields.ts';
@@ -36,6 +37,8 @@ export async function addMessage(deps: Deps, actor: Actor, ref: string, input: A
       .returningAll()
       .executeTakeFirstOrThrow();
     if (input.attachmentIds.length) await attachUploads(trx, actor, input.attachmentIds, t.id, m.id);
+    // a public reply goes to the requester by mail (outbox, same transaction); notes never do
+    if (input.kind === 'reply') await queueReply(trx, deps, { ticketId: t.id, messageId: m.id });
     let status: TicketStatus = input.status ?? t.status;
     // A public reply to a new ticket opens it; a reply reopens a solved one only when asked.
     if (!input.status && input.kind === 'reply' && t.status === 'new') status = 'open';

@@ -1,0 +1,20 @@
+// Outbound mail routes: a ticket's mails and their state; requeue a failed mail.
+import { IdParams } from '../../../api/common.ts';
+import { OutboxMail, TicketMailList } from '../../../api/mail-outbound.ts';
+import { TicketRefParams } from '../../../api/tickets.ts';
+import type { Deps } from '../../deps.ts';
+import type { App } from '../../http/types.ts';
+import { retryOutbox, ticketMails } from './outbound.service.ts';
+
+export function outboundRoutes(app: App, deps: Deps) {
+  app.get('/api/v1/tickets/:ref/mail', {
+    schema: {
+      tags: ['tickets'], summary: 'Mails sent (or being sent) about this ticket: status, attempts, last error, Message-ID',
+      params: TicketRefParams, response: { 200: TicketMailList },
+    },
+  }, async (req) => ticketMails(deps, req.actor, req.params.ref));
+
+  app.post('/api/v1/mail/outbox/:id/retry', {
+    schema: { tags: ['mail'], summary: 'Send a failed mail again (attempts start over)', params: IdParams, response: { 200: OutboxMail } },
+  }, async (req) => retryOutbox(deps, req.actor, req.params.id));
+}

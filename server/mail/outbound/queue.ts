@@ -1,0 +1,102 @@
+// Writing outbound mails: agent replies and acknowledgements, inside the caller's transaction.
+// The row is the promise to send; the mail.send job (and the minute sweep) keep it.
+import { sql, type Insertable } from 'kysely';
+import type { Db } from '../../db/db.ts';
+import type { OutboxTable } from '../../db/types.ts';
+import type { Deps } from '../../deps.ts';
+import { enqueue } from '../../jobs/boss.ts';
+import { ticketRef } from '../../modules/tickets/ticket-number.ts';
+import { ackMail, lang, replyMail, ticketSubject } from './templates.ts';
+
+/** At most this many acknowledgements per recipient address per hour. */
+export const ACK_LIMIT_PER_HOUR = 3;
+
+/** The requester's address: the primary one, else the oldest. */
+export async function requesterEmail(db: Db, customerId: string): Promise<string | null> {
+  const r = await db
+    .selectFrom('customer_emails')
+    .select('email')
+    .where('customer_id', '=', customerId)
+    .orderBy('is_primary', 'desc')
+    .orderBy('created_at')
+    .orderBy('email')
+    .limit(1)
+    .executeTakeFirst();
+  return r?.email ?? null;
+}
+
+/** Inserts the row (idempotent on dedupe_key) and, when new, asks for a send right after commit. */
+async function insertOutbox(trx: Db, deps: Deps, values: Insertable<OutboxTable>): Promise<string | null> {
+  const row = await trx
+    .insertInto('outbox')
+    .values(values)
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (row) await enqueue(deps, trx, 'mail.send', { outboxId: row.id });
+  return row?.id ?? null;
+}
+
+/** An agent's public reply goes to the requester by mail. Notes and agent-less messages never do. */
+export async function queueReply(trx: Db, deps: Deps, input: { ticketId: string; messageId: string }): Promise<string | null> {
+  const m = await trx
+    .selectFrom('messages as m')
+    .innerJoin('tickets as t', 't.id', 'm.ticket_id')
+    .innerJoin('customers as c', 'c.id', 't.requester_id')
+    .leftJoin('users as u', 'u.id', 'm.author_user_id')
+    .select(['m.kind', 'm.author_type', 'm.body_html', 'm.body_text', 't.number', 't.subject', 't.requester_id', 'c.language', 'u.name as agent_name'])
+    .where('m.id', '=', input.messageId)
+    .where('m.ticket_id', '=', input.ticketId)
+    .executeTakeFirst();
+  if (!m || m.kind !== 'reply' || m.author_type !== 'agent') return null;
+  const to = await requesterEmail(trx, m.requester_id);
+  if (!to) return null;
+  const ref = ticketRef(deps.config, m.number);
+  const body = replyMail(lang(m.language), { ref, html: m.body_html, text: m.body_text, agentName: m.agent_name });
+  return insertOutbox(trx, deps, {
+    to_address: to, kind: 'reply', dedupe_key: `reply:${input.messageId}`, ticket_id: input.ticketId, ticket_message_id: input.messageId,
+    subject: ticketSubject(ref, m.subject, true), body_text: body.text, body_html: body.html, auto_submitted: false,
+  });
+}
+
+/** Automatic acknowledgement of a new ticket that came by mail (Auto-Submitted: auto-replied). */
+export async function queueAck(trx: Db, deps: Deps, input: { ticketId: string; inboundMailId: string; to: string; language: string }): Promise<string | null> {
+  const to = input.to.trim().toLowerCase();
+  const dedupeKey = `ack:${input.inboundMailId}`;
+  // the same mail applied again: nothing new to say
+  const done = await trx.selectFrom('outbox').select('id').where('dedupe_key', '=', dedupeKey).executeTakeFirst();
+  if (done) return done.id;
+  // one writer per address at a time, so two new tickets cannot both see "2 so far"
+  await sql`select pg_advisory_xact_lock(hashtext(${`slovo.ack:${to}`}))`.execute(trx);
+  const recent = await trx
+    .selectFrom('outbox')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('kind', '=', 'ack')
+    .where(sql`lower(to_address)`, '=', to)
+    .where('created_at', '>', sql<Date>`now() - interval '1 hour'`)
+    .executeTakeFirstOrThrow();
+  if (recent.n >= ACK_LIMIT_PER_HOUR) {
+    const noted = await trx
+      .selectFrom('ticket_events')
+      .select('id')
+      .where('ticket_id', '=', input.ticketId)
+      .where('kind', '=', 'ack_suppressed')
+      .where(sql`data->>'inboundMailId'`, '=', String(input.inboundMailId))
+      .executeTakeFirst();
+    if (noted) return null;
+    await trx.insertInto('ticket_events').values({
+      ticket_id: input.ticketId, actor_type: 'system', kind: 'ack_suppressed',
+      data: JSON.stringify({ to, inboundMailId: input.inboundMailId, reason: `more than ${ACK_LIMIT_PER_HOUR} acknowledgements to this address within an hour` }),
+      created_at: new Date(),
+    }).execute();
+    return null;
+  }
+  const t = await trx.selectFrom('tickets').select(['number', 'subject']).where('id', '=', input.ticketId).executeTakeFirstOrThrow();
+  const mail = await trx.selectFrom('inbound_mails').select('channel_id').where('id', '=', input.inboundMailId).executeTakeFirst();
+  const ref = ticketRef(deps.config, t.number);
+  const body = ackMail(lang(input.language), { ref, subject: t.subject });
+  return insertOutbox(trx, deps, {
+    to_address: to, kind: 'ack', dedupe_key: dedupeKey, ticket_id: input.ticketId, channel_id: mail?.channel_id ?? null,
+    subject: ticketSubject(ref, t.subject, false), body_text: body.text, body_html: body.html, auto_submitted: true,
+  });
+}
