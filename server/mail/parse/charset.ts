@@ -26,20 +26,21 @@ export const validUtf8 = (b: Buffer) => isUtf8(b);
 
 /**
  * Guess the single-byte charset of 8-bit text that is not utf-8.
- * Cyrillic words are runs of high bytes; in windows-1251 the lower-case letters are 0xE0-0xFF,
- * in KOI8-R they are 0xC0-0xDF, and running text is mostly lower case.
+ * Cyrillic words are runs of high bytes, accented Latin letters sit between ASCII letters.
+ * In windows-1251 the lower-case letters are 0xE0-0xFF, in KOI8-R 0xC0-0xDF; running text is mostly lower case.
  */
 export function guessSingleByte(b: Buffer): 'windows-1251' | 'koi8-r' | 'windows-1252' {
-  let lo = 0, hi = 0, mid = 0, latin = 0;
+  const ascii = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+  let lo = 0, hi = 0, runs = 0, latin = 0;
   for (let i = 0; i < b.length; i++) {
     const c = b[i];
+    if (c < 0x80) continue;
     if (c >= 0xe0) hi++;
     else if (c >= 0xc0) lo++;
-    else if (c >= 0x80) mid++;
-    else if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) latin++;
+    if (b[i - 1] >= 0x80 || b[i + 1] >= 0x80) runs++;
+    else if (ascii(b[i - 1]) || ascii(b[i + 1])) latin++;
   }
-  const letters = lo + hi;
-  if (letters < mid || letters < latin * 0.5) return 'windows-1252'; // accented letters inside latin words
+  if (latin > runs) return 'windows-1252';
   return hi >= lo ? 'windows-1251' : 'koi8-r';
 }
 

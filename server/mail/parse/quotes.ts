@@ -34,7 +34,8 @@ const blank = (l: string) => !l.trim();
 function cutIndex(lines: string[], isReply: boolean): number {
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
-    if (MARKER.test(l) || ORIGINAL.test(l) || SIGNATURE.test(l) || (isReply && FORWARD.test(l))) return i;
+    if (FORWARD.test(l)) return isReply ? i : lines.length; // a fresh forward: the forwarded mail is the content
+    if (MARKER.test(l) || ORIGINAL.test(l) || SIGNATURE.test(l)) return i;
     if (isAttribution(l)) return i;
     // Gmail and others wrap a long attribution over two or three lines.
     if (STARTS_LIKE_ATTRIBUTION.test(l) && !isQuote(l)) {
@@ -77,7 +78,7 @@ function quoteStart(e: Element): boolean {
   const c = cls(e);
   if (/ (gmail_quote|gmail_quote_container|moz-cite-prefix|yahoo_quoted|outlookmessageheader) /.test(c)) return true;
   if (/(^|_)divrplyfwdmsg$/.test(id(e)) || id(e) === 'appendonsend') return true;
-  if (e.name === 'blockquote' && ((e.attribs.type ?? '').toLowerCase() === 'cite' || prevAttribution(e))) return true;
+  if (e.name === 'blockquote' && ((e.attribs.type ?? '').toLowerCase() === 'cite' || attributionStart(e))) return true;
   return e.children.some((n) => n.type === 'text' && MARKER.test(n.data));
 }
 
@@ -97,17 +98,36 @@ function prevAttribution(e: Element): Element | null {
   return t && isAttribution(t) ? p : null;
 }
 
-/** Wraps the first quote container and everything after it (in its parent) in a data-slovo-quoted div. */
+/** The node where the attribution line of a blockquote starts: the element before it, or inline text before it in the parent. */
+function attributionStart(e: Element): ChildNode | null {
+  const prev = prevAttribution(e);
+  if (prev) return prev;
+  const before = e.parent ? e.parent.children.slice(0, e.parent.children.indexOf(e)) : [];
+  const text = before.map((n) => textContent(n)).join('').replace(/\s+/g, ' ').trim();
+  return before.length && isAttribution(text) ? before[0] : null; // Mail.ru: "... от X <a@b>:<br><blockquote>"
+}
+
+const blankNode = (n: ChildNode) => !textContent(n).trim() && !(n instanceof Element && (n.name === 'img' || findOne((e) => e.name === 'img', n.children, true)));
+const TOP = new Set(['body', 'html']);
+
+/** Wraps the first quote container and everything after it in a data-slovo-quoted div. */
 export function foldHtml(html: string): string {
   const doc = parseDocument(html);
   const start = findOne(quoteStart, doc.children, true);
   if (!start || !start.parent) return html;
   let first: ChildNode = start;
-  const attribution = start.name === 'blockquote' ? prevAttribution(start) : null;
-  if (attribution) first = attribution;
+  if (start.name === 'blockquote') first = attributionStart(start) ?? start;
   // Outlook: <div id="appendonsend"></div><hr> before divRplyFwdMsg.
   for (let p = prevElement(first); p && (p.name === 'hr' || (id(p) === 'appendonsend')); p = prevElement(p)) first = p;
-  const parent = start.parent as ParentNode;
+  // Climb while nothing visible precedes us inside the parent, so later siblings of the parent fold too.
+  for (;;) {
+    const parent = first.parent;
+    if (!(parent instanceof Element) || TOP.has(parent.name)) break;
+    const before = parent.children.slice(0, parent.children.indexOf(first));
+    if (!before.every(blankNode)) break;
+    first = parent;
+  }
+  const parent = first.parent as ParentNode;
   const from = parent.children.indexOf(first);
   const moved = parent.children.slice(from);
   const wrap = new Element('div', { 'data-slovo-quoted': '1' }, moved);
