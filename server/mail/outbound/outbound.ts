@@ -8,7 +8,7 @@ export { queueAck, queueReply } from './queue.ts';
 
 export async function registerOutboundWorkers(deps: Deps, boss: PgBoss): Promise<void> {
   // fast path: one job per new row, enqueued in the writer's transaction
-  await boss.work<{ outboxId: string }>('mail.send', { pollingIntervalSeconds: 1, batchSize: 4 }, async (jobs) => {
+  await boss.work<{ outboxId: string }>('mail.send', { pollingIntervalSeconds: 0.5, batchSize: 4 }, async (jobs) => {
     await Promise.all(jobs.map((j) => sendOne(deps, String(j.data.outboxId))));
   });
   // safety net: rows written without a job (older code paths), retries that are due, leases lost in a crash
