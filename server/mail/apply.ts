@@ -89,7 +89,7 @@ export async function applyMail(deps: Deps, mailId: string): Promise<Applied | n
 
     const msg = await trx
       .insertInto('messages')
-      .values({ ticket_id: ticketId, kind: 'reply', author_type: 'customer', author_customer_id: customer.id, body_html: '', body_text: bodyText, channel: 'email', created_at: now })
+      .values({ ticket_id: ticketId, kind: 'reply', author_type: 'customer', author_customer_id: customer.id, body_html: p.html, body_text: bodyText, channel: 'email', created_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
 
@@ -102,7 +102,7 @@ export async function applyMail(deps: Deps, mailId: string): Promise<Applied | n
         .executeTakeFirstOrThrow();
       if (a.contentId) cids.set(a.contentId.toLowerCase(), att.id);
     }
-    await trx.updateTable('messages').set({ body_html: mapCids(p.html, cids) }).where('id', '=', msg.id).execute();
+    if (cids.size) await trx.updateTable('messages').set({ body_html: mapCids(p.html, cids) }).where('id', '=', msg.id).execute();
 
     if (created) {
       await trx.insertInto('ticket_events').values({

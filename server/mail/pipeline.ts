@@ -33,29 +33,29 @@ export async function quarantine(deps: Deps, mailId: string, code: QuarantineCod
   deps.log.warn({ mailId, code, reason }, 'mail quarantined');
 }
 
-/** Counts an attempt at the stage; past the limit the mail is quarantined and false returned. */
-async function attempt(deps: Deps, mailId: string, stage: string): Promise<boolean> {
+/** Claims a try at the stage (attempts + 1) and reads what the stage needs, in one statement.
+ * Null when the mail moved on already, or when it was tried too often (then it is quarantined). */
+async function claim(deps: Deps, mailId: string, stage: 'received' | 'parsed' | 'threaded') {
   const r = await deps.db
     .updateTable('inbound_mails')
     .set({ attempts: sql`attempts + 1` })
     .where('id', '=', mailId)
-    .where('stage', '=', stage as 'received')
-    .returning('attempts')
+    .where('stage', '=', stage)
+    .returning(['attempts', 'channel_id', 'reason_code', stage === 'received' ? 'raw' : 'parsed'])
     .executeTakeFirst();
-  if (!r) return false; // moved on already
+  if (!r) return null;
   if (r.attempts > MAX_ATTEMPTS * 3) {
     await quarantine(deps, mailId, 'apply_failed', `gave up at stage ${stage} after ${r.attempts} attempts`);
-    return false;
+    return null;
   }
-  return true;
+  return r as { attempts: number; channel_id: string; reason_code: string | null; raw?: Buffer; parsed?: unknown };
 }
 
 export async function parseStage(deps: Deps, mailId: string): Promise<void> {
-  const row = await deps.db.selectFrom('inbound_mails').select(['stage', 'raw', 'reason_code']).where('id', '=', mailId).executeTakeFirst();
-  if (!row || row.stage !== 'received') return;
-  if (!(await attempt(deps, mailId, 'received'))) return;
-  let res = await parsePool().parse(row.raw, { ...DEFAULT_PARSE_LIMITS, maxAttachmentBytes: deps.config.SLOVO_ATTACHMENT_MAX_BYTES });
-  if (!res.ok && row.reason_code === 'released') res = unreadable(row.raw, res.reason); // an admin wants it delivered anyway
+  const row = await claim(deps, mailId, 'received');
+  if (!row) return;
+  let res = await parsePool().parse(row.raw!, { ...DEFAULT_PARSE_LIMITS, maxAttachmentBytes: deps.config.SLOVO_ATTACHMENT_MAX_BYTES });
+  if (!res.ok && row.reason_code === 'released') res = unreadable(row.raw!, res.reason); // an admin wants it delivered anyway
   if (!res.ok) return quarantine(deps, mailId, res.code, res.reason);
   await inTx(deps.db, async (trx) => {
     for (const b of res.blobs) {
@@ -72,13 +72,12 @@ export async function parseStage(deps: Deps, mailId: string): Promise<void> {
 }
 
 export async function threadStage(deps: Deps, mailId: string, opts: { release?: boolean } = {}): Promise<void> {
-  const row = await deps.db.selectFrom('inbound_mails').select(['stage', 'parsed', 'channel_id', 'attempts', 'reason_code']).where('id', '=', mailId).executeTakeFirst();
-  if (!row || row.stage !== 'parsed') return;
-  if (!(await attempt(deps, mailId, 'parsed'))) return;
+  const row = await claim(deps, mailId, 'parsed');
+  if (!row) return;
   const release = opts.release || row.reason_code === 'released';
   const d = await decide(deps, {
     channelId: row.channel_id, mailId, parsed: row.parsed as ParsedMail, secret: await mailSecret(deps.db),
-    prefix: deps.config.SLOVO_TICKET_PREFIX, release, waited: row.attempts,
+    prefix: deps.config.SLOVO_TICKET_PREFIX, release, waited: row.attempts - 1,
   });
   if (d.action === 'wait') {
     await enqueue(deps, deps.db, 'mail.thread', { mailId }, { startAfter: WAIT_SECONDS });
@@ -106,7 +105,7 @@ export async function threadStage(deps: Deps, mailId: string, opts: { release?: 
 }
 
 export async function applyStage(deps: Deps, mailId: string): Promise<void> {
-  if (!(await attempt(deps, mailId, 'threaded'))) return;
+  if (!(await claim(deps, mailId, 'threaded'))) return;
   await applyMail(deps, mailId);
 }
 
@@ -135,8 +134,8 @@ export async function registerPipelineWorkers(deps: Deps, boss: PgBoss): Promise
   const opts = { batchSize: 16, pollingIntervalSeconds: 0.5 };
   for (let i = 0; i < 2; i++) {
     await boss.work<MailJob>('mail.parse', opts, (jobs) => each(jobs, (id) => parseStage(deps, id), 4));
-    await boss.work<MailJob>('mail.thread', opts, (jobs) => each(jobs, (id) => threadStage(deps, id), 1));
-    await boss.work<MailJob>('mail.apply', opts, (jobs) => each(jobs, (id) => applyStage(deps, id), 1));
+    await boss.work<MailJob>('mail.thread', opts, (jobs) => each(jobs, (id) => threadStage(deps, id), 4));
+    await boss.work<MailJob>('mail.apply', opts, (jobs) => each(jobs, (id) => applyStage(deps, id), 4));
   }
   await boss.work('mail.sweep', async () => { await sweepStuck(deps); });
   await boss.schedule('mail.sweep', '* * * * *', {}, { tz: 'UTC' });

@@ -48,11 +48,6 @@ export async function receiveRaw(deps: Deps, input: ReceiveInput): Promise<Recei
         .where('token', '=', probe.slice(0, 200))
         .execute();
     }
-    await trx
-      .insertInto('mail_path_state')
-      .values({ channel_id: input.channelId, path: input.path, last_ok_at: new Date() })
-      .onConflict((oc) => oc.columns(['channel_id', 'path']).doUpdateSet({ last_ok_at: new Date() }))
-      .execute();
     if (inserted) await enqueue(deps, trx, 'mail.parse', { mailId });
     return { mailId, sha256, duplicate: !inserted };
   });
