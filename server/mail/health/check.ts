@@ -1,0 +1,84 @@
+// The mail.health sweep: for each active channel and path, open or clear alerts for
+// silence, fetch/send errors and missed probes; admins get a mail when one opens or clears.
+import { sql } from 'kysely';
+import { inTx } from '../../db/tx.ts';
+import type { Deps } from '../../deps.ts';
+import { clearAlert, raiseAlert } from './alerts.ts';
+import { assessChannel, type HealthChannel } from './assess.ts';
+import { notifyAdmins } from './notify.ts';
+
+type Open = { id: string; path: string | null; kind: string };
+export type CheckResult = { raised: { channelId: string; path: string | null; kind: string }[]; cleared: { channelId: string; path: string | null; kind: string }[] };
+
+const fmt = (m: number) => (m >= 120 ? `${Math.round(m / 60)} h` : `${m} min`);
+
+export async function runHealthCheck(deps: Deps, now = new Date()): Promise<CheckResult> {
+  const out: CheckResult = { raised: [], cleared: [] };
+  // a switched-off channel has nothing to watch
+  await deps.db.updateTable('mail_alerts').set({ cleared_at: now })
+    .where('cleared_at', 'is', null)
+    .where('channel_id', 'in', (eb) => eb.selectFrom('mail_channels').select('id').where('active', '=', false))
+    .execute();
+  const channels = (await deps.db.selectFrom('mail_channels').select(['id', 'name', 'address', 'settings', 'created_at', 'updated_at']).where('active', '=', true).orderBy('id').execute()) as HealthChannel[];
+  for (const c of channels) {
+    try {
+      await checkChannel(deps, c, now, out);
+    } catch (e) {
+      deps.log.error({ err: e, channelId: c.id }, 'mail health check failed');
+    }
+  }
+  return out;
+}
+
+async function checkChannel(deps: Deps, c: HealthChannel, now: Date, out: CheckResult): Promise<void> {
+  const a = await assessChannel(deps, c, now);
+  const open = (await deps.db.selectFrom('mail_alerts').select(['id', 'path', 'kind']).where('channel_id', '=', c.id).where('cleared_at', 'is', null).execute()) as Open[];
+  const isOpen = (path: string | null, kind: string) => open.some((o) => o.path === path && o.kind === kind);
+
+  const set = async (on: boolean, path: string | null, kind: string, message: string, data: Record<string, unknown>) => {
+    if (on) {
+      const isNew = await inTx(deps.db, async (trx) => {
+        if (!(await raiseAlert(trx, { channelId: c.id, path, kind, message, data }))) return false;
+        const row = await trx.selectFrom('mail_alerts').select('id').where('channel_id', '=', c.id).where(sql<boolean>`coalesce(path, '') = ${path ?? ''}`).where('kind', '=', kind).where('cleared_at', 'is', null).executeTakeFirstOrThrow();
+        await notifyAdmins(trx, deps, { alertId: row.id, channelId: c.id, channelName: c.name, address: c.address, path, kind, message }, 'open');
+        return true;
+      });
+      if (isNew) out.raised.push({ channelId: c.id, path, kind });
+    } else if (isOpen(path, kind)) {
+      const cleared = await inTx(deps.db, async (trx) => {
+        const row = await trx.selectFrom('mail_alerts').select(['id', 'message']).where('channel_id', '=', c.id).where(sql<boolean>`coalesce(path, '') = ${path ?? ''}`).where('kind', '=', kind).where('cleared_at', 'is', null).forUpdate().executeTakeFirst();
+        if (!row || !(await clearAlert(trx, c.id, path, kind))) return false;
+        await notifyAdmins(trx, deps, { alertId: row.id, channelId: c.id, channelName: c.name, address: c.address, path, kind, message: row.message }, 'cleared');
+        return true;
+      });
+      if (cleared) out.cleared.push({ channelId: c.id, path, kind });
+    }
+  };
+
+  for (const p of a.paths) {
+    const s = p.silence;
+    await set(s.abnormal, p.path, 'silence',
+      `No mail on ${p.path} for ${fmt(s.silentMinutes)} (since ${s.since.toISOString()}); normal here is up to ${fmt(s.minutes)} (${s.source}).`,
+      { since: s.since.toISOString(), silentMinutes: s.silentMinutes, limitMinutes: s.minutes, source: s.source });
+    await set(p.errorAlert || (p.failing && isOpen(p.path, 'fetch_error')), p.path, 'fetch_error',
+      `${p.path} fails since ${(p.lastOkAt ?? c.updated_at).toISOString()}: ${p.lastError ?? 'unknown error'}`,
+      { lastError: p.lastError, lastErrorAt: p.lastErrorAt?.toISOString() ?? null, lastOkAt: p.lastOkAt?.toISOString() ?? null });
+    const probe = p.probe?.state;
+    if (probe !== 'unknown') {
+      await set(probe === 'degraded', p.path, 'probe_missed',
+        `${p.path} missed the last 2 heartbeat probes${p.probe?.lastSeenAt ? ` (last seen ${p.probe.lastSeenAt.toISOString()})` : ''}.`,
+        { lastSeenAt: p.probe?.lastSeenAt?.toISOString() ?? null });
+    }
+  }
+  for (const s of a.senders) {
+    await set(s.errorAlert || (s.failing && isOpen(s.path, 'send_error')), s.path, 'send_error',
+      `Sending fails since ${(s.lastOkAt ?? c.updated_at).toISOString()}: ${s.lastError ?? 'unknown error'}`,
+      { lastError: s.lastError, lastErrorAt: s.lastErrorAt?.toISOString() ?? null });
+  }
+  // alerts on paths no longer watched (probes switched off, path gone) close quietly
+  const watched = new Set(a.paths.map((p) => p.path));
+  for (const o of open) {
+    const gone = (o.kind === 'probe_missed' && !a.probes) || (['silence', 'fetch_error', 'probe_missed'].includes(o.kind) && o.path !== null && !watched.has(o.path));
+    if (gone) await clearAlert(deps.db, c.id, o.path, o.kind);
+  }
+}
