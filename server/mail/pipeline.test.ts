@@ -227,7 +227,8 @@ describe('content', () => {
     const msg = await ctx.deps.db.selectFrom('messages').select('body_html').where('id', '=', m.ticket_message_id!).executeTakeFirstOrThrow();
     assert.ok(msg.body_html.includes(`/api/v1/attachments/${att[0].id}`), msg.body_html);
     assert.ok(!msg.body_html.includes('<script'));
-    assert.ok(!/src="https:\/\/tracker/.test(msg.body_html), 'remote images are blocked until allowed');
+    assert.ok(!/\ssrc="https:\/\/tracker/.test(msg.body_html), msg.body_html);
+    assert.ok(msg.body_html.includes('data-remote-src="https://tracker.test/p.gif"'), 'remote images are kept, blocked until an agent allows them');
     const agent = await ctx.as('agent');
     const dl = await agent.get(`/api/v1/attachments/${att[0].id}`);
     assert.equal(dl.status, 200);
