@@ -1,0 +1,63 @@
+// receiveRaw for many mails in one transaction (same semantics: identical bytes collapse
+// into one inbound_mails row, every delivery gets a receipt, new mails get a mail.parse job).
+import { createHash } from 'node:crypto';
+import { CompiledQuery, sql } from 'kysely';
+import { inTx } from '../../db/tx.ts';
+import type { MailPath } from '../../db/types.ts';
+import type { Deps } from '../../deps.ts';
+import { headerValue, messageIdOf, type Received } from '../receive.ts';
+
+export type BatchItem = { raw: Buffer; pathRef?: string };
+
+export async function receiveBatch(deps: Deps, channelId: string, path: MailPath, items: BatchItem[]): Promise<Received[]> {
+  if (!items.length) return [];
+  const rows = items.map((i) => ({
+    ...i,
+    sha256: createHash('sha256').update(i.raw).digest('hex'),
+    messageId: messageIdOf(i.raw),
+    probe: headerValue(i.raw, 'X-Slovo-Probe'),
+  }));
+  // one row per distinct hash, in hash order (concurrent batches lock in the same order)
+  const distinct = [...new Map(rows.map((r) => [r.sha256, r])).values()].sort((a, b) => (a.sha256 < b.sha256 ? -1 : 1));
+  return inTx(deps.db, async (trx) => {
+    const inserted = await trx
+      .insertInto('inbound_mails')
+      .values(distinct.map((r) => ({ channel_id: channelId, path, sha256: r.sha256, size: r.raw.length, raw: r.raw, message_id: r.messageId })))
+      .onConflict((oc) => oc.columns(['channel_id', 'sha256']).doNothing())
+      .returning(['id', 'sha256'])
+      .execute();
+    const ids = new Map(inserted.map((r) => [r.sha256, r.id]));
+    const fresh = new Set(ids.keys());
+    const known = distinct.filter((r) => !ids.has(r.sha256)).map((r) => r.sha256);
+    if (known.length) {
+      const old = await trx.selectFrom('inbound_mails').select(['id', 'sha256']).where('channel_id', '=', channelId).where('sha256', 'in', known).execute();
+      for (const r of old) ids.set(r.sha256, r.id);
+    }
+    await trx
+      .insertInto('mail_receipts')
+      .values(rows.map((r) => ({ channel_id: channelId, path, inbound_mail_id: ids.get(r.sha256)!, path_ref: r.pathRef ?? null, probe: !!r.probe })))
+      .execute();
+    for (const r of rows.filter((x) => x.probe)) {
+      await trx
+        .updateTable('mail_probes')
+        .set({ seen: sql`seen || jsonb_build_object(${path}::text, now())` })
+        .where('channel_id', '=', channelId)
+        .where('token', '=', r.probe!.slice(0, 200))
+        .execute();
+    }
+    if (deps.boss && fresh.size) {
+      const jobs = [...fresh].map((sha) => ({ name: 'mail.parse', data: { mailId: ids.get(sha)! } }));
+      await deps.boss.insert(jobs, {
+        db: {
+          executeSql: async (text: string, values: unknown[]) => ({ rows: (await trx.executeQuery(CompiledQuery.raw(text, values))).rows as unknown[] }),
+        },
+      });
+    }
+    const seen = new Set<string>();
+    return rows.map((r) => {
+      const duplicate = !fresh.has(r.sha256) || seen.has(r.sha256);
+      seen.add(r.sha256);
+      return { mailId: ids.get(r.sha256)!, sha256: r.sha256, duplicate };
+    });
+  });
+}
