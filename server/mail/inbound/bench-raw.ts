@@ -27,7 +27,7 @@ export async function benchRawIngest(opts: RawBenchOptions): Promise<RawBenchRes
     while (next < mails.length) {
       const i = next++;
       const t0 = performance.now();
-      const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${opts.token}` }, body: mails[i] });
+      const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${opts.token}` }, body: mails[i] as unknown as BodyInit });
       const text = await r.text();
       if (!r.ok) throw new Error(`raw ingest of mail ${i} failed: ${r.status} ${text.slice(0, 200)}`);
       latencies.push(performance.now() - t0);

@@ -57,6 +57,13 @@ describe('raw MIME endpoint', () => {
     assert.deepEqual(b.body, { mailId: a.body.mailId, duplicate: true });
   });
 
+  test('a mail larger than the API body limit (2 MB) is taken whole', async () => {
+    const big = Buffer.concat([rfc().subarray(0, -2), Buffer.from('\r\n'), Buffer.alloc(5 * 1024 * 1024, 'QUJD\r\n')]);
+    const r = await anon.req('POST', `/api/v1/mail/inbound/${ch.id}/raw?token=${ch.token}`, { raw: big, headers: { 'content-type': 'message/rfc822' } });
+    assert.equal(r.status, 200, r.raw.slice(0, 300));
+    assert.equal((await stored(r.body.mailId)).size, big.length);
+  });
+
   test('no token, a wrong token or an unknown channel is 401 for everyone (a session is no token); nothing stored', async () => {
     const n = await count();
     const signedIn = await ctx.as('admin');
