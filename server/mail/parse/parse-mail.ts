@@ -35,6 +35,21 @@ function parseDate(v: string | null): string | null {
   return Number.isFinite(t) ? new Date(t).toISOString() : null;
 }
 
+/** RFC 2047 encoded words (UTF-8, base64), split on character boundaries. */
+function encodeWords(value: string): string {
+  const words: string[] = [];
+  let cur = '';
+  for (const ch of value) {
+    if (Buffer.byteLength(cur + ch) > 45) {
+      words.push(cur);
+      cur = '';
+    }
+    cur += ch;
+  }
+  if (cur) words.push(cur);
+  return words.map((w) => `=?UTF-8?B?${Buffer.from(w).toString('base64')}?=`).join(' ');
+}
+
 type Patch = { start: number; end: number; data: Buffer };
 
 /** Rewrites header blocks that are not utf-8 and text parts whose charset is missing, wrong or unknown. */
@@ -49,6 +64,17 @@ function repair(raw: Buffer, parts: ScanPart[], warnings: string[]): Buffer {
       text = decodeAs(block, cs);
       enc = 'utf8';
       warnings.push(`8-bit headers are not utf-8; decoded as ${cs}`);
+    }
+    if (p === parts[0] && hasHighBytes(block)) {
+      // mailparser trims a trailing U+00A0 off raw 8-bit header bytes, which breaks a subject ending in "Р" (D0 A0).
+      const s = text ?? block.toString('utf8');
+      const re = /^subject[ \t]*:(.*(?:\r?\n[ \t].*)*)/im;
+      const m = re.exec(s);
+      if (m && /[^\x00-\x7f]/.test(m[1]) && !m[1].includes('=?')) {
+        const value = m[1].replace(/\r?\n(?=[ \t])/g, '').replace(/\r$/, '').trim();
+        text = s.replace(re, () => `Subject: ${encodeWords(value)}${m[0].endsWith('\r') ? '\r' : ''}`);
+        enc = 'utf8';
+      }
     }
     const textual = !p.container && !p.attachment && (p.type === 'text/plain' || p.type === 'text/html');
     if (textual) {

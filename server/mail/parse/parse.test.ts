@@ -243,3 +243,12 @@ describe('limits and the pool', () => {
     assert.deepEqual(JSON.parse(out.trim().split('\n').pop()!), { address: 'a@b.test', name: '' });
   });
 });
+
+test('raw 8-bit utf-8 subject ending in "Р" (bytes D0 A0) and a latin-1 one survive', async () => {
+  const a = await parsed(`From: a@x.test${CRLF}Subject: Ваш ПАРТНЁР${CRLF}${CRLF}x`);
+  assert.equal(a.subject, 'Ваш ПАРТНЁР');
+  const b = await parsed(Buffer.from(`From: a@x.test${CRLF}Subject: caf\u00e9 d\u00e9j\u00e0${CRLF}${CRLF}na\u00efve r\u00e9sum\u00e9`, 'latin1'));
+  assert.equal(b.subject, 'café déjà');
+  assert.equal(b.text, 'naïve résumé');
+  assert.deepEqual(b.charsetWarnings, ['8-bit headers are not utf-8; decoded as windows-1252', 'no charset; decoded as windows-1252']);
+});
