@@ -2,7 +2,7 @@
 // the health API shows.
 import type { Deps } from '../../deps.ts';
 import type { Settings } from '../channels.service.ts';
-import { lastArrival, rhythmFor } from './history.ts';
+import { deliveredPaths, lastArrival, rhythmFor } from './history.ts';
 import { probeStates, type ProbeState, type ProbeView } from './probes.ts';
 import { hourlyProfile, MINUTE, silenceLimit, type SilenceLimit } from './rhythm.ts';
 
@@ -36,7 +36,7 @@ export type ChannelAssessment = {
 export async function assessChannel(deps: Deps, c: HealthChannel, now: Date): Promise<ChannelAssessment> {
   const states = await deps.db.selectFrom('mail_path_state').selectAll().where('channel_id', '=', c.id).execute();
   const byPath = new Map(states.map((s) => [s.path, s]));
-  const inbound = new Set(states.map((s) => s.path).filter((p) => !NOT_FED.has(p)));
+  const inbound = new Set([...states.map((s) => s.path), ...(await deliveredPaths(deps.db, c.id))].filter((p) => !NOT_FED.has(p)));
   if (c.settings.imap) inbound.add('imap');
   const errorMs = (c.settings.health?.fetchErrorMinutes ?? DEFAULT_FETCH_ERROR_MINUTES) * MINUTE;
 

@@ -53,11 +53,6 @@ async function arrivals(channelId: string, path: 'imap' | 'smtp', times: Date[])
   for (let i = 0; i < times.length; i += 1000) {
     await ctx.deps.db.insertInto('mail_receipts').values(times.slice(i, i + 1000).map((t) => ({ channel_id: channelId, path, inbound_mail_id: m.id, received_at: t }))).execute();
   }
-  await ctx.deps.db
-    .insertInto('mail_path_state')
-    .values({ channel_id: channelId, path, last_ok_at: times.at(-1) })
-    .onConflict((oc) => oc.columns(['channel_id', 'path']).doUpdateSet({ last_ok_at: times.at(-1) }))
-    .execute();
 }
 
 /** Every 10 minutes, Mon–Fri 9:00–18:00 UTC, weeks [0, weeks), up to `until`. */

@@ -24,6 +24,19 @@ export async function hourRows(db: Db, channelId: string, path: string, from: Da
   return r.rows.map((x) => ({ hour: x.hour, count: x.count, first: x.first, last: x.last, maxGapMs: x.max_gap_ms }));
 }
 
+/** Every path that ever delivered to the channel (a skip scan over the receipts index). */
+export async function deliveredPaths(db: Db, channelId: string): Promise<string[]> {
+  const r = await sql<{ path: string }>`
+    with recursive p as (
+      (select path from mail_receipts where channel_id = ${channelId} order by path limit 1)
+      union all
+      select (select m.path from mail_receipts m where m.channel_id = ${channelId} and m.path > p.path order by m.path limit 1)
+      from p where p.path is not null
+    )
+    select path from p where path is not null`.execute(db);
+  return r.rows.map((x) => x.path);
+}
+
 /** The latest real arrival before `before` (default: any time). */
 export async function lastArrival(db: Db, channelId: string, path: string, before?: Date): Promise<Date | null> {
   let q = db
