@@ -7,7 +7,7 @@ import { makeTicket, setup, type TestCtx } from '../../test/harness.ts';
 import { startSmtpSink, type SmtpSink } from '../../test/smtp-sink.ts';
 import { mailSecret, ticketFromAddress, ticketFromMessageId } from '../reply-token.ts';
 import { queueAck } from './queue.ts';
-import { loopMarker, NO_CHANNEL, sendOne, sweepOutbox } from './sender.ts';
+import { loopMarker, MAX_ATTEMPTS, NO_CHANNEL, sendOne, sweepOutbox } from './sender.ts';
 import { MARKER } from './templates.ts';
 
 let ctx: TestCtx;
@@ -151,6 +151,23 @@ test('a 4xx is retried later: the mail arrives exactly once, with the same Messa
   assert.equal(sent.attempts, 2);
   assert.equal(sent.message_id, queued.message_id, 'the retry keeps the Message-ID');
   assert.equal((await arrived(sent.message_id!)).length, 1, 'exactly one copy');
+});
+
+test('after the last attempt a 4xx fails the mail for good', async () => {
+  const t = await makeTicket(agent);
+  const row = await db()
+    .insertInto('outbox')
+    .values({ to_address: 'late@clients.test', subject: 's', body_text: 'b', kind: 'reply', ticket_id: t.id, attempts: MAX_ATTEMPTS - 1 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  sink.fail({ code: 421, times: 1, stage: 'mail' });
+  assert.equal(await sendOne(ctx.deps, row.id), 'failed');
+  const r = await db().selectFrom('outbox').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+  assert.equal(r.status, 'failed');
+  assert.equal(r.attempts, MAX_ATTEMPTS);
+  assert.match(r.last_error!, /gave up after 8 attempts.*421/);
+  const ev = await db().selectFrom('ticket_events').select('kind').where('ticket_id', '=', t.id).where('kind', '=', 'mail_failed').execute();
+  assert.equal(ev.length, 1);
 });
 
 test('a 5xx fails the mail for good; the ticket shows it; an admin can send it again', async () => {

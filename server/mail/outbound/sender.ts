@@ -187,11 +187,13 @@ function composeMail(row: OutboxRow, channel: SendChannel, secret: string, attac
   };
 }
 
-/** 5xx replies are final (except a failed login: the admin can fix the password); the rest is worth a retry. */
+/** 5xx replies and unusable addresses are final (not a failed login: the admin can fix the password); the rest is worth a retry. */
 function classify(e: unknown): { permanent: boolean; error: string } {
   const err = e as { responseCode?: number; code?: string; response?: string; message?: string };
   const error = (err.response || err.message || String(e)).replace(/\s+/g, ' ').trim();
-  const permanent = typeof err.responseCode === 'number' && err.responseCode >= 500 && err.code !== 'EAUTH';
+  const permanent =
+    (typeof err.responseCode === 'number' && err.responseCode >= 500 && err.code !== 'EAUTH') ||
+    (err.code === 'EENVELOPE' && err.responseCode === undefined); // an address no server would take
   return { permanent, error: err.code && !error.includes(err.code) ? `${err.code}: ${error}` : error };
 }
 
