@@ -2,7 +2,7 @@
 // passwd-file users, Maildir. stop()/start() keep the mail, so a backlog survives a restart.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, closeSync, openSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { chownSync, closeSync, openSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
@@ -47,11 +47,29 @@ function findDovecot(): string {
 
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'; // a zombie is gone
   } catch {
     return false;
   }
+}
+
+/** Pids of the process's children, grandchildren, … (from /proc). */
+function descendants(root: number): number[] {
+  const parent = new Map<number, number>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {}
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const [pid, pp] of parent) if (pp === p) out.push(pid), walk(pid);
+  };
+  walk(root);
+  return out;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -169,15 +187,21 @@ export async function startDovecot(opts: { users?: DovecotUser[] } = {}): Promis
     const pid = masterPid();
     up = false;
     if (!pid) return;
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {}
-    const until = Date.now() + 10_000;
-    while (alive(pid)) {
+    // the master alone would leave imap processes (and their client connections) behind
+    const all = [pid, ...descendants(pid)];
+    for (const p of all) {
+      try {
+        process.kill(p, 'SIGTERM');
+      } catch {}
+    }
+    const until = Date.now() + 3000;
+    while (all.some(alive)) {
       if (Date.now() > until) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {}
+        for (const p of all) {
+          try {
+            process.kill(p, 'SIGKILL');
+          } catch {}
+        }
       }
       await sleep(25);
     }
