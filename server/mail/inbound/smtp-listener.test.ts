@@ -122,6 +122,18 @@ test('one mail to two channels is stored once per channel; the same mail again a
   assert.equal(receipts.length, 2);
 });
 
+test('two mails on one connection go each to its own channel only', async () => {
+  const pooled = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: 1 });
+  const one = Buffer.from('From: d@clients.test\r\nSubject: one\r\nMessage-ID: <one@clients.test>\r\n\r\none\r\n');
+  const two = Buffer.from('From: d@clients.test\r\nSubject: two\r\nMessage-ID: <two@clients.test>\r\n\r\ntwo\r\n');
+  await pooled.sendMail({ envelope: { from: 'd@clients.test', to: ['support@smtp.test'] }, raw: one });
+  await pooled.sendMail({ envelope: { from: 'd@clients.test', to: ['sales@smtp.test'] }, raw: two });
+  pooled.close();
+  assert.equal((await rows(support)).filter((r) => r.raw.equals(two)).length, 0, 'the second mail is not in the first channel');
+  assert.equal((await rows(sales)).filter((r) => r.raw.equals(two)).length, 1);
+  assert.equal((await rows(sales)).filter((r) => r.raw.equals(one)).length, 0);
+});
+
 test('when the database refuses the mail the answer is 451 (sender retries), then it is taken', async () => {
   await sql`create function slovo_test_refuse() returns trigger language plpgsql as $$ begin raise exception 'disk full'; end $$`.execute(ctx.deps.db);
   await sql`create trigger refuse before insert on inbound_mails for each row execute function slovo_test_refuse()`.execute(ctx.deps.db);

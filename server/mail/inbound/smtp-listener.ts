@@ -51,6 +51,10 @@ export function createSmtpServer(deps: Deps): SMTPServer {
     socketTimeout: 60_000, // idle client / command timeout
     closeTimeout: 10_000,
     logger: false,
+    onMailFrom(_address, session: Session, callback) {
+      session.channels = new Set(); // a new transaction on the same connection starts empty
+      callback();
+    },
     onRcptTo(address, session: Session, callback) {
       if (session.envelope.rcptTo.length >= MAX_RECIPIENTS) return callback(new SmtpError(452, `Too many recipients (at most ${MAX_RECIPIENTS})`));
       channelFor(deps, address.address).then(
