@@ -252,3 +252,15 @@ test('raw 8-bit utf-8 subject ending in "Р" (bytes D0 A0) and a latin-1 one sur
   assert.equal(b.text, 'naïve résumé');
   assert.deepEqual(b.charsetWarnings, ['8-bit headers are not utf-8; decoded as windows-1252', 'no charset; decoded as windows-1252']);
 });
+
+test('Outlook in Russian, and an attribution line sharing its block with the new text', async () => {
+  const ru = await parsed(`From: a@x.test${CRLF}Subject: RE: Счёт${CRLF}In-Reply-To: <q@x>${CRLF}Content-Type: text/plain; charset=utf-8${CRLF}${CRLF}` +
+    ['Добрый день, счёт во вложении.', '', 'От: Служба поддержки <support@example.test>', 'Отправлено: 30 ноября 2026 г. 18:00', 'Кому: a@x.test', 'Тема: Счёт', '', 'Пришлите счёт.'].join(CRLF));
+  assert.equal(ru.visibleText, 'Добрый день, счёт во вложении.');
+  assert.match(ru.quotedText, /^От: Служба поддержки/);
+  const html = '<div>Спасибо!<br>Понедельник, 30 ноября 2026, 18:00 +03:00 от Служба &lt;<a href="mailto:s@x.test">s@x.test</a>&gt;:<br>&nbsp;<blockquote>старое</blockquote></div>';
+  const m = await parsed(`From: a@x.test${CRLF}Subject: Re: x${CRLF}Content-Type: text/html; charset=utf-8${CRLF}${CRLF}${html}`);
+  assert.match(m.html, /^<div>Спасибо!<br \/><div data-slovo-quoted="1">Понедельник/);
+  assert.equal(m.visibleText, 'Спасибо!');
+  assert.match(m.quotedText, /Понедельник[\s\S]*старое/);
+});

@@ -98,13 +98,22 @@ function prevAttribution(e: Element): Element | null {
   return t && isAttribution(t) ? p : null;
 }
 
-/** The node where the attribution line of a blockquote starts: the element before it, or inline text before it in the parent. */
+const INLINE = new Set(['a', 'b', 'strong', 'i', 'em', 'u', 'span', 'font', 'small', 'big', 'tt', 'code', 'sub', 'sup', 'abbr', 'cite', 'q', 'mark']);
+
+/** Where the attribution line of a blockquote starts: the element before it, or the inline line before it. */
 function attributionStart(e: Element): ChildNode | null {
   const prev = prevAttribution(e);
   if (prev) return prev;
-  const before = e.parent ? e.parent.children.slice(0, e.parent.children.indexOf(e)) : [];
-  const text = before.map((n) => textContent(n)).join('').replace(/\s+/g, ' ').trim();
-  return before.length && isAttribution(text) ? before[0] : null; // Mail.ru: "... от X <a@b>:<br><blockquote>"
+  // Mail.ru: "Понедельник, ... от X &lt;<a>a@b</a>&gt;:<br>&nbsp;<blockquote>": the inline nodes after the last <br>.
+  let n = e.prev;
+  while (n && !textContent(n).trim() && !(n instanceof Element && !INLINE.has(n.name) && n.name !== 'br')) n = n.prev;
+  const line: ChildNode[] = [];
+  for (; n && line.length < 20; n = n.prev) {
+    if (n instanceof Element && !INLINE.has(n.name)) break;
+    line.unshift(n);
+  }
+  const text = line.map((x) => textContent(x)).join('').replace(/\s+/g, ' ').trim();
+  return line.length && isAttribution(text) ? line[0] : null;
 }
 
 const blankNode = (n: ChildNode) => !textContent(n).trim() && !(n instanceof Element && (n.name === 'img' || findOne((e) => e.name === 'img', n.children, true)));
