@@ -39,3 +39,16 @@ export async function enqueue(deps: Pick<Deps, 'boss'>, db: Db, name: QueueName,
     },
   });
 }
+
+/** Enqueues many jobs of one queue with one statement, in the transaction `db` belongs to. */
+export async function enqueueMany(deps: Pick<Deps, 'boss'>, db: Db, name: QueueName, data: object[]): Promise<void> {
+  if (!deps.boss || !data.length) return;
+  await deps.boss.insert(data.map((d) => ({ name, data: d })), {
+    db: {
+      executeSql: async (text: string, values: unknown[]) => {
+        const r = await db.executeQuery(CompiledQuery.raw(text, values));
+        return { rows: r.rows as unknown[] };
+      },
+    },
+  });
+}

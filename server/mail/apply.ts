@@ -33,14 +33,13 @@ export type Applied = { stage: 'applied' | 'duplicate'; ticketId?: string; messa
 
 export async function applyMail(deps: Deps, mailId: string): Promise<Applied | null> {
   return inTx(deps.db, async (trx) => {
-    const row = await trx
-      .selectFrom('inbound_mails as m')
-      .innerJoin('mail_channels as c', 'c.id', 'm.channel_id')
-      .select(['m.id', 'm.stage', 'm.parsed', 'm.thread', 'm.dedupe_key', 'm.channel_id', 'c.group_id'])
-      .where('m.id', '=', mailId)
-      .forUpdate('m')
-      .executeTakeFirst();
-    if (!row || row.stage !== 'threaded') return null;
+    // claim: the row lock holds until commit, so a second run waits and then finds the stage moved on
+    const claimed = await sql<{ parsed: unknown; thread: unknown; group_id: string | null }>`
+      update inbound_mails m set attempts = m.attempts + 1 from mail_channels c
+      where c.id = m.channel_id and m.id = ${mailId} and m.stage = 'threaded'
+      returning m.parsed, m.thread, c.group_id`.execute(trx);
+    const row = claimed.rows[0];
+    if (!row) return null;
     const p = row.parsed as ParsedMail;
     const d = row.thread as Apply;
     const claim = await trx

@@ -5,12 +5,12 @@ import type PgBoss from 'pg-boss';
 import { sql } from 'kysely';
 import { inTx } from '../db/tx.ts';
 import type { Deps } from '../deps.ts';
-import { enqueue } from '../jobs/boss.ts';
+import { enqueue, enqueueMany } from '../jobs/boss.ts';
 import { applyMail, recordBounce } from './apply.ts';
 import { raiseAlert } from './health/alerts.ts';
 import { createParsePool, type ParsePool } from './parse/parse-pool.ts';
 import { mailSecret } from './reply-token.ts';
-import { decide } from './thread.ts';
+import { decide, type Decision } from './thread.ts';
 import { unreadable } from './unreadable.ts';
 import { DEFAULT_PARSE_LIMITS, type ParsedMail, type QuarantineCode } from './types.ts';
 
@@ -33,80 +33,104 @@ export async function quarantine(deps: Deps, mailId: string, code: QuarantineCod
   deps.log.warn({ mailId, code, reason }, 'mail quarantined');
 }
 
-/** Claims a try at the stage (attempts + 1) and reads what the stage needs, in one statement.
- * Null when the mail moved on already, or when it was tried too often (then it is quarantined). */
-async function claim(deps: Deps, mailId: string, stage: 'received' | 'parsed' | 'threaded') {
-  const r = await deps.db
+type Claimed = { id: string; attempts: number; channel_id: string; reason_code: string | null; raw?: Buffer; parsed?: unknown };
+
+/** Claims a try at the stage for many mails at once (attempts + 1) and reads their input.
+ * Mails tried too often are quarantined and left out. */
+async function claimMany(deps: Deps, ids: string[], stage: 'received' | 'parsed'): Promise<Claimed[]> {
+  if (!ids.length) return [];
+  const rows = await deps.db
     .updateTable('inbound_mails')
     .set({ attempts: sql`attempts + 1` })
-    .where('id', '=', mailId)
+    .where('id', 'in', ids)
     .where('stage', '=', stage)
-    .returning(['attempts', 'channel_id', 'reason_code', stage === 'received' ? 'raw' : 'parsed'])
-    .executeTakeFirst();
-  if (!r) return null;
-  if (r.attempts > MAX_ATTEMPTS * 3) {
-    await quarantine(deps, mailId, 'apply_failed', `gave up at stage ${stage} after ${r.attempts} attempts`);
-    return null;
+    .returning(['id', 'attempts', 'channel_id', 'reason_code', stage === 'received' ? 'raw' : 'parsed'])
+    .execute() as Claimed[];
+  const out: Claimed[] = [];
+  for (const r of rows) {
+    if (r.attempts > MAX_ATTEMPTS * 3) await quarantine(deps, r.id, 'apply_failed', `gave up at stage ${stage} after ${r.attempts} attempts`);
+    else out.push(r);
   }
-  return r as { attempts: number; channel_id: string; reason_code: string | null; raw?: Buffer; parsed?: unknown };
+  return out;
 }
 
-export async function parseStage(deps: Deps, mailId: string): Promise<void> {
-  const row = await claim(deps, mailId, 'received');
-  if (!row) return;
-  let res = await parsePool().parse(row.raw!, { ...DEFAULT_PARSE_LIMITS, maxAttachmentBytes: deps.config.SLOVO_ATTACHMENT_MAX_BYTES });
-  if (!res.ok && row.reason_code === 'released') res = unreadable(row.raw!, res.reason); // an admin wants it delivered anyway
-  if (!res.ok) return quarantine(deps, mailId, res.code, res.reason);
-  await inTx(deps.db, async (trx) => {
-    for (const b of res.blobs) {
-      await trx.insertInto('blobs').values({ sha256: b.sha256, size: b.data.length, data: b.data }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
+export async function parseStage(deps: Deps, mailIds: string | string[]): Promise<void> {
+  const rows = await claimMany(deps, [mailIds].flat(), 'received');
+  const limits = { ...DEFAULT_PARSE_LIMITS, maxAttachmentBytes: deps.config.SLOVO_ATTACHMENT_MAX_BYTES };
+  const parsed = await Promise.all(rows.map(async (row) => {
+    let res = await parsePool().parse(row.raw!, limits);
+    if (!res.ok && row.reason_code === 'released') res = unreadable(row.raw!, res.reason); // an admin wants it delivered anyway
+    return { id: row.id, res };
+  }));
+  const ok: { id: string; mail: ParsedMail }[] = [];
+  const blobs = new Map<string, Buffer>();
+  for (const { id, res } of parsed) {
+    if (!res.ok) await quarantine(deps, id, res.code, res.reason);
+    else {
+      ok.push({ id, mail: res.mail });
+      for (const b of res.blobs) blobs.set(b.sha256, b.data);
     }
-    const u = await trx
-      .updateTable('inbound_mails')
-      .set({ stage: 'parsed', parsed: JSON.stringify(res.mail), from_address: res.mail.from?.address ?? null, attempts: 0, updated_at: new Date() })
-      .where('id', '=', mailId)
-      .where('stage', '=', 'received')
-      .executeTakeFirst();
-    if (Number(u.numUpdatedRows)) await enqueue(deps, trx, 'mail.thread', { mailId });
+  }
+  if (!ok.length) return;
+  await inTx(deps.db, async (trx) => {
+    // sorted: two batches storing the same blobs take their locks in the same order
+    for (const sha of [...blobs.keys()].sort()) {
+      await trx.insertInto('blobs').values({ sha256: sha, size: blobs.get(sha)!.length, data: blobs.get(sha)! }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
+    }
+    const moved = await sql<{ id: string }>`
+      update inbound_mails m set stage = 'parsed', parsed = v.parsed, from_address = v.sender, attempts = 0, updated_at = now()
+      from unnest(${ok.map((o) => o.id)}::bigint[], ${ok.map((o) => JSON.stringify(o.mail))}::jsonb[], ${ok.map((o) => o.mail.from?.address ?? null)}::text[]) as v(id, parsed, sender)
+      where m.id = v.id and m.stage = 'received'
+      returning m.id`.execute(trx);
+    await enqueueMany(deps, trx, 'mail.thread', moved.rows.map((r) => ({ mailId: String(r.id) })));
   });
 }
 
-export async function threadStage(deps: Deps, mailId: string, opts: { release?: boolean } = {}): Promise<void> {
-  const row = await claim(deps, mailId, 'parsed');
-  if (!row) return;
-  const release = opts.release || row.reason_code === 'released';
-  const d = await decide(deps, {
-    channelId: row.channel_id, mailId, parsed: row.parsed as ParsedMail, secret: await mailSecret(deps.db),
-    prefix: deps.config.SLOVO_TICKET_PREFIX, release, waited: row.attempts - 1,
-  });
-  if (d.action === 'wait') {
-    await enqueue(deps, deps.db, 'mail.thread', { mailId }, { startAfter: WAIT_SECONDS });
-    return;
+export async function threadStage(deps: Deps, mailIds: string | string[], opts: { release?: boolean } = {}): Promise<void> {
+  const rows = await claimMany(deps, [mailIds].flat(), 'parsed');
+  if (!rows.length) return;
+  const secret = await mailSecret(deps.db);
+  const threaded: { id: string; d: Extract<Decision, { dedupeKey: string }> }[] = [];
+  for (const row of rows) {
+    const mailId = row.id;
+    const release = opts.release || row.reason_code === 'released';
+    const d = await decide(deps, {
+      channelId: row.channel_id, mailId, parsed: row.parsed as ParsedMail, secret,
+      prefix: deps.config.SLOVO_TICKET_PREFIX, release, waited: row.attempts - 1,
+    });
+    if (d.action === 'wait') {
+      await enqueue(deps, deps.db, 'mail.thread', { mailId }, { startAfter: WAIT_SECONDS });
+    } else if (d.action === 'quarantine') {
+      await quarantine(deps, mailId, d.code, d.reason);
+      if (d.code === 'loop') {
+        await raiseAlert(deps.db, { channelId: row.channel_id, path: null, kind: 'loop', message: d.reason, data: { mailId, from: (row.parsed as ParsedMail).from?.address } });
+      }
+    } else if (d.action === 'ignore') {
+      if (d.code === 'bounce') await recordBounce(deps.db, d.bouncedMessageId, d.detail);
+      await deps.db.updateTable('inbound_mails').set({ stage: 'ignored', reason_code: d.code, reason: d.detail, thread: JSON.stringify(d), updated_at: new Date() })
+        .where('id', '=', mailId).where('stage', '=', 'parsed').execute();
+    } else threaded.push({ id: mailId, d });
   }
-  if (d.action === 'quarantine') {
-    await quarantine(deps, mailId, d.code, d.reason);
-    if (d.code === 'loop') {
-      await raiseAlert(deps.db, { channelId: row.channel_id, path: null, kind: 'loop', message: d.reason, data: { mailId, from: (row.parsed as ParsedMail).from?.address } });
-    }
-    return;
-  }
-  if (d.action === 'ignore') {
-    if (d.code === 'bounce') await recordBounce(deps.db, d.bouncedMessageId, d.detail);
-    await deps.db.updateTable('inbound_mails').set({ stage: 'ignored', reason_code: d.code, reason: d.detail, thread: JSON.stringify(d), updated_at: new Date() })
-      .where('id', '=', mailId).where('stage', '=', 'parsed').execute();
-    return;
-  }
+  if (!threaded.length) return;
   await inTx(deps.db, async (trx) => {
-    const u = await trx.updateTable('inbound_mails')
-      .set({ stage: 'threaded', thread: JSON.stringify(d), dedupe_key: d.dedupeKey, attempts: 0, updated_at: new Date() })
-      .where('id', '=', mailId).where('stage', '=', 'parsed').executeTakeFirst();
-    if (Number(u.numUpdatedRows)) await enqueue(deps, trx, 'mail.apply', { mailId });
+    const moved = await sql<{ id: string }>`
+      update inbound_mails m set stage = 'threaded', thread = v.thread, dedupe_key = v.key, attempts = 0, updated_at = now()
+      from unnest(${threaded.map((t) => t.id)}::bigint[], ${threaded.map((t) => JSON.stringify(t.d))}::jsonb[], ${threaded.map((t) => t.d.dedupeKey)}::text[]) as v(id, thread, key)
+      where m.id = v.id and m.stage = 'parsed'
+      returning m.id`.execute(trx);
+    await enqueueMany(deps, trx, 'mail.apply', moved.rows.map((r) => ({ mailId: String(r.id) })));
   });
 }
 
 export async function applyStage(deps: Deps, mailId: string): Promise<void> {
-  if (!(await claim(deps, mailId, 'threaded'))) return;
-  await applyMail(deps, mailId);
+  try {
+    await applyMail(deps, mailId); // claims the mail inside its transaction
+  } catch (e) {
+    // the transaction rolled back: count the failed try here, so a mail that always fails ends in quarantine
+    const r = await deps.db.updateTable('inbound_mails').set({ attempts: sql`attempts + 1` }).where('id', '=', mailId).where('stage', '=', 'threaded').returning('attempts').executeTakeFirst();
+    if (r && r.attempts >= MAX_ATTEMPTS) await quarantine(deps, mailId, 'apply_failed', (e as Error).message);
+    else throw e;
+  }
 }
 
 /** Re-enqueues mails stuck in a stage (a crash between commit and job, an expired job). */
@@ -133,8 +157,8 @@ async function each(jobs: PgBoss.Job<MailJob>[], fn: (id: string) => Promise<voi
 export async function registerPipelineWorkers(deps: Deps, boss: PgBoss): Promise<void> {
   const opts = { batchSize: 16, pollingIntervalSeconds: 0.5 };
   for (let i = 0; i < 2; i++) {
-    await boss.work<MailJob>('mail.parse', opts, (jobs) => each(jobs, (id) => parseStage(deps, id), 4));
-    await boss.work<MailJob>('mail.thread', opts, (jobs) => each(jobs, (id) => threadStage(deps, id), 4));
+    await boss.work<MailJob>('mail.parse', opts, (jobs) => parseStage(deps, jobs.map((j) => j.data.mailId)));
+    await boss.work<MailJob>('mail.thread', opts, (jobs) => threadStage(deps, jobs.map((j) => j.data.mailId)));
     await boss.work<MailJob>('mail.apply', opts, (jobs) => each(jobs, (id) => applyStage(deps, id), 4));
   }
   await boss.work('mail.sweep', async () => { await sweepStuck(deps); });
