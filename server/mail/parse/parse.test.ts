@@ -264,3 +264,10 @@ test('Outlook in Russian, and an attribution line sharing its block with the new
   assert.equal(m.visibleText, 'Спасибо!');
   assert.match(m.quotedText, /Понедельник[\s\S]*старое/);
 });
+
+test('interleaved answers keep their quotes; a trailing quote block after them is folded', async () => {
+  const m = await parsed(`From: a@x.test${CRLF}Subject: Re: q${CRLF}Content-Type: text/plain${CRLF}${CRLF}` +
+    ['> Which browser?', 'Firefox.', '', '> Which version?', '128.', '', 'On Mon, 30 Nov 2026 at 18:00, Support <s@x.test> wrote:', '> Which browser?', '> Which version?'].join(CRLF));
+  assert.equal(m.visibleText, '> Which browser?\nFirefox.\n\n> Which version?\n128.');
+  assert.match(m.quotedText, /^On Mon, 30 Nov 2026/);
+});

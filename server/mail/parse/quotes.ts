@@ -60,10 +60,13 @@ export function foldText(text: string, isReply: boolean): { visible: string; quo
   let k = cut;
   while (k > 0 && blank(lines[k - 1])) k--;
   if (k > 0 && SEPARATOR.test(lines[k - 1])) cut = k - 1;
-  // Interleaved or bottom-posted quotes: the ">" lines above the cut are history too.
+  // A bottom-posted reply: the ">" block above the new text is history too. Interleaved answers
+  // (quote, answer, quote, answer) keep their quotes: the answers make no sense without them.
   const head = lines.slice(0, cut);
-  const quotedHead = head.filter(isQuote);
-  const visible = head.filter((l) => !isQuote(l)).join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  let blocks = 0;
+  for (let i = 0; i < head.length; i++) if (isQuote(head[i]) && (i === 0 || !isQuote(head[i - 1]))) blocks++;
+  const quotedHead = blocks === 1 ? head.filter(isQuote) : [];
+  const visible = head.filter((l) => blocks !== 1 || !isQuote(l)).join('\n').replace(/\n{3,}/g, '\n\n').trim();
   const quoted = [...quotedHead, ...(quotedHead.length && cut < lines.length ? [''] : []), ...lines.slice(cut)].join('\n').trim();
   if (!visible) return { visible: text.trim(), quoted: '' }; // nothing new: show it all rather than nothing
   return { visible, quoted };
