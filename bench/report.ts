@@ -85,3 +85,13 @@ export function writeReport(r: Report): { json: string; md: string } {
   fs.writeFileSync(md, markdown(r));
   return { json, md };
 }
+
+/** Mail-only runs (`--only mail`): the table and notes, in mail-latest.md and a JSON record. */
+export function writeMailReport(r: { startedAt: string; commit: string; seconds: number; rows: Row[]; notes: string[] }): { json: string; md: string } {
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const json = path.join(RESULTS_DIR, `${r.startedAt.slice(0, 10)}-${r.commit}-mail.json`);
+  fs.writeFileSync(json, JSON.stringify(r, null, 2) + '\n');
+  const md = path.join(RESULTS_DIR, 'mail-latest.md');
+  fs.writeFileSync(md, [`# Slovo mail benchmark — ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, commit ${r.commit}`, '', table(r.rows), '', '## Notes', '', ...r.notes.map((n) => `- ${n}`), ''].join('\n'));
+  return { json, md };
+}

@@ -16,6 +16,8 @@ import { CreateTicketBody, ListTicketsQuery } from '../api/tickets.ts';
 import { searchTickets } from '../server/modules/search/search.service.ts';
 import { createTicket, listTickets } from '../server/modules/tickets/tickets.service.ts';
 import { cleanupExtra, ensureDataset } from './generate.ts';
+import { runMailBench } from './mail.ts';
+import { writeMailReport } from './report.ts';
 import type { LoadSpec } from './load.ts';
 import { gitShort, table, writeReport, type Memory, type Row } from './report.ts';
 import { cpuMeter, memorySampler, sampleMemory, type LoadResult } from './stats.ts';
@@ -30,7 +32,9 @@ const FRESH = argv.includes('--fresh');
 const TICKETS = Number(opt('tickets', '1000000'));
 const CREATE_S = Number(opt('create-seconds', '20'));
 const READ_S = Number(opt('read-seconds', '10'));
-const ONLY = new Set(opt('only', 'queue,search,create').split(','));
+const ONLY = new Set(opt('only', 'queue,search,create,mail').split(','));
+const CORE = ['queue', 'search', 'create'].some((x) => ONLY.has(x));
+const MAIL_COUNT = Number(opt('mails', '5000'));
 const here = import.meta.dirname;
 const t0 = performance.now();
 const startedAt = new Date().toISOString();
@@ -136,6 +140,14 @@ async function main() {
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
   try {
     cluster = await startCluster({ fresh: FRESH, log });
+    if (!CORE) {
+      // mail scenarios only: they need no 1M-ticket dataset (they use a database of their own)
+      const mail = await runMailBench(cluster, log, { count: MAIL_COUNT });
+      const files = writeMailReport({ startedAt, commit: gitShort(), seconds: Math.round((performance.now() - t0) / 1000), rows: mail.rows, notes: mail.notes });
+      console.log('\n' + table(mail.rows) + '\n');
+      log(`results: ${path.relative(process.cwd(), files.json)}, ${path.relative(process.cwd(), files.md)}`);
+      return;
+    }
     const removed = await cleanupExtra(cluster.url);
     if (removed) log(`removed ${removed} tickets left by an interrupted create run`);
     const dataset = await ensureDataset(cluster.adminUrl, cluster.url, { tickets: TICKETS, fresh: FRESH, log });
@@ -226,6 +238,11 @@ async function main() {
     }
     await server.stop();
     server = null;
+    if (ONLY.has('mail')) {
+      const mail = await runMailBench(cluster, log, { count: MAIL_COUNT });
+      rows.push(...mail.rows);
+      notes.push(...mail.notes);
+    }
     if (ONLY.has('create')) {
       log('removing the tickets created by the run');
       await cleanupExtra(cluster.url, { vacuum: true });

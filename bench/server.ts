@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { startRuntime } from '../server/runtime.ts';
+import { startMailPaths } from '../server/mail/index.ts';
 
 const config = loadConfig({
   ...process.env,
@@ -16,9 +17,11 @@ const config = loadConfig({
 const rt = await startRuntime(config);
 const app = await buildApp(rt.deps);
 await app.listen({ port: 0, host: '127.0.0.1' });
+const stopMail = process.env.BENCH_MAIL_PATHS ? await startMailPaths(rt.deps) : null; // IMAP watchers, as serve runs them
 process.send!({ port: (app.server.address() as AddressInfo).port, pool: config.SLOVO_DB_POOL });
 process.on('message', async (m) => {
   if (m !== 'stop') return;
+  await stopMail?.().catch(() => {});
   await app.close().catch(() => {});
   await rt.stop().catch(() => {});
   process.exit(0);
