@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import nodemailer from 'nodemailer';
 import pg from 'pg';
 import { killAll, startSlovo, waitFor, type SlovoProcess } from '../../ops/cli-process.ts';
 import { createTestDatabase } from '../../test/harness.ts';
@@ -26,6 +27,7 @@ let client: pg.Client;
 let env: Record<string, string>;
 let base: string;
 let channelId: string;
+let smtpPort: number;
 
 before(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'slovo-hookcrash-'));
@@ -35,8 +37,9 @@ before(async () => {
   const r = await client.query(`insert into mail_channels (name, address, webhook_token) values ('Support', 'support@crash.test', $1) returning id`, [TOKEN]);
   channelId = String(r.rows[0].id);
   const port = await freePort();
+  smtpPort = await freePort();
   base = `http://127.0.0.1:${port}`;
-  env = { DATABASE_URL: db.url, PORT: String(port), SLOVO_DATA_DIR: dir, SLOVO_ADMIN_EMAIL: 'owner@crash.test', SLOVO_ADMIN_PASSWORD: 'a long enough password', SLOVO_MAIL_SENDER_LIMIT: '100000' };
+  env = { DATABASE_URL: db.url, PORT: String(port), SLOVO_SMTP_PORT: String(smtpPort), SLOVO_DATA_DIR: dir, SLOVO_ADMIN_EMAIL: 'owner@crash.test', SLOVO_ADMIN_PASSWORD: 'a long enough password', SLOVO_MAIL_SENDER_LIMIT: '100000' };
 });
 
 after(async () => {
@@ -128,6 +131,13 @@ test('kill -9 during a webhook burst: exactly 1,000 mails and 1,000 customer mes
   assert.deepEqual(msgs.rows[0], { n: N, d: N });
   const all = await client.query(`select count(*)::int as n from messages where author_type = 'customer'`);
   assert.equal(all.rows[0].n, N, 'no customer message besides those 1,000');
+
+  // the restarted `slovo serve` also listens for SMTP (SLOVO_SMTP_PORT)
+  const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
+  const info = await smtp.sendMail({ envelope: { from: 'c1@crash.clients.test', to: ['support+x@crash.test'] }, raw: mail(1, 'smtp') });
+  assert.match(info.response, /^250 /);
+  const viaSmtp = await client.query(`select raw from inbound_mails where channel_id = $1 and path = 'smtp'`, [channelId]);
+  assert.ok(viaSmtp.rows[0]?.raw.equals(mail(1, 'smtp')));
 
   // receive throughput on the same process (8 clients, committed on 2xx)
   const bench = await benchRawIngest({ baseUrl: base, channelId, token: TOKEN, count: 300, concurrency: CLIENTS, makeMail: (i) => mail(i, 'bench') });
