@@ -88,6 +88,7 @@ default_internal_group = dovecot
 default_login_user = dovenull
 mail_location = maildir:~/Maildir
 first_valid_uid = 1
+mail_fsync = never
 namespace inbox {
   inbox = yes
   separator = /

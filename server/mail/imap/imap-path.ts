@@ -33,7 +33,8 @@ function startChannel(deps: Deps, channelId: string, conf: ImapConf): Running['s
   };
 }
 
-export async function startImapPaths(deps: Deps, opts: { rescanMs?: number } = {}): Promise<() => Promise<void>> {
+/** opts.only: watch just these channels (benchmarks, tests); rescanMs: how often channels are re-read. */
+export async function startImapPaths(deps: Deps, opts: { rescanMs?: number; only?: string[] } = {}): Promise<() => Promise<void>> {
   const running = new Map<string, Running>();
   let stopped = false;
 
@@ -42,7 +43,7 @@ export async function startImapPaths(deps: Deps, opts: { rescanMs?: number } = {
     const want = new Map<string, { conf: ImapConf; key: string }>();
     for (const r of rows) {
       const imap = (r.settings as { imap?: unknown } | null)?.imap;
-      if (!r.active || !imap) continue;
+      if (!r.active || !imap || (opts.only && !opts.only.includes(String(r.id)))) continue;
       const parsed = ImapSettings.safeParse(imap);
       if (!parsed.success) {
         await markPathError(deps.db, r.id, 'imap', `invalid IMAP settings: ${parsed.error.issues[0]?.message ?? ''}`);

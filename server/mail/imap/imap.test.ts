@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { startDovecot, type Dovecot } from '../../test/dovecot.ts';
 import { setup, type TestCtx } from '../../test/harness.ts';
 import { makeChannel, rawMail, settled } from '../test/mail-kit.ts';
+import { benchImapIngest } from './bench-imap.ts';
 import { KEYWORD } from './folder-watcher.ts';
 import { startImapPaths } from './imap-path.ts';
 
@@ -173,5 +174,16 @@ describe('IMAP outage', () => {
       return f.length === 6 && f.every((m) => m.flags.includes(KEYWORD)) ? f : null;
     });
     assert.equal(flags.length, 6);
+  });
+});
+
+describe('IMAP bench', () => {
+  test('benchImapIngest: a 300-mail backlog is committed and settled, with a throughput figure', async () => {
+    const r = await benchImapIngest({ deps: ctx.deps, count: 300 });
+    console.log(`imap bench (300): fill ${r.fillPerSec}/s; committed ${r.mailsPerSec}/s (${r.committedSeconds} s); settled ${r.settledPerSec}/s (${r.settledSeconds} s)`);
+    assert.equal(r.count, 300);
+    assert.ok(r.mailsPerSec > 0 && r.settledSeconds !== null && r.settledSeconds >= r.committedSeconds);
+    const n = await ctx.deps.db.selectFrom('inbound_mails as m').innerJoin('mail_channels as c', 'c.id', 'm.channel_id').select((e) => e.fn.countAll<string>().as('n')).where('c.name', '=', 'IMAP bench').executeTakeFirstOrThrow();
+    assert.equal(Number(n.n), 300);
   });
 });
