@@ -36,6 +36,7 @@ export const PathHealth = z.object({
     deadline: Timestamp, // alert from this moment if nothing arrives
     silentMinutes: z.number().int(),
     abnormal: z.boolean(),
+    watched: z.boolean(), // false: too few mails on this path to call its silence unusual
   }),
   /** Typical silence (minutes) per hour of week, Monday 00 UTC first; null when not learned. */
   rhythm: z.array(z.number().int().nullable()).nullable(),

@@ -2,9 +2,9 @@
 // the health API shows.
 import type { Deps } from '../../deps.ts';
 import type { Settings } from '../channels.service.ts';
-import { deliveredPaths, lastArrival, rhythmFor } from './history.ts';
+import { arrivalsSince, deliveredPaths, lastArrival, rhythmFor } from './history.ts';
 import { probeStates, type ProbeState, type ProbeView } from './probes.ts';
-import { hourlyProfile, MINUTE, silenceLimit, type SilenceLimit } from './rhythm.ts';
+import { hourlyProfile, MINUTE, RHYTHM, silenceLimit, type SilenceLimit } from './rhythm.ts';
 
 export type HealthChannel = { id: string; name: string; address: string; settings: Settings; created_at: Date; updated_at: Date };
 
@@ -21,7 +21,8 @@ export type PathAssessment = {
   failing: boolean;
   /** Failing for longer than the channel allows. */
   errorAlert: boolean;
-  silence: SilenceLimit & { since: Date; silentMinutes: number; abnormal: boolean };
+  /** watched: false for a path that is no feed (a few mails in the learning window, not configured). */
+  silence: SilenceLimit & { since: Date; silentMinutes: number; abnormal: boolean; watched: boolean };
   rhythm: (number | null)[] | null;
   probe: { lastSeenAt: Date | null; state: ProbeState } | null; // null: probes off
 };
@@ -62,9 +63,12 @@ export async function assessChannel(deps: Deps, c: HealthChannel, now: Date): Pr
     const rhythm = configured === undefined ? await rhythmFor(deps, c.id, path, now) : null;
     const since = last ?? c.updated_at; // never delivered: count from when it was configured
     const limit = silenceLimit(rhythm, since, configured);
+    // a path used once or twice (a test webhook) is no feed: its silence means nothing
+    const watched = configured !== undefined || !!rhythm || (path === 'imap' && !!c.settings.imap) ||
+      (await arrivalsSince(deps.db, c.id, path, new Date(now.getTime() - RHYTHM.windowDays * 24 * 60 * MINUTE), RHYTHM.minArrivals)) >= RHYTHM.minArrivals;
     paths.push({
       path, lastArrivalAt: last, ...errorOf(path),
-      silence: { ...limit, since, silentMinutes: Math.max(0, Math.floor((now.getTime() - since.getTime()) / MINUTE)), abnormal: now >= limit.deadline },
+      silence: { ...limit, since, silentMinutes: Math.max(0, Math.floor((now.getTime() - since.getTime()) / MINUTE)), abnormal: watched && now >= limit.deadline, watched },
       rhythm: rhythm ? hourlyProfile(rhythm) : null,
       probe: probes ? (probes.paths.get(path) ?? { lastSeenAt: null, state: 'unknown' }) : null,
     });

@@ -27,7 +27,42 @@ export async function runHealthCheck(deps: Deps, now = new Date()): Promise<Chec
       deps.log.error({ err: e, channelId: c.id }, 'mail health check failed');
     }
   }
+  await otherAlerts(deps, now, out);
   return out;
+}
+
+/** Kinds this sweep opens and clears itself. */
+const OWN = ['silence', 'fetch_error', 'send_error', 'probe_missed'];
+/** An alert raised elsewhere (e.g. a mail loop) clears after this long without a new occurrence. */
+export const QUIET_CLEAR_MINUTES = 60;
+/** New alerts raised elsewhere are mailed by the next sweeps within this long. */
+const NOTIFY_NEW_MINUTES = 10;
+
+async function otherAlerts(deps: Deps, now: Date, out: CheckResult): Promise<void> {
+  const rows = await deps.db
+    .selectFrom('mail_alerts as a')
+    .innerJoin('mail_channels as c', 'c.id', 'a.channel_id')
+    .select(['a.id', 'a.channel_id', 'a.path', 'a.kind', 'a.message', 'a.opened_at', 'a.last_seen_at', 'c.name', 'c.address'])
+    .where('a.cleared_at', 'is', null)
+    .where('a.kind', 'not in', OWN)
+    .orderBy('a.id')
+    .limit(500)
+    .execute();
+  for (const a of rows) {
+    const mail = { alertId: a.id, channelId: a.channel_id, channelName: a.name, address: a.address, path: a.path, kind: a.kind, message: a.message };
+    if (now.getTime() - a.last_seen_at.getTime() >= QUIET_CLEAR_MINUTES * 60_000) {
+      const cleared = await inTx(deps.db, async (trx) => {
+        const u = await trx.updateTable('mail_alerts').set({ cleared_at: now }).where('id', '=', a.id).where('cleared_at', 'is', null).where('last_seen_at', '=', a.last_seen_at).executeTakeFirst();
+        if (!Number(u.numUpdatedRows)) return false;
+        await notifyAdmins(trx, deps, mail, 'cleared');
+        return true;
+      });
+      if (cleared) out.cleared.push({ channelId: a.channel_id, path: a.path, kind: a.kind });
+    } else if (now.getTime() - a.opened_at.getTime() < NOTIFY_NEW_MINUTES * 60_000) {
+      // idempotent per alert and admin: only the first sweep mails
+      if (await inTx(deps.db, (trx) => notifyAdmins(trx, deps, mail, 'open'))) out.raised.push({ channelId: a.channel_id, path: a.path, kind: a.kind });
+    }
+  }
 }
 
 async function checkChannel(deps: Deps, c: HealthChannel, now: Date, out: CheckResult): Promise<void> {

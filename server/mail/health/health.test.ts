@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { setup, type TestCtx } from '../../test/harness.ts';
 import { receiveRaw } from '../receive.ts';
+import { raiseAlert } from './alerts.ts';
 import { runHealthCheck } from './check.ts';
 import { hourRows } from './history.ts';
 import { runProbes } from './probes.ts';
@@ -163,12 +164,29 @@ describe('silence, configured', () => {
 
   test('too little history: a day of silence by default', async () => {
     const ch = await channel({});
-    await arrivals(ch, 'smtp', [at(6, 2, 10), at(6, 2, 11)]);
-    let r = await runHealthCheck(ctx.deps, at(6, 3, 10, 59));
+    await arrivals(ch, 'smtp', Array.from({ length: 12 }, (_, i) => at(6, 2, 0, i * 5 + 5))); // a new feed: 12 mails, 00:05–01:00
+    let r = await runHealthCheck(ctx.deps, at(6, 2, 12));
     assert.deepEqual(r.raised.filter((a) => a.channelId === ch), []);
-    r = await runHealthCheck(ctx.deps, at(6, 3, 11, 1));
+    const h = await (await ctx.as('lead')).get(`/api/v1/mail/channels/${ch}/health`);
+    assert.deepEqual(h.body.paths.map((p: { path: string }) => p.path), ['smtp']);
+    const { silentMinutes, ...silence } = h.body.paths[0].silence;
+    assert.deepEqual(silence, { limitMinutes: 24 * 60, source: 'default', deadline: at(6, 3, 1).toISOString(), abnormal: true, watched: true });
+    assert.ok(silentMinutes > 7 * 24 * 60, 'the API judges by the real clock: weeks of silence');
+    r = await runHealthCheck(ctx.deps, at(6, 3, 0, 59));
+    assert.deepEqual(r.raised.filter((a) => a.channelId === ch), []);
+    r = await runHealthCheck(ctx.deps, at(6, 3, 1, 1));
     assert.deepEqual(r.raised.filter((a) => a.channelId === ch), [{ channelId: ch, path: 'smtp', kind: 'silence' }]);
     assert.equal((await openAlerts(ch))[0].data.source, 'default');
+  });
+
+  test('a path that delivered only a couple of mails (a test webhook) is not watched', async () => {
+    const ch = await channel({});
+    await arrivals(ch, 'smtp', [at(6, 2, 10), at(6, 2, 11)]);
+    const r = await runHealthCheck(ctx.deps, at(7, 2, 10));
+    assert.deepEqual(r.raised.filter((a) => a.channelId === ch), []);
+    const h = await (await ctx.as('lead')).get(`/api/v1/mail/channels/${ch}/health`);
+    assert.equal(h.body.paths[0].silence.watched, false);
+    assert.equal(h.body.paths[0].silence.abnormal, false);
   });
 });
 
@@ -259,6 +277,29 @@ describe('heartbeat probes', () => {
     const h = await (await ctx.as('lead')).get(`/api/v1/mail/channels/${ch}/health`);
     const imap = h.body.paths.find((p: { path: string }) => p.path === 'imap');
     assert.equal(imap.lastArrivalAt, null);
+  });
+});
+
+describe('alerts raised elsewhere (mail loops)', () => {
+  test('are mailed to the admins once, and clear after an hour without a new loop mail', async () => {
+    const ch = await channel({});
+    await raiseAlert(ctx.deps.db, { channelId: ch, path: null, kind: 'loop', message: 'more than 20 mails from bot@loop.test in 10 minutes' });
+    const [alert] = await openAlerts(ch);
+    let r = await runHealthCheck(ctx.deps);
+    assert.deepEqual(r.raised.filter((a) => a.channelId === ch), [{ channelId: ch, path: null, kind: 'loop' }]);
+    r = await runHealthCheck(ctx.deps);
+    assert.deepEqual(r.raised.filter((a) => a.channelId === ch), [], 'mailed once');
+    const opened = await alertMails(alert.id);
+    const active = await ctx.deps.db.selectFrom('users').select('id').where('role', '=', 'admin').where('active', '=', true).execute();
+    assert.equal(opened.length, active.length);
+    assert.match(opened.find((m) => m.to_address === admins[1].email)!.subject, /петля/);
+
+    r = await runHealthCheck(ctx.deps, new Date(Date.now() + 30 * MINUTE));
+    assert.equal((await openAlerts(ch)).length, 1, 'still open after 30 quiet minutes');
+    r = await runHealthCheck(ctx.deps, new Date(Date.now() + 61 * MINUTE));
+    assert.deepEqual(r.cleared.filter((a) => a.channelId === ch), [{ channelId: ch, path: null, kind: 'loop' }]);
+    assert.deepEqual(await openAlerts(ch), []);
+    assert.equal((await alertMails(alert.id)).filter((m) => m.dedupe_key!.includes(':cleared:')).length, active.length);
   });
 });
 

@@ -50,7 +50,7 @@ export async function channelHealth(deps: Deps, actor: Actor, id: string, now = 
     checkedAt: now.toISOString(),
     paths: a.paths.map((p) => ({
       path: p.path, lastArrivalAt: iso(p.lastArrivalAt), lastOkAt: iso(p.lastOkAt), lastErrorAt: iso(p.lastErrorAt), lastError: p.lastError, failing: p.failing,
-      silence: { limitMinutes: p.silence.minutes, source: p.silence.source, deadline: isoReq(p.silence.deadline), silentMinutes: p.silence.silentMinutes, abnormal: p.silence.abnormal },
+      silence: { limitMinutes: p.silence.minutes, source: p.silence.source, deadline: isoReq(p.silence.deadline), silentMinutes: p.silence.silentMinutes, abnormal: p.silence.abnormal, watched: p.silence.watched },
       rhythm: p.rhythm,
       probes: { lastSeenAt: iso(p.probe?.lastSeenAt), state: p.probe?.state ?? 'unknown' },
     })),

@@ -24,6 +24,17 @@ export async function hourRows(db: Db, channelId: string, path: string, from: Da
   return r.rows.map((x) => ({ hour: x.hour, count: x.count, first: x.first, last: x.last, maxGapMs: x.max_gap_ms }));
 }
 
+/** Real arrivals since `from`, counted up to `cap`. */
+export async function arrivalsSince(db: Db, channelId: string, path: string, from: Date, cap: number): Promise<number> {
+  const r = await sql<{ n: number }>`
+    select count(*)::int as n from (
+      select 1 from mail_receipts
+      where channel_id = ${channelId} and path = ${path} and not probe and received_at >= ${from}
+      limit ${cap}
+    ) x`.execute(db);
+  return r.rows[0]?.n ?? 0;
+}
+
 /** Every path that ever delivered to the channel (a skip scan over the receipts index). */
 export async function deliveredPaths(db: Db, channelId: string): Promise<string[]> {
   const r = await sql<{ path: string }>`

@@ -12,6 +12,7 @@ const KIND: Record<string, { en: string; ru: string }> = {
   fetch_error: { en: 'mail cannot be fetched', ru: 'не удаётся получать почту' },
   send_error: { en: 'mail cannot be sent', ru: 'не удаётся отправлять почту' },
   probe_missed: { en: 'heartbeat probes do not come back', ru: 'контрольные письма не возвращаются' },
+  loop: { en: 'a mail loop was stopped (mails quarantined)', ru: 'остановлена почтовая петля (письма в карантине)' },
 };
 
 /** Another active channel that can send; else this one, if it can; else none (the sender picks). */
