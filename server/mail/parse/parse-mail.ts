@@ -188,13 +188,14 @@ export async function parseMail(input: Buffer, limits: ParseLimits): Promise<Par
   }
 
   const blobs = new Map<string, Buffer>();
+  const htmlLower = m.attachments.some((a) => a.cid || a.contentId) ? rawHtml.toLowerCase() : '';
   const attachments: ParsedAttachment[] = m.attachments.map((a) => {
     const sha256 = createHash('sha256').update(a.content).digest('hex');
     blobs.set(sha256, a.content);
     const cid = clean(a.cid ?? a.contentId ?? '', MAX_ID).replace(/^<|>$/g, '') || null;
     return {
       sha256, size: a.content.length, filename: cleanFilename(a.filename ?? ''), contentType: cleanContentType(a.contentType ?? ''),
-      contentId: cid, inline: !!cid && rawHtml.toLowerCase().includes(`cid:${cid.toLowerCase()}`),
+      contentId: cid, inline: !!cid && htmlLower.includes(`cid:${cid.toLowerCase()}`),
     };
   });
 
