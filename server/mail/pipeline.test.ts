@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setup, type TestCtx } from '../test/harness.ts';
 import { receiveRaw } from './receive.ts';
-import { mailSecret, outboundMessageId } from './reply-token.ts';
+import { loopMarker, mailSecret, outboundMessageId } from './reply-token.ts';
 import { makeChannel, rawMail, settled, type MailSpec } from './test/mail-kit.ts';
 
 let ctx: TestCtx;
@@ -167,6 +167,14 @@ describe('robots, bounces and loops', () => {
     const m = await deliver({ from: 'support@desk.test', messageId: outboundMessageId(secret, null, '5', 'desk.test') });
     assert.equal(m.stage, 'ignored');
     assert.equal(m.reason_code, 'own_message');
+  });
+
+  test("our loop marker marks our own mail; another Slovo's marker is a person writing to us", async () => {
+    const secret = await mailSecret(ctx.deps.db);
+    const ours = await deliver({ from: 'forwarder@client.test', headers: { 'X-Slovo-Loop': loopMarker(secret) } });
+    assert.equal(ours.reason_code, 'own_message');
+    const partner = await deliver({ from: 'agent@partner-helpdesk.test', headers: { 'X-Slovo-Loop': 'slovo-0123456789abcdef' } });
+    assert.equal(partner.stage, 'applied');
   });
 
   test('a sender past the rate limit is quarantined as a loop with an alert; an admin can release it', async () => {

@@ -63,3 +63,8 @@ export function ticketFromAddress(secret: string, address: string): string | nul
 export function baseAddress(address: string): string {
   return address.toLowerCase().replace(/\+[^@]*@/, '@');
 }
+
+/** The value of X-Slovo-Loop: the same on every mail of this instance, meaningless elsewhere. */
+export function loopMarker(secret: string): string {
+  return `slovo-${createHmac('sha256', secret).update('loop').digest('hex').slice(0, 16)}`;
+}

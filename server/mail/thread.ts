@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/db.ts';
 import type { Deps } from '../deps.ts';
-import { isOwnMessageId, ticketFromAddress, ticketFromMessageId } from './reply-token.ts';
+import { isOwnMessageId, loopMarker, ticketFromAddress, ticketFromMessageId } from './reply-token.ts';
 import type { ParsedMail } from './types.ts';
 
 export type Decision =
@@ -83,7 +83,8 @@ export async function decide(deps: Deps, input: ThreadInput): Promise<Decision> 
   if (!sender || !/^[^@\s]+@[^@\s]+$/.test(sender)) return { action: 'quarantine', code: 'no_sender', reason: 'no usable From address' };
 
   if (p.loop.xSlovoProbe) return { action: 'ignore', code: 'probe', detail: 'heartbeat probe' };
-  if ((p.messageId && isOwnMessageId(secret, p.messageId)) || p.loop.xSlovoLoop) {
+  // X-Slovo-Loop of another Slovo (a partner's help desk) is someone writing to us, not our mail
+  if ((p.messageId && isOwnMessageId(secret, p.messageId)) || p.loop.xSlovoLoop?.trim() === loopMarker(secret)) {
     return { action: 'ignore', code: 'own_message', detail: 'a mail this instance sent came back' };
   }
   if (isBounce(p)) return { action: 'ignore', code: 'bounce', detail: p.dsn.status ?? 'delivery status notification', bouncedMessageId: p.dsn.originalMessageId };
