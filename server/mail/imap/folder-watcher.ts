@@ -143,9 +143,14 @@ export class FolderWatcher {
     for (let i = 0; i < uids.length && !this.stopped; i += SIZE_BLOCK) {
       const block = uids.slice(i, i + SIZE_BLOCK);
       const sizes = await c.fetchAll(block, { uid: true, size: true }, { uid: true });
-      for (const batch of batches(sizes)) {
-        if (this.stopped) break;
-        const msgs = (await c.fetchAll(batch, { uid: true, source: true }, { uid: true })).filter((m) => m.source);
+      const groups = batches(sizes);
+      // the next batch is fetched while this one is being committed
+      const fetch = (uids: number[]) => c.fetchAll(uids, { uid: true, source: true }, { uid: true });
+      let ahead: Promise<FetchMessageObject[]> | null = groups.length ? fetch(groups[0]) : null;
+      for (let g = 0; g < groups.length && ahead && !this.stopped; g++) {
+        const msgs = (await ahead).filter((m) => m.source);
+        ahead = g + 1 < groups.length ? fetch(groups[g + 1]) : null;
+        ahead?.catch(() => {}); // its failure surfaces when awaited
         if (!msgs.length) continue; // expunged meanwhile
         await receiveBatch(this.deps, this.channelId, 'imap', msgs.map((m) => ({ raw: m.source!, pathRef: `${this.folder}:${uidValidity}:${m.uid}` })));
         // committed: now (and only now) the mail may be marked
@@ -156,6 +161,7 @@ export class FolderWatcher {
         this.lastUid = Math.max(this.lastUid, done[done.length - 1]);
         await this.report.ok(this.folder, { uidValidity, lastUid: this.lastUid, ingested: this.ingested });
       }
+      if (ahead) await ahead.catch(() => {}); // stopped with a fetch in flight
     }
     await this.report.ok(this.folder, { uidValidity, lastUid: this.lastUid, ingested: this.ingested }, force);
   }
