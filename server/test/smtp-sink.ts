@@ -46,6 +46,8 @@ export async function startSmtpSink(opts: { failure?: SinkFailure; user?: string
 
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS'],
+    disableReverseLookup: true,
+    closeTimeout: 1000, // close() ends open client connections after a second
     authOptional: true,
     allowInsecureAuth: true,
     logger: false,

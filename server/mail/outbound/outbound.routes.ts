@@ -5,8 +5,11 @@ import { TicketRefParams } from '../../../api/tickets.ts';
 import type { Deps } from '../../deps.ts';
 import type { App } from '../../http/types.ts';
 import { retryOutbox, ticketMails } from './outbound.service.ts';
+import { closeTransports } from './sender.ts';
 
 export function outboundRoutes(app: App, deps: Deps) {
+  app.addHook('onClose', async () => closeTransports()); // pooled SMTP connections end with the server
+
   app.get('/api/v1/tickets/:ref/mail', {
     schema: {
       tags: ['tickets'], summary: 'Mails sent (or being sent) about this ticket: status, attempts, last error, Message-ID',

@@ -4,7 +4,7 @@
 // fixed at the first claim, so every retry is the same mail to the recipient.
 import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
-import nodemailer from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 import type { z } from 'zod';
 import type { SmtpOutSettings } from '../../../api/mail.ts';
 import type { Db } from '../../db/db.ts';
@@ -187,6 +187,49 @@ function composeMail(row: OutboxRow, channel: SendChannel, secret: string, attac
   };
 }
 
+type Pooled = { transport: Transporter; key: string; idle: NodeJS.Timeout | null };
+const transports = new Map<string, Pooled>();
+const IDLE_CLOSE_MS = 30_000;
+
+/** One pooled SMTP transport per channel (a few connections, reused), closed when idle or when the settings change. */
+function transportFor(channel: SendChannel): Transporter {
+  const s = channel.settings.smtpOut;
+  const key = JSON.stringify(s);
+  let p = transports.get(channel.id);
+  if (p && p.key !== key) {
+    p.transport.close();
+    transports.delete(channel.id);
+    p = undefined;
+  }
+  if (!p) {
+    const transport = nodemailer.createTransport({
+      pool: true, maxConnections: 3, maxMessages: 100, maxRequeues: 0, // retries are the outbox's job, counted and backed off
+      host: s.host, port: s.port ?? 587, secure: s.secure ?? false,
+      ...(s.user ? { auth: { user: s.user, pass: s.password ?? '' } } : {}),
+      connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 60_000,
+    });
+    p = { transport, key, idle: null };
+    transports.set(channel.id, p);
+  }
+  const entry = p;
+  if (entry.idle) clearTimeout(entry.idle);
+  entry.idle = setTimeout(() => {
+    if (transports.get(channel.id) === entry) transports.delete(channel.id);
+    entry.transport.close();
+  }, IDLE_CLOSE_MS);
+  entry.idle.unref();
+  return entry.transport;
+}
+
+/** Closes every pooled SMTP connection (on shutdown). */
+export function closeTransports(): void {
+  for (const p of transports.values()) {
+    if (p.idle) clearTimeout(p.idle);
+    p.transport.close();
+  }
+  transports.clear();
+}
+
 /** 5xx replies and unusable addresses are final (not a failed login: the admin can fix the password); the rest is worth a retry. */
 function classify(e: unknown): { permanent: boolean; error: string } {
   const err = e as { responseCode?: number; code?: string; response?: string; message?: string };
@@ -216,17 +259,7 @@ export async function sendOne(deps: Deps, outboxId: string): Promise<SendResult>
           .orderBy('a.id')
           .execute()
       : [];
-    const s = channel.settings.smtpOut;
-    const transport = nodemailer.createTransport({
-      host: s.host, port: s.port ?? 587, secure: s.secure ?? false,
-      ...(s.user ? { auth: { user: s.user, pass: s.password ?? '' } } : {}),
-      connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 60_000,
-    });
-    try {
-      await transport.sendMail(composeMail(row, channel, secret, attachments));
-    } finally {
-      transport.close();
-    }
+    await transportFor(channel).sendMail(composeMail(row, channel, secret, attachments));
     outcome = { ok: true };
   } catch (e) {
     outcome = { ok: false, ...classify(e) };
