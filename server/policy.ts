@@ -39,7 +39,8 @@ export const PERMISSIONS = {
   'search': 'light_agent',
   'mail.upload': 'agent', // hand an .eml to the inbound pipeline
   'mail.read': 'lead', // channels, their health and alerts, outbound status
-  'mail.admin': 'admin', // configure channels; quarantine: read raw, retry, release
+  'mail.admin': 'admin', // configure channels; quarantine: retry, release
+  'mail.received.read': 'admin', // inbound mails and their raw sources (customer data of every ticket)
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof PERMISSIONS;

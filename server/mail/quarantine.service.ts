@@ -15,7 +15,7 @@ const COLUMNS = ['id', 'channel_id', 'path', 'sha256', 'size', 'message_id', 'fr
   'ticket_id', 'ticket_message_id', 'duplicate_of', 'attempts', 'received_at', 'updated_at'] as const;
 
 export async function listInbound(deps: Deps, actor: Actor, q: z.infer<typeof InboundQuery>) {
-  authorize(actor, 'mail.admin');
+  authorize(actor, 'mail.received.read');
   let query = deps.db.selectFrom('inbound_mails').select([...COLUMNS, sql<string | null>`parsed->>'subject'`.as('subject')]).orderBy('id', 'desc').limit(q.limit + 1);
   if (q.stage) query = query.where('stage', '=', q.stage);
   if (q.channelId) query = query.where('channel_id', '=', q.channelId);
@@ -25,7 +25,7 @@ export async function listInbound(deps: Deps, actor: Actor, q: z.infer<typeof In
 }
 
 export async function getInbound(deps: Deps, actor: Actor, id: string) {
-  authorize(actor, 'mail.admin');
+  authorize(actor, 'mail.received.read');
   const row = await deps.db.selectFrom('inbound_mails').select([...COLUMNS, sql<string | null>`parsed->>'subject'`.as('subject')]).where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('mail');
   const receipts = await deps.db.selectFrom('mail_receipts').select(['path', 'path_ref', 'received_at']).where('inbound_mail_id', '=', id).orderBy('id').limit(100).execute();
@@ -33,7 +33,7 @@ export async function getInbound(deps: Deps, actor: Actor, id: string) {
 }
 
 export async function rawInbound(deps: Deps, actor: Actor, id: string): Promise<Buffer> {
-  authorize(actor, 'mail.admin');
+  authorize(actor, 'mail.received.read');
   const row = await deps.db.selectFrom('inbound_mails').select('raw').where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('mail');
   return row.raw;
