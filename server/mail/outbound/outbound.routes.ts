@@ -8,7 +8,7 @@ import { retryOutbox, ticketMails } from './outbound.service.ts';
 import { closeTransports } from './sender.ts';
 
 export function outboundRoutes(app: App, deps: Deps) {
-  app.addHook('onClose', async () => closeTransports()); // pooled SMTP connections end with the server
+  app.addHook('onClose', () => closeTransports()); // pooled SMTP connections end with the server, after mails in flight
 
   app.get('/api/v1/tickets/:ref/mail', {
     schema: {

@@ -187,19 +187,23 @@ function composeMail(row: OutboxRow, channel: SendChannel, secret: string, attac
   };
 }
 
-type Pooled = { transport: Transporter; key: string; idle: NodeJS.Timeout | null };
+type Pooled = { transport: Transporter; key: string; idle: NodeJS.Timeout | null; busy: number };
 const transports = new Map<string, Pooled>();
 const IDLE_CLOSE_MS = 30_000;
 
 /** One pooled SMTP transport per channel (a few connections, reused), closed when idle or when the settings change. */
-function transportFor(channel: SendChannel): Transporter {
+function transportFor(channel: SendChannel): Pooled {
   const s = channel.settings.smtpOut;
   const key = JSON.stringify(s);
   let p = transports.get(channel.id);
   if (p && p.key !== key) {
-    p.transport.close();
+    const old = p;
     transports.delete(channel.id);
     p = undefined;
+    void (async () => { // settings changed: the old pool ends after its mails in flight
+      while (old.busy > 0) await new Promise((r) => setTimeout(r, 50));
+      old.transport.close();
+    })();
   }
   if (!p) {
     const transport = nodemailer.createTransport({
@@ -208,26 +212,48 @@ function transportFor(channel: SendChannel): Transporter {
       ...(s.user ? { auth: { user: s.user, pass: s.password ?? '' } } : {}),
       connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 60_000,
     });
-    p = { transport, key, idle: null };
+    p = { transport, key, idle: null, busy: 0 };
     transports.set(channel.id, p);
   }
-  const entry = p;
-  if (entry.idle) clearTimeout(entry.idle);
-  entry.idle = setTimeout(() => {
-    if (transports.get(channel.id) === entry) transports.delete(channel.id);
-    entry.transport.close();
-  }, IDLE_CLOSE_MS);
-  entry.idle.unref();
-  return entry.transport;
+  if (p.idle) clearTimeout(p.idle);
+  p.idle = null;
+  return p;
 }
 
-/** Closes every pooled SMTP connection (on shutdown). */
-export function closeTransports(): void {
-  for (const p of transports.values()) {
+/** After the last mail in flight: close the pool when nothing else comes within IDLE_CLOSE_MS. */
+function armIdle(channelId: string, p: Pooled): void {
+  if (p.busy > 0) return;
+  if (p.idle) clearTimeout(p.idle);
+  p.idle = setTimeout(() => {
+    if (p.busy > 0) return;
+    if (transports.get(channelId) === p) transports.delete(channelId);
+    p.transport.close();
+  }, IDLE_CLOSE_MS);
+  p.idle.unref();
+}
+
+/** Sends over the channel's pool; the pool is not closed under a mail in flight. */
+async function smtpSend(channel: SendChannel, mail: Parameters<Transporter['sendMail']>[0]): Promise<void> {
+  const p = transportFor(channel);
+  p.busy++;
+  try {
+    await p.transport.sendMail(mail);
+  } finally {
+    p.busy--;
+    armIdle(channel.id, p);
+  }
+}
+
+/** Closes every pooled SMTP connection (on shutdown), after the mails in flight (up to 20 s). */
+export async function closeTransports(): Promise<void> {
+  const all = [...transports.values()];
+  transports.clear();
+  const end = Date.now() + 20_000;
+  while (all.some((p) => p.busy > 0) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  for (const p of all) {
     if (p.idle) clearTimeout(p.idle);
     p.transport.close();
   }
-  transports.clear();
 }
 
 /** 5xx replies and unusable addresses are final (not a failed login: the admin can fix the password); the rest is worth a retry. */
@@ -259,7 +285,7 @@ export async function sendOne(deps: Deps, outboxId: string): Promise<SendResult>
           .orderBy('a.id')
           .execute()
       : [];
-    await transportFor(channel).sendMail(composeMail(row, channel, secret, attachments));
+    await smtpSend(channel, composeMail(row, channel, secret, attachments));
     outcome = { ok: true };
   } catch (e) {
     outcome = { ok: false, ...classify(e) };
