@@ -319,3 +319,40 @@ test('a burst of 200 mails, sent by jobs and two sweeps at once: every mail arri
   assert.deepEqual(new Set(got), new Set(rows.map((r) => r.message_id)));
   console.log(`outbox burst: 200 mails in ${ms} ms (${Math.round(200_000 / ms)} mails/s over a pool of 3 SMTP connections)`);
 });
+
+test('a ticket that came by mail is answered from the channel it came in by; a wrong SMTP password is retried, not failed', async () => {
+  const sink2 = await startSmtpSink({ user: 'sales-mailer', password: 'right' });
+  try {
+    const ch = await admin.post('/api/v1/mail/channels', {
+      name: 'Sales', address: 'sales@desk.test',
+      settings: { smtpOut: { host: '127.0.0.1', port: sink2.port, secure: false, user: 'sales-mailer', password: 'right' } },
+    });
+    assert.equal(ch.status, 201, ch.raw);
+    const t = await makeTicket(agent, { requester: { email: 'buyer@clients.test', name: 'Buyer' } });
+    const raw = Buffer.from('From: buyer@clients.test\r\nSubject: price\r\n\r\nhow much?\r\n');
+    await db().insertInto('inbound_mails')
+      .values({ channel_id: ch.body.id, path: 'raw', sha256: 'b'.repeat(64), size: raw.length, raw, stage: 'applied', ticket_id: t.id })
+      .execute();
+    const first = await reply(t.id, 'Цена в приложении');
+    const [row] = await outboxOf(t.id);
+    const sent = await rowWith(row.id, 'sent');
+    assert.equal(sent.channel_id, ch.body.id);
+    const [m] = await sink2.waitFor(1);
+    assert.equal(m.from, 'sales@desk.test');
+    assert.match(sent.message_id!, /@desk\.test$/);
+    assert.ok(first.id);
+
+    await admin.patch(`/api/v1/mail/channels/${ch.body.id}`, {
+      settings: { smtpOut: { host: '127.0.0.1', port: sink2.port, secure: false, user: 'sales-mailer', password: 'wrong' } },
+    });
+    await reply(t.id, 'Второй ответ');
+    const second = (await outboxOf(t.id))[1];
+    const retry = await until('a retry after the failed login', () =>
+      db().selectFrom('outbox').selectAll().where('id', '=', second.id).where('attempts', '=', 1).where('status', '=', 'queued').executeTakeFirst());
+    assert.match(retry.last_error!, /535|EAUTH/);
+    assert.equal(retry.permanent, false);
+    assert.equal(sink2.messages.length, 1);
+  } finally {
+    await sink2.close();
+  }
+});
