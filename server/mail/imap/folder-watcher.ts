@@ -98,12 +98,13 @@ export class FolderWatcher {
       greetingTimeout: 15_000,
     });
     let closed = false;
+    let live = true; // events of an ended session must not cut the backoff short
     c.on('error', (e: unknown) => this.deps.log.debug({ err: e }, 'imap connection error'));
     c.on('close', () => {
       closed = true;
-      this.poke();
+      if (live) this.poke();
     });
-    c.on('exists', () => this.poke());
+    c.on('exists', () => live && this.poke());
     this.client = c;
     try {
       await c.connect();
@@ -122,6 +123,7 @@ export class FolderWatcher {
         await this.pause(this.conf.pollSeconds * 1000);
       }
     } finally {
+      live = false;
       this.client = null;
       if (!closed) await Promise.race([c.logout().catch(() => {}), new Promise((r) => setTimeout(r, 2000))]);
       c.close();

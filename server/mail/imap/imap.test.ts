@@ -1,6 +1,7 @@
 // IMAP path against a real Dovecot: pickup by IDLE, flag or move only after the commit,
 // Maildir delivery, and an outage (error recorded, backlog ingested after the restart).
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { startDovecot, type Dovecot } from '../../test/dovecot.ts';
@@ -16,6 +17,7 @@ let stopPaths: () => Promise<void>;
 const FLAG = { user: 'support@example.test', password: 'secret' };
 const MOVE = { user: 'move@example.test', password: 'secret2' };
 const DOWN = { user: 'down@example.test', password: 'secret3' };
+const LATE = { user: 'late@example.test', password: 'secret4' };
 const channels: Record<string, string> = {};
 
 const imap = (u: { user: string; password: string }, extra: Record<string, unknown> = {}) => ({
@@ -24,11 +26,11 @@ const imap = (u: { user: string; password: string }, extra: Record<string, unkno
 
 before(async () => {
   ctx = await setup({ jobs: true });
-  dv = await startDovecot({ users: [FLAG, MOVE, DOWN] });
+  dv = await startDovecot({ users: [FLAG, MOVE, DOWN, LATE] });
   channels.flag = (await makeChannel(ctx.deps.db, 'flag@desk.test', imap(FLAG))).id;
   channels.move = (await makeChannel(ctx.deps.db, 'move@desk.test', imap(MOVE, { processed: 'move', moveTo: 'Slovo/Processed' }))).id;
   channels.down = (await makeChannel(ctx.deps.db, 'down@desk.test', imap(DOWN))).id;
-  stopPaths = await startImapPaths(ctx.deps);
+  stopPaths = await startImapPaths(ctx.deps, { only: [channels.flag, channels.move, channels.down] });
 });
 after(async () => {
   await stopPaths?.();
@@ -174,6 +176,46 @@ describe('IMAP outage', () => {
       return f.length === 6 && f.every((m) => m.flags.includes(KEYWORD)) ? f : null;
     });
     assert.equal(flags.length, 6);
+  });
+});
+
+describe('IMAP channels and reconnects', () => {
+  test('a channel that gets IMAP settings is picked up; switched off, it is left alone', async () => {
+    const id = (await makeChannel(ctx.deps.db, 'late@desk.test', {})).id;
+    const stop = await startImapPaths(ctx.deps, { only: [id], rescanMs: 200 });
+    try {
+      await dv.append(LATE.user, rawMail({ subject: 'Late 1', messageId: 'late-1@client.test' }));
+      await new Promise((r) => setTimeout(r, 600));
+      assert.equal(await mailByMessageId(id, 'late-1@client.test'), undefined, 'no IMAP settings yet');
+      await ctx.deps.db.updateTable('mail_channels').set({ settings: JSON.stringify(imap(LATE)) }).where('id', '=', id).execute();
+      await until('late mail', () => mailByMessageId(id, 'late-1@client.test'), 5000);
+      await ctx.deps.db.updateTable('mail_channels').set({ active: false }).where('id', '=', id).execute();
+      await new Promise((r) => setTimeout(r, 600));
+      await dv.append(LATE.user, rawMail({ subject: 'Late 2', messageId: 'late-2@client.test' }));
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(await mailByMessageId(id, 'late-2@client.test'), undefined, 'inactive channel not watched');
+    } finally {
+      await stop();
+    }
+  });
+
+  test('a server that drops every connection is retried with backoff, not in a tight loop', async () => {
+    let attempts = 0;
+    const server = net.createServer((s) => {
+      attempts++;
+      s.destroy();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    const id = (await makeChannel(ctx.deps.db, 'broken@desk.test', { imap: { ...imap(FLAG).imap, port } })).id;
+    const stop = await startImapPaths(ctx.deps, { only: [id] });
+    await new Promise((r) => setTimeout(r, 3500));
+    await stop();
+    server.close();
+    // attempts at 0 s, +1 s, +2 s (backoff 1, 2, 4 s …)
+    assert.ok(attempts >= 2 && attempts <= 4, `attempts: ${attempts}`);
+    const st = await pathState(id);
+    assert.ok(st?.last_error && !st.last_ok_at, JSON.stringify(st));
   });
 });
 
