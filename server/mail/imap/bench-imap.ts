@@ -36,7 +36,7 @@ const round = (x: number) => Math.round(x * 10) / 10;
 function defaultMail(i: number, tag: string): Buffer {
   return Buffer.from(
     [
-      `From: Client ${i % 50} <client${i % 50}@imap-bench.test>`, `To: ${tag}@imap-bench.test`, `Subject: IMAP bench ${i}`,
+      `From: Client ${i % 500} <client${i % 500}@imap-bench.test>`, `To: ${tag}@imap-bench.test`, `Subject: IMAP bench ${i}`,
       `Date: ${new Date().toUTCString()}`, `Message-ID: <${tag}.${i}@imap-bench.test>`, 'MIME-Version: 1.0',
       'Content-Type: text/plain; charset=utf-8', '', `Здравствуйте! Письмо ${i}. Hello, mail ${i}.`, '',
     ].join('\r\n'),

@@ -136,6 +136,32 @@ export class FolderWatcher {
     if (!list.some((f) => f.path === this.conf.moveTo)) await c.mailboxCreate(this.conf.moveTo);
   }
 
+  /** Commits the batch; if that fails, mail by mail, so one mail the database refuses
+   * does not hold up the others (it stays unmarked and is retried on the next pass). */
+  private async commit(msgs: FetchMessageObject[], uidValidity: string): Promise<FetchMessageObject[]> {
+    const item = (m: FetchMessageObject) => ({ raw: m.source!, pathRef: `${this.folder}:${uidValidity}:${m.uid}` });
+    try {
+      await receiveBatch(this.deps, this.channelId, 'imap', msgs.map(item));
+      return msgs;
+    } catch (e) {
+      if (msgs.length === 1) throw e;
+      const ok: FetchMessageObject[] = [];
+      let failed: unknown = null;
+      for (const m of msgs) {
+        try {
+          await receiveBatch(this.deps, this.channelId, 'imap', [item(m)]);
+          ok.push(m);
+        } catch (err) {
+          failed = err;
+          this.deps.log.error({ channelId: this.channelId, folder: this.folder, uid: m.uid, err }, 'imap: mail could not be stored');
+        }
+      }
+      if (!ok.length) throw e; // the database, not a mail: reconnect with backoff
+      await this.report.error(this.folder, failed).catch(() => {});
+      return ok;
+    }
+  }
+
   /** One pass over the folder: every unprocessed mail is committed, then marked. */
   private async pass(c: ImapFlow, keywords: boolean, force: boolean): Promise<void> {
     await c.noop(); // lets the server report what arrived (when not idling)
@@ -150,11 +176,11 @@ export class FolderWatcher {
       const fetch = (uids: number[]) => c.fetchAll(uids, { uid: true, source: true }, { uid: true });
       let ahead: Promise<FetchMessageObject[]> | null = groups.length ? fetch(groups[0]) : null;
       for (let g = 0; g < groups.length && ahead && !this.stopped; g++) {
-        const msgs = (await ahead).filter((m) => m.source);
+        const fetched = (await ahead).filter((m) => m.source);
         ahead = g + 1 < groups.length ? fetch(groups[g + 1]) : null;
         ahead?.catch(() => {}); // its failure surfaces when awaited
-        if (!msgs.length) continue; // expunged meanwhile
-        await receiveBatch(this.deps, this.channelId, 'imap', msgs.map((m) => ({ raw: m.source!, pathRef: `${this.folder}:${uidValidity}:${m.uid}` })));
+        if (!fetched.length) continue; // expunged meanwhile
+        const msgs = await this.commit(fetched, uidValidity);
         // committed: now (and only now) the mail may be marked
         const done = msgs.map((m) => m.uid);
         await c.messageFlagsAdd(done, keywords ? [KEYWORD, '\\Seen'] : ['\\Seen'], { uid: true });

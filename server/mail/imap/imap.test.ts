@@ -199,6 +199,32 @@ describe('IMAP channels and reconnects', () => {
     }
   });
 
+  test('a mail the database refuses does not hold up the rest of its batch', async () => {
+    await sql`create or replace function refuse_poison() returns trigger language plpgsql as $$ begin raise exception 'poison for the test'; end $$`.execute(ctx.deps.db);
+    await sql`create trigger refuse_poison before insert on inbound_mails for each row when (new.message_id = 'poison@client.test') execute function refuse_poison()`.execute(ctx.deps.db);
+    const id = (await makeChannel(ctx.deps.db, 'poison@desk.test', imap(LATE))).id;
+    // a fresh mailbox folder with three mails waiting, so they come in one batch
+    await dv.append(LATE.user, rawMail({ subject: 'Batch A', messageId: 'batch-a@client.test' }), 'Batch');
+    await dv.append(LATE.user, rawMail({ subject: 'Poison', messageId: 'poison@client.test' }), 'Batch');
+    await dv.append(LATE.user, rawMail({ subject: 'Batch B', messageId: 'batch-b@client.test' }), 'Batch');
+    await ctx.deps.db.updateTable('mail_channels').set({ settings: JSON.stringify(imap(LATE, { folders: ['Batch'] })) }).where('id', '=', id).execute();
+    const stop = await startImapPaths(ctx.deps, { only: [id] });
+    try {
+      await until('A and B', async () => (await mailByMessageId(id, 'batch-a@client.test')) && mailByMessageId(id, 'batch-b@client.test'), 5000);
+      const flags = await until('A and B flagged', async () => {
+        const f = await flagsIn(LATE, 'Batch');
+        return f.filter((m) => m.flags.includes(KEYWORD)).length === 2 ? f : null;
+      });
+      assert.ok(!flags.find((m) => m.messageId === '<poison@client.test>')!.flags.includes(KEYWORD));
+      assert.match((await pathState(id))!.last_error!, /poison for the test/);
+      await sql`drop trigger refuse_poison on inbound_mails`.execute(ctx.deps.db);
+      await dv.append(LATE.user, rawMail({ subject: 'Batch C', messageId: 'batch-c@client.test' }), 'Batch'); // a pass
+      await until('poison stored once accepted', () => mailByMessageId(id, 'poison@client.test'), 5000);
+    } finally {
+      await stop();
+    }
+  });
+
   test('a server that drops every connection is retried with backoff, not in a tight loop', async () => {
     let attempts = 0;
     const server = net.createServer((s) => {
