@@ -62,6 +62,7 @@ test('without a channel that can send, a reply stays queued with the reason and 
   await reply(t.id, 'Ответ без канала');
   const [row] = await outboxOf(t.id);
   assert.equal(row.kind, 'reply');
+  assert.equal((await sweepOutbox(ctx.deps)).no_channel, 1);
   const r = await until('the no-channel note', () => db().selectFrom('outbox').selectAll().where('id', '=', row.id).where('last_error', '=', NO_CHANNEL).executeTakeFirst());
   assert.equal(r.status, 'queued');
   assert.equal(r.attempts, 0);

@@ -25,7 +25,23 @@ export async function requesterEmail(db: Db, customerId: string): Promise<string
   return r?.email ?? null;
 }
 
-/** Inserts the row (idempotent on dedupe_key) and, when new, asks for a send right after commit. */
+let canSendSeen = 0;
+/** Is any channel able to send? A yes is remembered for a minute; a no is asked again next time. */
+async function anyChannelCanSend(db: Db): Promise<boolean> {
+  if (Date.now() - canSendSeen < 60_000) return true;
+  const r = await db
+    .selectFrom('mail_channels')
+    .select('id')
+    .where('active', '=', true)
+    .where(sql<boolean>`coalesce(settings->'smtpOut'->>'host', '') <> ''`)
+    .limit(1)
+    .executeTakeFirst();
+  if (r) canSendSeen = Date.now();
+  return !!r;
+}
+
+/** Inserts the row (idempotent on dedupe_key) and, when new, asks for a send right after commit
+ *  (not when no channel can send: the minute sweep notes why and keeps it queued). */
 async function insertOutbox(trx: Db, deps: Deps, values: Insertable<OutboxTable>): Promise<string | null> {
   const row = await trx
     .insertInto('outbox')
@@ -33,7 +49,7 @@ async function insertOutbox(trx: Db, deps: Deps, values: Insertable<OutboxTable>
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (row) await enqueue(deps, trx, 'mail.send', { outboxId: row.id });
+  if (row && (await anyChannelCanSend(trx))) await enqueue(deps, trx, 'mail.send', { outboxId: row.id });
   return row?.id ?? null;
 }
 
