@@ -65,17 +65,21 @@ const mails = () => count(sql<{ n: string }>`select count(*) as n from inbound_m
 
 test('kill -9 while ingesting 1,000 IMAP mails, restart: exactly 1,000 messages, none twice, all flagged', async () => {
   const t0 = Date.now();
-  const first = await serve();
-  const ready1 = Date.now();
-  // the burst: 50 senders, distinct Message-IDs, appended while Slovo watches (IDLE)
+  // the burst: 50 senders, distinct Message-IDs, 4 IMAP connections appending. It starts
+  // before Slovo is up (a backlog: big batches, so the kill may fall between a commit
+  // and its flag) and goes on while Slovo watches (IDLE: small batches).
   const clients = await Promise.all([0, 1, 2, 3].map(() => dv.client(USER.user)));
   let next = 0;
-  const burst = Promise.all(clients.map(async (c) => {
-    for (let i = next++; i < N; i = next++) {
+  const append = (upTo: number) => Promise.all(clients.map(async (c) => {
+    for (let i = next++; i < upTo; i = next++) {
       await c.append('INBOX', rawMail({ from: `Sender ${i % 50} <sender${i % 50}@burst.test>`, subject: `Burst ${i}`, messageId: `burst-${i}@burst.test`, body: `Mail number ${i}.` }));
     }
-    await c.logout();
+    next = Math.min(next, upTo);
   }));
+  await append(600);
+  const first = await serve();
+  const ready1 = Date.now();
+  const burst = append(N).then(() => Promise.all(clients.map((c) => c.logout())));
   await waitFor('300 mails committed', async () => (await mails()) >= 300, 60_000);
   first.child.kill('SIGKILL');
   await first.exited;
