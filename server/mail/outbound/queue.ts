@@ -27,7 +27,7 @@ export async function requesterEmail(db: Db, customerId: string): Promise<string
 
 let canSendSeen = 0;
 /** Is any channel able to send? A yes is remembered for a minute; a no is asked again next time. */
-async function anyChannelCanSend(db: Db): Promise<boolean> {
+export async function anyChannelCanSend(db: Db): Promise<boolean> {
   if (Date.now() - canSendSeen < 60_000) return true;
   const r = await db
     .selectFrom('mail_channels')

@@ -12,6 +12,7 @@ import type { Deps } from '../../deps.ts';
 import { enqueue } from '../../jobs/boss.ts';
 import type { Settings } from '../channels.service.ts';
 import { mailSecret, outboundMessageId, replyAddress } from '../reply-token.ts';
+import { anyChannelCanSend } from './queue.ts';
 
 /** Minutes to wait after the n-th failed attempt; after MAX_ATTEMPTS the row fails. */
 export const BACKOFF_MINUTES = [1, 5, 15, 60, 180, 360, 720];
@@ -319,6 +320,17 @@ export async function sweepOutbox(deps: Deps, opts: { budgetMs?: number; paralle
   const started = Date.now();
   const budget = opts.budgetMs ?? 50_000;
   const counts: Record<SendResult, number> = { sent: 0, retry: 0, failed: 0, skipped: 0, no_channel: 0 };
+  if (!(await anyChannelCanSend(deps.db))) {
+    // nothing can send at all: note it on every due row in one statement
+    const r = await deps.db
+      .updateTable('outbox')
+      .set({ status: 'queued', last_error: NO_CHANNEL, next_attempt_at: sql`now() + make_interval(mins => ${NO_CHANNEL_WAIT_MINUTES})` })
+      .where('status', 'in', ['queued', 'sending'])
+      .where('next_attempt_at', '<=', sql<Date>`now()`)
+      .executeTakeFirst();
+    counts.no_channel = Number(r.numUpdatedRows);
+    return counts;
+  }
   const seen = new Set<string>();
   while (Date.now() - started < budget && seen.size < 5000) {
     const due = await deps.db
