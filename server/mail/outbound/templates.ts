@@ -11,13 +11,15 @@ export const MARKER: Record<Lang, string> = {
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/** "Re: Re: Fwd: x" → "x", so our subjects do not grow with every round trip. */
-export function cleanSubject(s: string): string {
-  return s.replace(/^(\s*(re|fwd?|aw|отв|пересл)(\[\d+\])?\s*:\s*)+/i, '').trim();
+/** "Re: Re: Fwd: [SL-5] x" → "x", so our subjects do not grow with every round trip
+ *  (and an old number of ours does not travel on into a follow-up ticket). */
+export function cleanSubject(s: string, prefix?: string): string {
+  const tag = prefix ? `|\\[${prefix}-\\d+\\]` : '';
+  return s.replace(new RegExp(`^(\\s*((re|fwd?|aw|отв|пересл)(\\[\\d+\\])?\\s*:${tag}))+\\s*`, 'i'), '').trim();
 }
 
 export function ticketSubject(ref: string, subject: string, reply: boolean): string {
-  const s = `[${ref}] ${cleanSubject(subject)}`.slice(0, 900);
+  const s = `[${ref}] ${cleanSubject(subject, ref.slice(0, ref.lastIndexOf('-')))}`.slice(0, 900);
   return reply ? `Re: ${s}` : s;
 }
 
