@@ -64,7 +64,7 @@ export async function assessChannel(deps: Deps, c: HealthChannel, now: Date): Pr
     const since = last ?? c.updated_at; // never delivered: count from when it was configured
     const limit = silenceLimit(rhythm, since, configured);
     // a path used once or twice (a test webhook) is no feed: its silence means nothing
-    const watched = configured !== undefined || !!rhythm || (path === 'imap' && !!c.settings.imap) ||
+    const watched = !!rhythm || (path === 'imap' && !!c.settings.imap) ||
       (await arrivalsSince(deps.db, c.id, path, new Date(now.getTime() - RHYTHM.windowDays * 24 * 60 * MINUTE), RHYTHM.minArrivals)) >= RHYTHM.minArrivals;
     paths.push({
       path, lastArrivalAt: last, ...errorOf(path),

@@ -180,13 +180,15 @@ describe('silence, configured', () => {
   });
 
   test('a path that delivered only a couple of mails (a test webhook) is not watched', async () => {
-    const ch = await channel({});
-    await arrivals(ch, 'smtp', [at(6, 2, 10), at(6, 2, 11)]);
-    const r = await runHealthCheck(ctx.deps, at(7, 2, 10));
-    assert.deepEqual(r.raised.filter((a) => a.channelId === ch), []);
-    const h = await (await ctx.as('lead')).get(`/api/v1/mail/channels/${ch}/health`);
-    assert.equal(h.body.paths[0].silence.watched, false);
-    assert.equal(h.body.paths[0].silence.abnormal, false);
+    for (const settings of [{}, { health: { silenceMinutes: 30 } }]) {
+      const ch = await channel(settings);
+      await arrivals(ch, 'smtp', [at(6, 2, 10), at(6, 2, 11)]);
+      const r = await runHealthCheck(ctx.deps, at(7, 2, 10));
+      assert.deepEqual(r.raised.filter((a) => a.channelId === ch), [], JSON.stringify(settings));
+      const h = await (await ctx.as('lead')).get(`/api/v1/mail/channels/${ch}/health`);
+      assert.equal(h.body.paths[0].silence.watched, false);
+      assert.equal(h.body.paths[0].silence.abnormal, false);
+    }
   });
 });
 
