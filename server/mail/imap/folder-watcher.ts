@@ -168,6 +168,7 @@ export class FolderWatcher {
     const uidValidity = String(c.mailbox ? c.mailbox.uidValidity : '');
     const found = (await c.search(keywords ? { unKeyword: KEYWORD } : { seen: false }, { uid: true })) || [];
     const uids = [...found].sort((a, b) => a - b);
+    let refused = 0; // mails the database would not take: the folder stays in error
     for (let i = 0; i < uids.length && !this.stopped; i += SIZE_BLOCK) {
       const block = uids.slice(i, i + SIZE_BLOCK);
       const sizes = await c.fetchAll(block, { uid: true, size: true }, { uid: true });
@@ -181,17 +182,18 @@ export class FolderWatcher {
         ahead?.catch(() => {}); // its failure surfaces when awaited
         if (!fetched.length) continue; // expunged meanwhile
         const msgs = await this.commit(fetched, uidValidity);
+        refused += fetched.length - msgs.length;
         // committed: now (and only now) the mail may be marked
         const done = msgs.map((m) => m.uid);
         await c.messageFlagsAdd(done, keywords ? [KEYWORD, '\\Seen'] : ['\\Seen'], { uid: true });
         if (this.conf.processed === 'move') await c.messageMove(done, this.conf.moveTo, { uid: true });
         this.ingested += done.length;
         this.lastUid = Math.max(this.lastUid, done[done.length - 1]);
-        await this.report.ok(this.folder, { uidValidity, lastUid: this.lastUid, ingested: this.ingested });
+        if (!refused) await this.report.ok(this.folder, { uidValidity, lastUid: this.lastUid, ingested: this.ingested });
       }
       if (ahead) await ahead.catch(() => {}); // stopped with a fetch in flight
     }
-    await this.report.ok(this.folder, { uidValidity, lastUid: this.lastUid, ingested: this.ingested }, force);
+    if (!refused) await this.report.ok(this.folder, { uidValidity, lastUid: this.lastUid, ingested: this.ingested }, force);
   }
 }
 

@@ -12,18 +12,20 @@ type Running = { key: string; stop: () => Promise<void> };
 
 function startChannel(deps: Deps, channelId: string, conf: ImapConf): Running['stop'] {
   const folders: Record<string, unknown> = {};
-  let lastOk = 0;
-  let failing = true; // the first success is always written
+  const failing = new Set<string>(); // the path is ok only while every folder is
+  let lastOk = 0; // 0: the next success is written at once (first one, or a recovery)
   const report: Reporter = {
     async ok(folder, state, force) {
       folders[folder] = { ...state, at: new Date().toISOString() };
-      if (!force && !failing && Date.now() - lastOk < OK_EVERY_MS) return;
-      failing = false;
+      failing.delete(folder);
+      if (failing.size) return;
+      if (!force && lastOk && Date.now() - lastOk < OK_EVERY_MS) return;
       lastOk = Date.now();
       await markPathOk(deps.db, channelId, 'imap', { folders });
     },
     async error(folder, err) {
-      failing = true;
+      failing.add(folder);
+      lastOk = 0;
       await markPathError(deps.db, channelId, 'imap', `${folder}: ${err instanceof Error ? err.message : String(err)}`);
     },
   };

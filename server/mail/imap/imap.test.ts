@@ -18,6 +18,7 @@ const FLAG = { user: 'support@example.test', password: 'secret' };
 const MOVE = { user: 'move@example.test', password: 'secret2' };
 const DOWN = { user: 'down@example.test', password: 'secret3' };
 const LATE = { user: 'late@example.test', password: 'secret4' };
+const MULTI = { user: 'multi@example.test', password: 'secret5' };
 const channels: Record<string, string> = {};
 
 const imap = (u: { user: string; password: string }, extra: Record<string, unknown> = {}) => ({
@@ -26,7 +27,7 @@ const imap = (u: { user: string; password: string }, extra: Record<string, unkno
 
 before(async () => {
   ctx = await setup({ jobs: true });
-  dv = await startDovecot({ users: [FLAG, MOVE, DOWN, LATE] });
+  dv = await startDovecot({ users: [FLAG, MOVE, DOWN, LATE, MULTI] });
   channels.flag = (await makeChannel(ctx.deps.db, 'flag@desk.test', imap(FLAG))).id;
   channels.move = (await makeChannel(ctx.deps.db, 'move@desk.test', imap(MOVE, { processed: 'move', moveTo: 'Slovo/Processed' }))).id;
   channels.down = (await makeChannel(ctx.deps.db, 'down@desk.test', imap(DOWN))).id;
@@ -216,10 +217,36 @@ describe('IMAP channels and reconnects', () => {
         return f.filter((m) => m.flags.includes(KEYWORD)).length === 2 ? f : null;
       });
       assert.ok(!flags.find((m) => m.messageId === '<poison@client.test>')!.flags.includes(KEYWORD));
-      assert.match((await pathState(id))!.last_error!, /poison for the test/);
+      const st = (await pathState(id))!;
+      assert.match(st.last_error!, /poison for the test/);
+      assert.ok(!st.last_ok_at || st.last_error_at! > st.last_ok_at, 'the path stays in error while a mail is stuck');
       await sql`drop trigger refuse_poison on inbound_mails`.execute(ctx.deps.db);
       await dv.append(LATE.user, rawMail({ subject: 'Batch C', messageId: 'batch-c@client.test' }), 'Batch'); // a pass
       await until('poison stored once accepted', () => mailByMessageId(id, 'poison@client.test'), 5000);
+      await until('path ok again', async () => {
+        const x = await pathState(id);
+        return x?.last_ok_at && x.last_ok_at > x.last_error_at!;
+      });
+    } finally {
+      await stop();
+    }
+  });
+
+  test('every configured folder is watched; one broken folder keeps the path in error', async () => {
+    await dv.append(MULTI.user, rawMail({ subject: 'In Sales', messageId: 'sales-1@client.test' }), 'Sales');
+    const id = (await makeChannel(ctx.deps.db, 'multi@desk.test', imap(MULTI, { folders: ['INBOX', 'Sales', 'Missing'] }))).id;
+    const stop = await startImapPaths(ctx.deps, { only: [id] });
+    try {
+      await dv.append(MULTI.user, rawMail({ subject: 'In INBOX', messageId: 'inbox-1@client.test' }));
+      const sales = await until('Sales mail', () => mailByMessageId(id, 'sales-1@client.test'));
+      await until('INBOX mail', () => mailByMessageId(id, 'inbox-1@client.test'));
+      const ref = await ctx.deps.db.selectFrom('mail_receipts').select('path_ref').where('inbound_mail_id', '=', sales.id).executeTakeFirstOrThrow();
+      assert.match(ref.path_ref!, /^Sales:\d+:1$/);
+      const st = await until('error for Missing', async () => ((await pathState(id))?.last_error ? pathState(id) : null));
+      assert.match(st!.last_error!, /^Missing: /);
+      await new Promise((r) => setTimeout(r, 500));
+      const later = (await pathState(id))!;
+      assert.ok(!later.last_ok_at || later.last_error_at! > later.last_ok_at, 'INBOX and Sales being fine does not hide the broken folder');
     } finally {
       await stop();
     }
