@@ -130,6 +130,7 @@ export async function startDovecot(opts: { users?: DovecotUser[] } = {}): Promis
   writeFileSync(conf, config(dir, port));
   const pidFile = join(dir, 'run', 'master.pid');
   const clients = new Map<string, ImapFlow>();
+  const folders = new Set<string>(); // user + folder known to exist
   let up = false;
 
   const masterPid = (): number | null => {
@@ -229,9 +230,10 @@ export async function startDovecot(opts: { users?: DovecotUser[] } = {}): Promis
 
   const append = async (user: string, raw: Buffer, folder = 'INBOX'): Promise<number | undefined> => {
     const c = await cached(user);
-    if (folder !== 'INBOX') {
+    if (folder !== 'INBOX' && !folders.has(`${user}\n${folder}`)) {
       const list = await c.list();
-      if (!list.some((f) => f.path === folder)) await c.mailboxCreate(folder).catch(() => {});
+      if (!list.some((f) => f.path === folder)) await c.mailboxCreate(folder);
+      folders.add(`${user}\n${folder}`);
     }
     const r = await c.append(folder, raw);
     if (!r) throw new Error(`APPEND to ${folder} failed`);
