@@ -70,7 +70,8 @@ export async function assessChannel(deps: Deps, c: HealthChannel, now: Date): Pr
       path, lastArrivalAt: last, ...errorOf(path),
       silence: { ...limit, since, silentMinutes: Math.max(0, Math.floor((now.getTime() - since.getTime()) / MINUTE)), abnormal: watched && now >= limit.deadline, watched },
       rhythm: rhythm ? hourlyProfile(rhythm) : null,
-      probe: probes ? (probes.paths.get(path) ?? { lastSeenAt: null, state: 'unknown' }) : null,
+      // probes are expected back on every feed, and on any path that ever brought one
+      probe: !probes ? null : watched || probes.seenPaths.has(path) ? (probes.paths.get(path) ?? { lastSeenAt: null, state: 'unknown' }) : { lastSeenAt: null, state: 'unknown' },
     });
   }
   const senders = byPath.has('outbound') ? [{ path: 'outbound', ...errorOf('outbound') }] : [];

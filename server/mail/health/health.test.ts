@@ -8,7 +8,8 @@ import { receiveRaw } from '../receive.ts';
 import { raiseAlert } from './alerts.ts';
 import { runHealthCheck } from './check.ts';
 import { hourRows } from './history.ts';
-import { runProbes } from './probes.ts';
+import { channelById } from '../channels.service.ts';
+import { runProbes, sendProbe } from './probes.ts';
 import { MINUTE, toHourRows } from './rhythm.ts';
 
 const HOUR = 60 * MINUTE;
@@ -273,6 +274,22 @@ describe('heartbeat probes', () => {
     await receiveRaw(ctx.deps, { channelId: ch, path: 'imap', raw: Buffer.from(`From: ${address}\r\nTo: ${address}\r\nSubject: Slovo probe\r\nX-Slovo-Probe: ${p4.token}\r\n\r\nprobe 4\r\n`) });
     r = await runHealthCheck(ctx.deps, new Date(now));
     assert.deepEqual(r.cleared.filter((a) => a.channelId === ch), [{ channelId: ch, path: 'imap', kind: 'probe_missed' }]);
+  });
+
+  test('a one-off path (two test mails) is not expected to bring probes back', async () => {
+    const one = await channel({ imap: { host: '127.0.0.1', port: 1, secure: false, user: 'u', folders: ['INBOX'] }, probe: { enabled: true, intervalMinutes: 10 }, health: { silenceMinutes: 10_000 } }, new Date());
+    const addr = (await ctx.deps.db.selectFrom('mail_channels').select('address').where('id', '=', one).executeTakeFirstOrThrow()).address;
+    await arrivals(one, 'smtp', [new Date(Date.now() - DAY), new Date(Date.now() - DAY + MINUTE)]);
+    const now = Date.now();
+    for (const ago of [25, 15]) {
+      const p = await sendProbe(ctx.deps, (await channelById(ctx.deps.db, one))!);
+      await mailed(p.token, new Date(now - ago * MINUTE));
+      await receiveRaw(ctx.deps, { channelId: one, path: 'imap', raw: Buffer.from(`From: ${addr}\r\nTo: ${addr}\r\nX-Slovo-Probe: ${p.token}\r\n\r\nprobe\r\n`) });
+    }
+    const r = await runHealthCheck(ctx.deps, new Date(now));
+    assert.deepEqual(r.raised.filter((a) => a.channelId === one), []);
+    const h = await (await ctx.as('lead')).get(`/api/v1/mail/channels/${one}/health`);
+    assert.deepEqual(h.body.paths.map((p: { path: string; probes: { state: string } }) => [p.path, p.probes.state]), [['imap', 'ok'], ['smtp', 'unknown']]);
   });
 
   test('probes do not count as arrivals for silence', async () => {
