@@ -19,6 +19,7 @@ const MOVE = { user: 'move@example.test', password: 'secret2' };
 const DOWN = { user: 'down@example.test', password: 'secret3' };
 const LATE = { user: 'late@example.test', password: 'secret4' };
 const MULTI = { user: 'multi@example.test', password: 'secret5' };
+const POLL = { user: 'poll@example.test', password: 'secret6' };
 const channels: Record<string, string> = {};
 
 const imap = (u: { user: string; password: string }, extra: Record<string, unknown> = {}) => ({
@@ -27,7 +28,7 @@ const imap = (u: { user: string; password: string }, extra: Record<string, unkno
 
 before(async () => {
   ctx = await setup({ jobs: true });
-  dv = await startDovecot({ users: [FLAG, MOVE, DOWN, LATE, MULTI] });
+  dv = await startDovecot({ users: [FLAG, MOVE, DOWN, LATE, MULTI, POLL] });
   channels.flag = (await makeChannel(ctx.deps.db, 'flag@desk.test', imap(FLAG))).id;
   channels.move = (await makeChannel(ctx.deps.db, 'move@desk.test', imap(MOVE, { processed: 'move', moveTo: 'Slovo/Processed' }))).id;
   channels.down = (await makeChannel(ctx.deps.db, 'down@desk.test', imap(DOWN))).id;
@@ -247,6 +248,20 @@ describe('IMAP channels and reconnects', () => {
       await new Promise((r) => setTimeout(r, 500));
       const later = (await pathState(id))!;
       assert.ok(!later.last_ok_at || later.last_error_at! > later.last_ok_at, 'INBOX and Sales being fine does not hide the broken folder');
+    } finally {
+      await stop();
+    }
+  });
+
+  test('without IDLE, polling picks the mail up on the next round', async () => {
+    const id = (await makeChannel(ctx.deps.db, 'poll@desk.test', imap(POLL, { idle: false, pollSeconds: 5 }))).id;
+    const stop = await startImapPaths(ctx.deps, { only: [id] });
+    try {
+      await until('first pass', async () => (await pathState(id))?.last_ok_at);
+      await dv.append(POLL.user, rawMail({ subject: 'Polled', messageId: 'poll-1@client.test' }));
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal(await mailByMessageId(id, 'poll-1@client.test'), undefined, 'no IDLE: not seen at once');
+      await until('polled mail', () => mailByMessageId(id, 'poll-1@client.test'), 6000);
     } finally {
       await stop();
     }
