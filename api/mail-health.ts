@@ -38,7 +38,7 @@ export const PathHealth = z.object({
     abnormal: z.boolean(),
     watched: z.boolean(), // false: too few mails on this path to call its silence unusual
   }),
-  /** Typical silence (minutes) per hour of week, Monday 00 UTC first; null when not learned. */
+  /** Typical silence (minutes) per hour of week, Monday 00 first in `timeZone`; null when not learned. */
   rhythm: z.array(z.number().int().nullable()).nullable(),
   probes: z.object({
     lastSeenAt: Timestamp.nullable(),
@@ -49,6 +49,7 @@ export const PathHealth = z.object({
 export const ChannelHealth = z.object({
   channelId: Id,
   checkedAt: Timestamp,
+  timeZone: z.string(), // hours of week of the rhythm (settings.health.timeZone, default UTC)
   paths: z.array(PathHealth),
   probes: z.object({
     enabled: z.boolean(),

@@ -1,6 +1,7 @@
 // The mail channel's wire shapes: channels (mailboxes), inbound mails and quarantine.
 import { z } from 'zod';
 import { Email, Id, Timestamp } from './common.ts';
+import { TimeZone } from './people.ts';
 
 const Host = z.string().trim().min(1).max(255);
 const Port = z.number().int().min(1).max(65535);
@@ -40,6 +41,7 @@ export const ProbeSettings = z.object({
 export const HealthSettings = z.object({
   silenceMinutes: z.number().int().min(1).max(30 * 24 * 60).optional(), // fixed window instead of the learned rhythm
   fetchErrorMinutes: z.number().int().min(1).max(24 * 60).optional(), // a path failing this long raises an alert (default 5)
+  timeZone: TimeZone.optional(), // hours of week for the learned rhythm (default UTC; set it where clocks change for DST)
 });
 
 export const ChannelSettings = z.object({

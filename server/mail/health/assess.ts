@@ -28,6 +28,8 @@ export type PathAssessment = {
 };
 
 export type ChannelAssessment = {
+  /** The zone of the rhythm's hours of week. */
+  timeZone: string;
   paths: PathAssessment[];
   /** Paths that only send (outbound): error state only. */
   senders: { path: string; failing: boolean; errorAlert: boolean; lastError: string | null; lastErrorAt: Date | null; lastOkAt: Date | null }[];
@@ -57,10 +59,11 @@ export async function assessChannel(deps: Deps, c: HealthChannel, now: Date): Pr
   if (probes) for (const p of probes.seenPaths) if (!NOT_FED.has(p)) inbound.add(p);
 
   const configured = c.settings.health?.silenceMinutes;
+  const timeZone = c.settings.health?.timeZone ?? 'UTC';
   const paths: PathAssessment[] = [];
   for (const path of [...inbound].sort()) {
     const last = await lastArrival(deps.db, c.id, path);
-    const rhythm = configured === undefined ? await rhythmFor(deps, c.id, path, now) : null;
+    const rhythm = configured === undefined ? await rhythmFor(deps, c.id, path, now, timeZone) : null;
     const since = last ?? c.updated_at; // never delivered: count from when it was configured
     const limit = silenceLimit(rhythm, since, configured);
     // a path used once or twice (a test webhook) is no feed: its silence means nothing
@@ -75,5 +78,5 @@ export async function assessChannel(deps: Deps, c: HealthChannel, now: Date): Pr
     });
   }
   const senders = byPath.has('outbound') ? [{ path: 'outbound', ...errorOf('outbound') }] : [];
-  return { paths, senders, probes };
+  return { timeZone, paths, senders, probes };
 }

@@ -48,6 +48,7 @@ export async function channelHealth(deps: Deps, actor: Actor, id: string, now = 
   return {
     channelId: id,
     checkedAt: now.toISOString(),
+    timeZone: a.timeZone,
     paths: a.paths.map((p) => ({
       path: p.path, lastArrivalAt: iso(p.lastArrivalAt), lastOkAt: iso(p.lastOkAt), lastErrorAt: iso(p.lastErrorAt), lastError: p.lastError, failing: p.failing,
       silence: { limitMinutes: p.silence.minutes, source: p.silence.source, deadline: isoReq(p.silence.deadline), silentMinutes: p.silence.silentMinutes, abnormal: p.silence.abnormal, watched: p.silence.watched },

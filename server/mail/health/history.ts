@@ -66,26 +66,26 @@ export async function lastArrival(db: Db, channelId: string, path: string, befor
  * Learns a path's rhythm from the windowDays before its last arrival: the silence going on
  * now is what gets judged, it must not teach the model that it is normal.
  */
-export async function learnPath(db: Db, channelId: string, path: string, now: Date): Promise<Rhythm | null> {
+export async function learnPath(db: Db, channelId: string, path: string, now: Date, timeZone = 'UTC'): Promise<Rhythm | null> {
   const last = await lastArrival(db, channelId, path, now);
   if (!last) return null;
   const to = new Date(last.getTime() + 1);
   const from = new Date(to.getTime() - RHYTHM.windowDays * 24 * 60 * MINUTE);
   const [rows, before] = await Promise.all([hourRows(db, channelId, path, from, to), lastArrival(db, channelId, path, from)]);
-  return learnRhythm(rows, from, to, before);
+  return learnRhythm(rows, from, to, before, RHYTHM, timeZone);
 }
 
 // Learning reads weeks of history: once an hour per path is plenty.
 const RELEARN_MS = 60 * MINUTE;
 const cache = new WeakMap<object, Map<string, { at: number; rhythm: Rhythm | null }>>();
 
-export async function rhythmFor(deps: Deps, channelId: string, path: string, now: Date): Promise<Rhythm | null> {
+export async function rhythmFor(deps: Deps, channelId: string, path: string, now: Date, timeZone = 'UTC'): Promise<Rhythm | null> {
   let m = cache.get(deps.db);
   if (!m) cache.set(deps.db, (m = new Map()));
-  const key = `${channelId}:${path}`;
+  const key = `${channelId}:${path}:${timeZone}`;
   const hit = m.get(key);
   if (hit && Math.abs(now.getTime() - hit.at) < RELEARN_MS) return hit.rhythm;
-  const rhythm = await learnPath(deps.db, channelId, path, now);
+  const rhythm = await learnPath(deps.db, channelId, path, now, timeZone);
   m.set(key, { at: now.getTime(), rhythm });
   return rhythm;
 }

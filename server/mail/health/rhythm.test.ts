@@ -136,6 +136,36 @@ describe('rhythm: bursty channel (3 bursts of 10 mails a working day)', () => {
   });
 });
 
+describe('rhythm: local business hours across a DST change (Europe/Berlin, 9–18 local)', () => {
+  // CEST (UTC+2) until 2026-10-25 01:00 UTC, then CET (UTC+1)
+  const DST_END = Date.UTC(2026, 9, 25, 1);
+  const berlin = (utc: Date) => new Date(utc.getTime() - (utc.getTime() - 2 * HOUR < DST_END ? 2 : 1) * HOUR);
+  // six weeks of summer time, then the first week of winter time (from Monday 2026-10-26)
+  const local = (weeks: number, perHour: number, seed: number) => businessHours(weeks, perHour, seed).map((t) => berlin(new Date(t.getTime() - 21 * DAY)));
+
+  function falseAlerts(timeZone: string): number {
+    let alerts = 0;
+    for (let seed = 1; seed <= 10; seed++) {
+      const all = local(7, 6, seed);
+      const to = at(3, 0, 0);
+      const from = new Date(to.getTime() - RHYTHM.windowDays * DAY);
+      const r = learnRhythm(toHourRows(all.filter((t) => t < to)), from, to, null, RHYTHM, timeZone)!;
+      const week = all.filter((t) => t >= to);
+      for (let i = 1; i < week.length; i++) if (silenceLimit(r, week[i - 1], undefined).deadline < week[i]) alerts++;
+    }
+    return alerts;
+  }
+
+  test('hours of week in the local zone: the shifted clock raises no false alerts', () => {
+    assert.equal(hourOfWeek(Date.UTC(2026, 9, 19, 7), 'Europe/Berlin'), 9); // Monday 09:00 CEST
+    assert.equal(hourOfWeek(Date.UTC(2026, 9, 26, 8), 'Europe/Berlin'), 9); // Monday 09:00 CET
+    const utc = falseAlerts('UTC');
+    const berlinZone = falseAlerts('Europe/Berlin');
+    assert.ok(berlinZone <= 1, `${berlinZone} false alerts in 10 weeks (Europe/Berlin)`);
+    assert.ok(utc > berlinZone, `UTC hours would mislead after the change (${utc} false alerts)`);
+  });
+});
+
 describe('rhythm: learning rules', () => {
   test('one holiday Wednesday in the history does not silence Wednesday alerts', () => {
     const holiday = (d: Date) => d >= at(3, 2, 0) && d < at(3, 3, 0);

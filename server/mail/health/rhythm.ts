@@ -2,7 +2,8 @@
 //
 // Model: for every hour of the history window we take the longest silence seen during that
 // hour: the largest gap between arrivals that ends in it, or the time since the last arrival at
-// its end. For each hour of the week (168 buckets, Monday 00 UTC first) the typical silence is
+// its end. For each hour of the week (168 buckets, Monday 00 first, local to the channel's
+// health.timeZone, default UTC, so DST does not shift business hours) the typical silence is
 // a high value of that across the weeks (the 2nd largest when there are 5+ weeks, so one
 // holiday week does not count), and the rate is the mean number of arrivals in that hour.
 // A silence that started at `last` becomes abnormal at the first moment t where both
@@ -47,7 +48,9 @@ export type HourRow = {
 };
 
 export type Rhythm = {
-  /** Typical silence (minutes) per hour of week (168, Monday 00 UTC first); null: no sample. */
+  /** Hours of week are local to this zone (business hours follow local time, DST included). */
+  timeZone: string;
+  /** Typical silence (minutes) per hour of week (168, Monday 00 local first); null: no sample. */
   typical: (number | null)[];
   /** Mean arrivals per hour, per hour of week. */
   rate: number[];
@@ -62,10 +65,24 @@ export type SilenceLimit = {
   deadline: Date;
 };
 
-/** Hour of week (0..167) of a moment. */
-export function hourOfWeek(t: number): number {
-  const r = (((t - WEEK_ORIGIN) % WEEK) + WEEK) % WEEK;
-  return Math.floor(r / HOUR);
+const DAYS: Record<string, number> = { Mon: 0, Tue: 1, Wed: 2, Thu: 3, Fri: 4, Sat: 5, Sun: 6 };
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** Hour of week (0..167, Monday 00:00 first) of a moment, in a time zone (default UTC). */
+export function hourOfWeek(t: number, timeZone = 'UTC'): number {
+  if (timeZone === 'UTC') {
+    const r = (((t - WEEK_ORIGIN) % WEEK) + WEEK) % WEEK;
+    return Math.floor(r / HOUR);
+  }
+  let f = formats.get(timeZone);
+  if (!f) formats.set(timeZone, (f = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: 'numeric', hourCycle: 'h23' })));
+  let day = 0;
+  let hour = 0;
+  for (const p of f.formatToParts(t)) {
+    if (p.type === 'weekday') day = DAYS[p.value] ?? 0;
+    else if (p.type === 'hour') hour = Number(p.value) % 24;
+  }
+  return day * 24 + hour;
 }
 
 const floorTo = (t: number, step: number) => WEEK_ORIGIN + Math.floor((t - WEEK_ORIGIN) / step) * step;
@@ -81,7 +98,7 @@ function highValue(xs: number[]): number {
  * `lastBefore`: the latest arrival before `from` (null: none). Returns null when the history is
  * too short to learn from.
  */
-export function learnRhythm(rows: HourRow[], from: Date, to: Date, lastBefore: Date | null, o: RhythmOptions = RHYTHM): Rhythm | null {
+export function learnRhythm(rows: HourRow[], from: Date, to: Date, lastBefore: Date | null, o: RhythmOptions = RHYTHM, timeZone = 'UTC'): Rhythm | null {
   const byHour = new Map(rows.map((r) => [r.hour.getTime(), r]));
   const arrivals = rows.reduce((n, r) => n + r.count, 0);
   const firstEver = lastBefore?.getTime() ?? Math.min(...rows.map((r) => r.first.getTime()));
@@ -102,17 +119,19 @@ export function learnRhythm(rows: HourRow[], from: Date, to: Date, lastBefore: D
       prev = r.last.getTime();
     } else if (prev !== null) longest = h + HOUR - prev;
     if (longest === null) continue;
-    counts[hourOfWeek(h)] += r?.count ?? 0;
-    byWeek[hourOfWeek(h)].set(Math.floor((h - WEEK_ORIGIN) / WEEK), Math.min(longest / MINUTE, o.maxMinutes));
+    const b = hourOfWeek(h, timeZone);
+    counts[b] += r?.count ?? 0;
+    const w = Math.floor((h - WEEK_ORIGIN) / WEEK);
+    byWeek[b].set(w, Math.max(byWeek[b].get(w) ?? 0, Math.min(longest / MINUTE, o.maxMinutes)));
   }
   const typical = byWeek.map((m) => (m.size >= 2 ? highValue([...m.values()]) : null));
   const rate = byWeek.map((m, b) => (m.size ? counts[b] / m.size : 0));
-  return { typical, rate, arrivals, historyDays };
+  return { timeZone, typical, rate, arrivals, historyDays };
 }
 
 /** The normal silence limit (minutes) at moment t under the learned rhythm. */
 export function limitAt(r: Rhythm, t: number, o: RhythmOptions = RHYTHM): number {
-  const v = r.typical[hourOfWeek(t)];
+  const v = r.typical[hourOfWeek(t, r.timeZone)];
   return Math.min(o.maxMinutes, Math.max(o.minMinutes, v === null ? o.maxMinutes : o.k * v));
 }
 
@@ -124,7 +143,7 @@ export function learnedDeadline(r: Rhythm, last: Date, o: RhythmOptions = RHYTHM
   // limit and rate are constant within an hour of week
   for (let g = floorTo(l, HOUR); g < end; g += HOUR) {
     const s = Math.max(g, l);
-    const rate = r.rate[hourOfWeek(g)];
+    const rate = r.rate[hourOfWeek(g, r.timeZone)];
     const byCount = expected >= o.theta ? s : rate > 0 ? s + ((o.theta - expected) / rate) * HOUR : Infinity;
     const at = Math.max(s, l + limitAt(r, g, o) * MINUTE, byCount);
     if (at < g + HOUR) return new Date(Math.min(at, end));
@@ -143,7 +162,7 @@ export function silenceLimit(rhythm: Rhythm | null, last: Date, configuredMinute
   return { source: 'learned', minutes: Math.round((deadline.getTime() - last.getTime()) / MINUTE), deadline };
 }
 
-/** The typical silence per hour of week (168 values, minutes), for the health view. */
+/** The typical silence per local hour of week (168 values, minutes), for the health view. */
 export function hourlyProfile(r: Rhythm): (number | null)[] {
   return r.typical.map((v) => (v === null ? null : Math.round(v)));
 }
