@@ -112,12 +112,12 @@ export class FolderWatcher {
       // a server without custom keywords: \Seen is the only mark left
       const keywords = !box.permanentFlags || box.permanentFlags.has('\\*');
       if (this.conf.processed === 'move') await this.ensureFolder(c);
-      connected();
       let first = true;
       while (!this.stopped) {
         if (closed || !c.usable) throw new Error('IMAP connection closed');
         this.news = false;
         await this.pass(c, keywords, first);
+        if (first) connected(); // a full pass worked: the backoff starts over
         first = false;
         if (this.news || this.stopped) continue;
         await this.pause(this.conf.pollSeconds * 1000);
