@@ -33,27 +33,28 @@ export type Applied = { stage: 'applied' | 'duplicate'; ticketId?: string; messa
 
 export async function applyMail(deps: Deps, mailId: string): Promise<Applied | null> {
   return inTx(deps.db, async (trx) => {
-    // claim: the row lock holds until commit, so a second run waits and then finds the stage moved on
-    const claimed = await sql<{ parsed: unknown; thread: unknown; group_id: string | null }>`
-      update inbound_mails m set attempts = m.attempts + 1 from mail_channels c
-      where c.id = m.channel_id and m.id = ${mailId} and m.stage = 'threaded'
-      returning m.parsed, m.thread, c.group_id`.execute(trx);
+    // claim the mail (its row lock holds until commit: a second run waits, then finds the stage moved on)
+    // and its dedupe key, in one statement
+    const claimed = await sql<{ parsed: unknown; thread: unknown; group_id: string | null; first: string | null }>`
+      with c as (
+        update inbound_mails m set attempts = m.attempts + 1 from mail_channels ch
+        where ch.id = m.channel_id and m.id = ${mailId} and m.stage = 'threaded'
+        returning m.parsed, m.thread, m.dedupe_key, ch.group_id
+      ), d as (
+        insert into mail_dedupe (key, inbound_mail_id) select dedupe_key, ${mailId} from c
+        on conflict (key) do nothing returning inbound_mail_id
+      )
+      select c.parsed, c.thread, c.group_id, (select inbound_mail_id from d) as first from c`.execute(trx);
     const row = claimed.rows[0];
     if (!row) return null;
     const p = row.parsed as ParsedMail;
     const d = row.thread as Apply;
-    const claim = await trx
-      .insertInto('mail_dedupe')
-      .values({ key: d.dedupeKey, inbound_mail_id: mailId })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .returning('inbound_mail_id')
-      .executeTakeFirst();
-    if (!claim) {
-      const first = await trx.selectFrom('mail_dedupe').select('inbound_mail_id').where('key', '=', d.dedupeKey).executeTakeFirstOrThrow();
-      const orig = await trx.selectFrom('inbound_mails').select(['ticket_id', 'ticket_message_id']).where('id', '=', first.inbound_mail_id).executeTakeFirst();
-      await trx.updateTable('inbound_mails')
-        .set({ stage: 'duplicate', duplicate_of: first.inbound_mail_id, ticket_id: orig?.ticket_id ?? null, ticket_message_id: orig?.ticket_message_id ?? null, updated_at: new Date() })
-        .where('id', '=', mailId).execute();
+    if (!row.first) {
+      // another copy of this mail claimed the key first
+      await sql`
+        update inbound_mails m set stage = 'duplicate', duplicate_of = f.id, ticket_id = f.ticket_id, ticket_message_id = f.ticket_message_id, updated_at = now()
+        from mail_dedupe k join inbound_mails f on f.id = k.inbound_mail_id
+        where k.key = ${d.dedupeKey} and m.id = ${mailId}`.execute(trx);
       return { stage: 'duplicate' as const };
     }
 
@@ -71,65 +72,90 @@ export async function applyMail(deps: Deps, mailId: string): Promise<Applied | n
       else status = t.status;
     }
     const created = !ticketId;
-    if (!ticketId) {
-      const subject = p.subject.trim() || (language === 'ru' ? '(без темы)' : '(no subject)');
-      const t = await trx
-        .insertInto('tickets')
-        .values({
-          subject: subject.slice(0, 1000), requester_id: customer.id, organization_id: customer.organizationId, group_id: row.group_id,
-          status: 'new', channel: 'email', language,
-          search: sql`setweight(to_tsvector('russian', ${subject}), 'A') || to_tsvector('russian', left(${bodyText}, ${SEARCH_TEXT_MAX}))`,
-          created_at: now, updated_at: now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      ticketId = t.id;
-    }
+    const reopen = !created && !d.auto && status !== null && REOPEN.has(status);
+    const w = { mailId, customerId: customer.id, now, bodyText, html: p.html, messageId: p.messageId };
+    const done = created
+      ? await createTicketFromMail(trx, w, {
+        subject: (p.subject.trim() || (language === 'ru' ? '(без темы)' : '(no subject)')).slice(0, 1000),
+        organizationId: customer.organizationId, groupId: row.group_id, language,
+        event: { channel: 'email', status: 'new', inboundMailId: mailId, ...(d.followUpOf ? { followUpOf: d.followUpOf } : {}), ...(d.hintRejected ? { subjectHintRejected: d.hintRejected } : {}) },
+      })
+      : await appendToTicket(trx, w, ticketId!, reopen, { kind: 'reply', via: d.via, inboundMailId: mailId, ...(d.auto ? { autoReply: true } : {}), ...(reopen ? { changes: { status: [status, 'open'] } } : {}) });
+    ticketId = done.ticketId;
 
-    const msg = await trx
-      .insertInto('messages')
-      .values({ ticket_id: ticketId, kind: 'reply', author_type: 'customer', author_customer_id: customer.id, body_html: p.html, body_text: bodyText, channel: 'email', created_at: now })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-
-    const cids = new Map<string, string>();
-    for (const a of p.attachments) {
-      const att = await trx
-        .insertInto('attachments')
-        .values({ ticket_id: ticketId, message_id: msg.id, blob_sha256: a.sha256, filename: a.filename, content_type: a.contentType, size: a.size, uploaded_by_customer_id: customer.id })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      if (a.contentId) cids.set(a.contentId.toLowerCase(), att.id);
-    }
-    if (cids.size) await trx.updateTable('messages').set({ body_html: mapCids(p.html, cids) }).where('id', '=', msg.id).execute();
-
-    if (created) {
-      await trx.insertInto('ticket_events').values({
-        ticket_id: ticketId, actor_type: 'customer', actor_id: customer.id, kind: 'created', created_at: now,
-        data: JSON.stringify({ messageId: msg.id, channel: 'email', status: 'new', inboundMailId: mailId, ...(d.followUpOf ? { followUpOf: d.followUpOf } : {}), ...(d.hintRejected ? { subjectHintRejected: d.hintRejected } : {}) }),
-      }).execute();
-      if (d.followUpOf) {
-        await trx.insertInto('ticket_links').values({ ticket_id: ticketId, other_ticket_id: d.followUpOf, kind: 'related' }).onConflict((oc) => oc.doNothing()).execute();
+    if (p.attachments.length) {
+      const cids = new Map<string, string>();
+      for (const a of p.attachments) {
+        const att = await trx
+          .insertInto('attachments')
+          .values({ ticket_id: ticketId, message_id: done.messageId, blob_sha256: a.sha256, filename: a.filename, content_type: a.contentType, size: a.size, uploaded_by_customer_id: customer.id })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        if (a.contentId) cids.set(a.contentId.toLowerCase(), att.id);
       }
-    } else {
-      const set: Record<string, unknown> = { updated_at: now, version: sql`version + 1`, search: sql`search || to_tsvector('russian', left(${bodyText}, ${SEARCH_TEXT_MAX}))` };
-      const reopen = !d.auto && status !== null && REOPEN.has(status);
-      if (reopen) Object.assign(set, { status: 'open', solved_at: null });
-      await trx.updateTable('tickets').set(set).where('id', '=', ticketId).execute();
-      await trx.insertInto('ticket_events').values({
-        ticket_id: ticketId, actor_type: 'customer', actor_id: customer.id, kind: 'message_added', created_at: now,
-        data: JSON.stringify({ messageId: msg.id, kind: 'reply', via: d.via, inboundMailId: mailId, ...(d.auto ? { autoReply: true } : {}), ...(reopen ? { changes: { status: [status, 'open'] } } : {}) }),
-      }).execute();
+      if (cids.size) await trx.updateTable('messages').set({ body_html: mapCids(p.html, cids) }).where('id', '=', done.messageId).execute();
     }
-    if (p.messageId) {
-      await trx.insertInto('mail_message_ids')
-        .values({ message_id: p.messageId, ticket_id: ticketId, message_id_ref: msg.id, direction: 'in', customer_id: customer.id })
-        .onConflict((oc) => oc.column('message_id').doNothing()).execute();
+    if (created && d.followUpOf) {
+      await trx.insertInto('ticket_links').values({ ticket_id: ticketId, other_ticket_id: d.followUpOf, kind: 'related' }).onConflict((oc) => oc.doNothing()).execute();
     }
-    await trx.updateTable('inbound_mails').set({ stage: 'applied', ticket_id: ticketId, ticket_message_id: msg.id, updated_at: now }).where('id', '=', mailId).execute();
     if (created && !d.auto && !d.bulk) await queueAck(trx, deps, { ticketId, inboundMailId: mailId, to: sender.address, language });
-    return { stage: 'applied' as const, ticketId, messageId: msg.id, created };
+    return { stage: 'applied' as const, ticketId, messageId: done.messageId, created };
   });
+}
+
+type Write = { mailId: string; customerId: string; now: Date; bodyText: string; html: string; messageId: string | null };
+
+/** Ticket, first message, "created" event, the Message-ID for threading and the mail's new stage: one statement. */
+async function createTicketFromMail(db: Db, w: Write, t: { subject: string; organizationId: string | null; groupId: string | null; language: string; event: object }) {
+  const r = await sql<{ ticket_id: string; message_id: string }>`
+    with t as (
+      insert into tickets (subject, requester_id, organization_id, group_id, status, channel, language, search, created_at, updated_at)
+      values (${t.subject}, ${w.customerId}, ${t.organizationId}, ${t.groupId}, 'new', 'email', ${t.language},
+              setweight(to_tsvector('russian', ${t.subject}), 'A') || to_tsvector('russian', left(${w.bodyText}, ${SEARCH_TEXT_MAX})), ${w.now}, ${w.now})
+      returning id
+    ), m as (
+      insert into messages (ticket_id, kind, author_type, author_customer_id, body_html, body_text, channel, created_at)
+      select t.id, 'reply', 'customer', ${w.customerId}, ${w.html}, ${w.bodyText}, 'email', ${w.now} from t
+      returning id, ticket_id
+    ), e as (
+      insert into ticket_events (ticket_id, actor_type, actor_id, kind, data, created_at)
+      select m.ticket_id, 'customer', ${w.customerId}, 'created', ${JSON.stringify(t.event)}::jsonb || jsonb_build_object('messageId', m.id::text), ${w.now} from m
+    ), x as (
+      insert into mail_message_ids (message_id, ticket_id, message_id_ref, direction, customer_id)
+      select ${w.messageId}, m.ticket_id, m.id, 'in', ${w.customerId} from m where ${w.messageId}::text is not null
+      on conflict (message_id) do nothing
+    ), u as (
+      update inbound_mails set stage = 'applied', ticket_id = m.ticket_id, ticket_message_id = m.id, updated_at = ${w.now} from m where inbound_mails.id = ${w.mailId}
+    )
+    select m.ticket_id, m.id as message_id from m`.execute(db);
+  return { ticketId: String(r.rows[0].ticket_id), messageId: String(r.rows[0].message_id) };
+}
+
+/** Message, ticket update (reopen when asked), "message_added" event, Message-ID and stage: one statement. */
+async function appendToTicket(db: Db, w: Write, ticketId: string, reopen: boolean, event: object) {
+  const r = await sql<{ message_id: string }>`
+    with m as (
+      insert into messages (ticket_id, kind, author_type, author_customer_id, body_html, body_text, channel, created_at)
+      values (${ticketId}, 'reply', 'customer', ${w.customerId}, ${w.html}, ${w.bodyText}, 'email', ${w.now})
+      returning id, ticket_id
+    ), t as (
+      update tickets set updated_at = ${w.now}, version = version + 1,
+        search = search || to_tsvector('russian', left(${w.bodyText}, ${SEARCH_TEXT_MAX})),
+        status = case when ${reopen} then 'open'::ticket_status else status end,
+        solved_at = case when ${reopen} then null else solved_at end
+      where id = ${ticketId}
+    ), e as (
+      insert into ticket_events (ticket_id, actor_type, actor_id, kind, data, created_at)
+      select m.ticket_id, 'customer', ${w.customerId}, 'message_added', ${JSON.stringify(event)}::jsonb || jsonb_build_object('messageId', m.id::text), ${w.now} from m
+    ), x as (
+      insert into mail_message_ids (message_id, ticket_id, message_id_ref, direction, customer_id)
+      select ${w.messageId}, m.ticket_id, m.id, 'in', ${w.customerId} from m where ${w.messageId}::text is not null
+      on conflict (message_id) do nothing
+    ), u as (
+      update inbound_mails set stage = 'applied', ticket_id = m.ticket_id, ticket_message_id = m.id, updated_at = ${w.now} from m where inbound_mails.id = ${w.mailId}
+    )
+    select m.id as message_id from m`.execute(db);
+  return { ticketId, messageId: String(r.rows[0].message_id) };
 }
 
 /** A bounce for one of our mails: the outbox row fails for good and the ticket shows it. */
