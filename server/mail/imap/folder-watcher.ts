@@ -166,6 +166,11 @@ export class FolderWatcher {
   private async pass(c: ImapFlow, keywords: boolean, force: boolean): Promise<void> {
     await c.noop(); // lets the server report what arrived (when not idling)
     const uidValidity = String(c.mailbox ? c.mailbox.uidValidity : '');
+    if (this.conf.processed === 'move' && keywords) {
+      // committed and flagged, but the MOVE did not happen (a crash, a failed command)
+      const stray = (await c.search({ keyword: KEYWORD }, { uid: true })) || [];
+      if (stray.length) await c.messageMove(stray, this.conf.moveTo, { uid: true });
+    }
     const found = (await c.search(keywords ? { unKeyword: KEYWORD } : { seen: false }, { uid: true })) || [];
     const uids = [...found].sort((a, b) => a - b);
     let refused = 0; // mails the database would not take: the folder stays in error

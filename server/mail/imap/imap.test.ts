@@ -138,6 +138,14 @@ describe('IMAP path (move mode)', () => {
     assert.equal(moved[0].messageId, '<move-1@client.test>');
     assert.ok(moved[0].flags.includes(KEYWORD));
     assert.deepEqual(await flagsIn(MOVE), []);
+    // flagged but never moved (a crash between STORE and MOVE): moved on the next pass, not ingested again
+    const c = await dv.client(MOVE.user);
+    await c.append('INBOX', rawMail({ subject: 'Stray', messageId: 'stray-1@client.test' }), [KEYWORD, '\\Seen']);
+    await c.logout();
+    await dv.append(MOVE.user, rawMail({ subject: 'Move me too', messageId: 'move-2@client.test' }));
+    await until('both moved', async () => (await flagsIn(MOVE, 'Slovo/Processed')).length === 3);
+    assert.deepEqual(await flagsIn(MOVE), []);
+    assert.equal(await mailByMessageId(channels.move, 'stray-1@client.test'), undefined);
     const [done] = await settled(ctx.deps.db, [row.id]);
     assert.equal(done.stage, 'applied');
   });
