@@ -213,11 +213,12 @@ test('a row left in "sending" by a crash is sent by the sweep exactly once, even
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const results = await Promise.all([sweepOutbox(ctx.deps), sweepOutbox(ctx.deps), sendOne(ctx.deps, row.id), sendOne(ctx.deps, row.id)]);
+  const results = await Promise.all([sendOne(ctx.deps, row.id), sendOne(ctx.deps, row.id), sweepOutbox(ctx.deps), sweepOutbox(ctx.deps)]);
   const sent = await rowWith(row.id, 'sent');
   assert.equal(sent.attempts, 2);
   assert.equal((await arrived(sent.message_id!)).length, 1, 'one copy although four workers tried');
-  assert.ok(results.length === 4);
+  const [a, b, c, d] = results;
+  assert.equal([a, b].filter((r) => r === 'sent').length + c.sent + d.sent, 1, 'one worker sent it, the others skipped');
   await sweepOutbox(ctx.deps);
   assert.equal((await arrived(sent.message_id!)).length, 1);
 
@@ -334,14 +335,13 @@ test('a ticket that came by mail is answered from the channel it came in by; a w
     await db().insertInto('inbound_mails')
       .values({ channel_id: ch.body.id, path: 'raw', sha256: 'b'.repeat(64), size: raw.length, raw, stage: 'applied', ticket_id: t.id })
       .execute();
-    const first = await reply(t.id, 'Цена в приложении');
+    await reply(t.id, 'Цена в приложении');
     const [row] = await outboxOf(t.id);
     const sent = await rowWith(row.id, 'sent');
     assert.equal(sent.channel_id, ch.body.id);
     const [m] = await sink2.waitFor(1);
     assert.equal(m.from, 'sales@desk.test');
     assert.match(sent.message_id!, /@desk\.test$/);
-    assert.ok(first.id);
 
     await admin.patch(`/api/v1/mail/channels/${ch.body.id}`, {
       settings: { smtpOut: { host: '127.0.0.1', port: sink2.port, secure: false, user: 'sales-mailer', password: 'wrong' } },
