@@ -5,7 +5,7 @@ import type PgBoss from 'pg-boss';
 import { sql } from 'kysely';
 import { inTx } from '../db/tx.ts';
 import type { Deps } from '../deps.ts';
-import { enqueue, enqueueMany } from '../jobs/boss.ts';
+import { enqueue, enqueueMany, wake, workLocal } from '../jobs/boss.ts';
 import { applyMail, recordBounce } from './apply.ts';
 import { raiseAlert } from './health/alerts.ts';
 import { createParsePool, type ParsePool } from './parse/parse-pool.ts';
@@ -84,6 +84,7 @@ export async function parseStage(deps: Deps, mailIds: string | string[]): Promis
       returning m.id`.execute(trx);
     await enqueueMany(deps, trx, 'mail.thread', moved.rows.map((r) => ({ mailId: String(r.id) })));
   });
+  wake(deps, 'mail.thread');
 }
 
 export async function threadStage(deps: Deps, mailIds: string | string[], opts: { release?: boolean } = {}): Promise<void> {
@@ -120,6 +121,7 @@ export async function threadStage(deps: Deps, mailIds: string | string[], opts: 
       returning m.id`.execute(trx);
     await enqueueMany(deps, trx, 'mail.apply', moved.rows.map((r) => ({ mailId: String(r.id) })));
   });
+  wake(deps, 'mail.apply');
 }
 
 export async function applyStage(deps: Deps, mailId: string): Promise<void> {
@@ -155,11 +157,11 @@ async function each(jobs: PgBoss.Job<MailJob>[], fn: (id: string) => Promise<voi
 }
 
 export async function registerPipelineWorkers(deps: Deps, boss: PgBoss): Promise<void> {
-  const opts = { batchSize: 16, pollingIntervalSeconds: 0.5 };
+  const opts = { batchSize: 32, pollingIntervalSeconds: 0.5 };
   for (let i = 0; i < 2; i++) {
-    await boss.work<MailJob>('mail.parse', opts, (jobs) => parseStage(deps, jobs.map((j) => j.data.mailId)));
-    await boss.work<MailJob>('mail.thread', opts, (jobs) => threadStage(deps, jobs.map((j) => j.data.mailId)));
-    await boss.work<MailJob>('mail.apply', opts, (jobs) => each(jobs, (id) => applyStage(deps, id), 4));
+    await workLocal<MailJob>(boss, 'mail.parse', opts, (jobs) => parseStage(deps, jobs.map((j) => j.data.mailId)));
+    await workLocal<MailJob>(boss, 'mail.thread', opts, (jobs) => threadStage(deps, jobs.map((j) => j.data.mailId)));
+    await workLocal<MailJob>(boss, 'mail.apply', { ...opts, batchSize: 16 }, (jobs) => each(jobs, (id) => applyStage(deps, id), 8));
   }
   await boss.work('mail.sweep', async () => { await sweepStuck(deps); });
   await boss.schedule('mail.sweep', '* * * * *', {}, { tz: 'UTC' });

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { inTx } from '../db/tx.ts';
 import type { MailPath } from '../db/types.ts';
 import type { Deps } from '../deps.ts';
-import { enqueue } from '../jobs/boss.ts';
+import { enqueue, wake } from '../jobs/boss.ts';
 
 export type ReceiveInput = { channelId: string; path: MailPath; raw: Buffer; pathRef?: string };
 export type Received = { mailId: string; sha256: string; duplicate: boolean };
@@ -31,7 +31,7 @@ export async function receiveRaw(deps: Deps, input: ReceiveInput): Promise<Recei
   const sha256 = createHash('sha256').update(input.raw).digest('hex');
   const messageId = messageIdOf(input.raw);
   const probe = headerValue(input.raw, 'X-Slovo-Probe');
-  return inTx(deps.db, async (trx) => {
+  const r = await inTx(deps.db, async (trx) => {
     const inserted = await trx
       .insertInto('inbound_mails')
       .values({ channel_id: input.channelId, path: input.path, sha256, size: input.raw.length, raw: input.raw, message_id: messageId })
@@ -51,4 +51,6 @@ export async function receiveRaw(deps: Deps, input: ReceiveInput): Promise<Recei
     if (inserted) await enqueue(deps, trx, 'mail.parse', { mailId });
     return { mailId, sha256, duplicate: !inserted };
   });
+  if (!r.duplicate) wake(deps, 'mail.parse');
+  return r;
 }
