@@ -1,6 +1,6 @@
 // Outbound mail as the API shows it: the outbox rows of a ticket and their delivery state.
 import { z } from 'zod';
-import { Id, Timestamp } from './common.ts';
+import { Id, PageQuery, Timestamp } from './common.ts';
 
 export const OutboxStatus = z.enum(['queued', 'sending', 'sent', 'failed']);
 
@@ -22,3 +22,11 @@ export const OutboxMail = z.object({
 });
 
 export const TicketMailList = z.object({ items: z.array(OutboxMail) });
+
+export const OutboxQuery = PageQuery.extend({
+  status: OutboxStatus.optional(),
+  kind: z.string().max(50).optional(),
+});
+
+/** The outbox across tickets (leads and admins): failed magic links, alerts and the like included. */
+export const OutboxMailWithTicket = OutboxMail.extend({ ticketId: Id.nullable() });

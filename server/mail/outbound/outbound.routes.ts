@@ -1,10 +1,10 @@
 // Outbound mail routes: a ticket's mails and their state; requeue a failed mail.
-import { IdParams } from '../../../api/common.ts';
-import { OutboxMail, TicketMailList } from '../../../api/mail-outbound.ts';
+import { IdParams, Page } from '../../../api/common.ts';
+import { OutboxMail, OutboxMailWithTicket, OutboxQuery, TicketMailList } from '../../../api/mail-outbound.ts';
 import { TicketRefParams } from '../../../api/tickets.ts';
 import type { Deps } from '../../deps.ts';
 import type { App } from '../../http/types.ts';
-import { retryOutbox, ticketMails } from './outbound.service.ts';
+import { listOutbox, retryOutbox, ticketMails } from './outbound.service.ts';
 import { closeTransports } from './sender.ts';
 
 export function outboundRoutes(app: App, deps: Deps) {
@@ -16,6 +16,10 @@ export function outboundRoutes(app: App, deps: Deps) {
       params: TicketRefParams, response: { 200: TicketMailList },
     },
   }, async (req) => ticketMails(deps, req.actor, req.params.ref));
+
+  app.get('/api/v1/mail/outbox', {
+    schema: { tags: ['mail'], summary: 'Outgoing mails, newest first (e.g. ?status=failed)', querystring: OutboxQuery, response: { 200: Page(OutboxMailWithTicket) } },
+  }, async (req) => listOutbox(deps, req.actor, req.query));
 
   app.post('/api/v1/mail/outbox/:id/retry', {
     schema: { tags: ['mail'], summary: 'Send a failed mail again (attempts start over)', params: IdParams, response: { 200: OutboxMail } },

@@ -1,9 +1,11 @@
 // Outbound mail seen from the API: a ticket's outbox rows (agents), requeue a failed row (admins).
 import type { z } from 'zod';
-import type { OutboxMail } from '../../../api/mail-outbound.ts';
+import type { OutboxMail, OutboxQuery } from '../../../api/mail-outbound.ts';
 import type { Actor } from '../../actor.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError, notFound } from '../../errors.ts';
+import { decodeCursor, page } from '../../http/cursor.ts';
+import { isId } from '../../../api/common.ts';
 import { iso, isoReq } from '../../http/types.ts';
 import { enqueue } from '../../jobs/boss.ts';
 import { findTicket } from '../../modules/tickets/tickets.service.ts';
@@ -54,4 +56,17 @@ export async function retryOutbox(deps: Deps, actor: Actor, id: string) {
     await enqueue(deps, trx, 'mail.send', { outboxId: id });
     return presentOutbox(row);
   });
+}
+
+/** Newest first; optionally one status or kind. */
+export async function listOutbox(deps: Deps, actor: Actor, q: z.infer<typeof OutboxQuery>) {
+  authorize(actor, 'mail.read');
+  let query = deps.db.selectFrom('outbox').select([...COLUMNS, 'ticket_id']).orderBy('id', 'desc').limit(q.limit + 1);
+  if (q.status) query = query.where('status', '=', q.status);
+  if (q.kind) query = query.where('kind', '=', q.kind);
+  const c = decodeCursor(q.cursor, 1);
+  if (c && !isId(c[0])) throw new AppError('validation_failed', 'cursor is not valid');
+  if (c) query = query.where('id', '<', String(c[0]));
+  const r = page(await query.execute(), q.limit, (x) => [x.id]);
+  return { items: r.items.map((x) => ({ ...presentOutbox(x), ticketId: x.ticket_id })), nextCursor: r.nextCursor };
 }

@@ -193,6 +193,13 @@ test('a 5xx fails the mail for good; the ticket shows it; an admin can send it a
   assert.equal(ev.actor.type, 'system');
   assert.equal(ev.data.outboxId, row.id);
 
+  const lead = await ctx.as('lead');
+  const failedList = await lead.get('/api/v1/mail/outbox?status=failed&limit=200');
+  assert.equal(failedList.status, 200, failedList.raw);
+  const listed = failedList.body.items.find((i: { id: string }) => i.id === row.id);
+  assert.equal(listed?.ticketId, t.id);
+  assert.ok(failedList.body.items.every((i: { status: string }) => i.status === 'failed'));
+
   assert.equal((await agent.post(`/api/v1/mail/outbox/${row.id}/retry`)).status, 403);
   const r = await admin.post(`/api/v1/mail/outbox/${row.id}/retry`);
   assert.equal(r.status, 200, r.raw);
