@@ -2,7 +2,6 @@
 // transaction, sent over the channel's SMTP with nodemailer, then marked sent, rescheduled
 // (4xx, connection errors) or failed for good (5xx, too many attempts). The Message-ID is
 // fixed at the first claim, so every retry is the same mail to the recipient.
-import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { z } from 'zod';
@@ -11,7 +10,8 @@ import type { Db } from '../../db/db.ts';
 import type { Deps } from '../../deps.ts';
 import { enqueue } from '../../jobs/boss.ts';
 import type { Settings } from '../channels.service.ts';
-import { mailSecret, outboundMessageId, replyAddress } from '../reply-token.ts';
+import { markPathError, markPathOk } from '../health/path-state.ts';
+import { loopMarker, mailSecret, outboundMessageId, replyAddress } from '../reply-token.ts';
 import { anyChannelCanSend } from './queue.ts';
 
 /** Minutes to wait after the n-th failed attempt; after MAX_ATTEMPTS the row fails. */
@@ -24,7 +24,7 @@ export const NO_CHANNEL_WAIT_MINUTES = 5;
 export const NO_CHANNEL = 'no active mail channel with outgoing SMTP (settings.smtpOut) to send from';
 
 /** Kinds addressed to staff: no ticket token, no threading into the customer's conversation. */
-const STAFF_KINDS = new Set(['assigned']);
+const STAFF_KINDS = new Set(['assigned', 'health_alert', 'probe']);
 /** Kinds that are automatic notices (RFC 3834 Auto-Submitted) even when the writer did not say so. */
 const AUTO_KINDS = new Set(['ack', 'assigned', 'merged', 'magic_link', 'alert', 'health_alert', 'probe']);
 
@@ -38,10 +38,7 @@ type SendChannel = { id: string; address: string; settings: Settings & { smtpOut
 
 export type SendResult = 'sent' | 'retry' | 'failed' | 'skipped' | 'no_channel';
 
-/** The value of X-Slovo-Loop: the same on every mail of this instance, meaningless elsewhere. */
-export function loopMarker(secret: string): string {
-  return `slovo-${createHmac('sha256', secret).update('loop').digest('hex').slice(0, 16)}`;
-}
+export { loopMarker }; // one definition, in reply-token.ts (threading checks it)
 
 const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
 const hasSmtp = (c: { active: boolean; settings: unknown }) => c.active && !!(c.settings as Settings | null)?.smtpOut?.host;
@@ -267,6 +264,15 @@ function classify(e: unknown): { permanent: boolean; error: string } {
   return { permanent, error: err.code && !error.includes(err.code) ? `${err.code}: ${error}` : error };
 }
 
+const okWritten = new Map<string, number>();
+/** Records a working outbound path, at most every 10 s per channel (one hot row otherwise). */
+async function outboundOk(deps: Deps, channelId: string): Promise<void> {
+  const last = okWritten.get(channelId) ?? 0;
+  if (Date.now() - last < 10_000) return;
+  okWritten.set(channelId, Date.now());
+  await markPathOk(deps.db, channelId, 'outbound').catch(() => {});
+}
+
 /** Tries to send one outbox row now. Safe to call from any number of workers at once. */
 export async function sendOne(deps: Deps, outboxId: string): Promise<SendResult> {
   const secret = await mailSecret(deps.db);
@@ -294,8 +300,11 @@ export async function sendOne(deps: Deps, outboxId: string): Promise<SendResult>
 
   if (outcome.ok) {
     await mine(deps.db).set({ status: 'sent', sent_at: new Date(), last_error: null }).execute();
+    await outboundOk(deps, channel.id);
     return 'sent';
   }
+  // the server or the connection failed (not the recipient): channel health watches this
+  if (!outcome.permanent) await markPathError(deps.db, channel.id, 'outbound', outcome.error).catch(() => {});
   if (outcome.permanent || attempt >= MAX_ATTEMPTS) {
     const why = outcome.permanent ? outcome.error : `gave up after ${attempt} attempts: ${outcome.error}`;
     const done = await deps.db.transaction().execute(async (trx) => {
