@@ -105,6 +105,15 @@ export async function applyMail(deps: Deps, mailId: string): Promise<Applied | n
 
 type Write = { mailId: string; customerId: string; now: Date; bodyText: string; html: string; messageId: string | null };
 
+/** CTEs over the new message m: its Message-ID for threading, and the mail's stage. */
+const rememberAndFinish = (w: Write) => sql`x as (
+      insert into mail_message_ids (message_id, ticket_id, message_id_ref, direction, customer_id)
+      select ${w.messageId}, m.ticket_id, m.id, 'in', ${w.customerId} from m where ${w.messageId}::text is not null
+      on conflict (message_id) do nothing
+    ), u as (
+      update inbound_mails set stage = 'applied', ticket_id = m.ticket_id, ticket_message_id = m.id, updated_at = ${w.now} from m where inbound_mails.id = ${w.mailId}
+    )`;
+
 /** Ticket, first message, "created" event, the Message-ID for threading and the mail's new stage: one statement. */
 async function createTicketFromMail(db: Db, w: Write, t: { subject: string; organizationId: string | null; groupId: string | null; language: string; event: object }) {
   const r = await sql<{ ticket_id: string; message_id: string }>`
@@ -120,13 +129,7 @@ async function createTicketFromMail(db: Db, w: Write, t: { subject: string; orga
     ), e as (
       insert into ticket_events (ticket_id, actor_type, actor_id, kind, data, created_at)
       select m.ticket_id, 'customer', ${w.customerId}, 'created', ${JSON.stringify(t.event)}::jsonb || jsonb_build_object('messageId', m.id::text), ${w.now} from m
-    ), x as (
-      insert into mail_message_ids (message_id, ticket_id, message_id_ref, direction, customer_id)
-      select ${w.messageId}, m.ticket_id, m.id, 'in', ${w.customerId} from m where ${w.messageId}::text is not null
-      on conflict (message_id) do nothing
-    ), u as (
-      update inbound_mails set stage = 'applied', ticket_id = m.ticket_id, ticket_message_id = m.id, updated_at = ${w.now} from m where inbound_mails.id = ${w.mailId}
-    )
+    ), ${rememberAndFinish(w)}
     select m.ticket_id, m.id as message_id from m`.execute(db);
   return { ticketId: String(r.rows[0].ticket_id), messageId: String(r.rows[0].message_id) };
 }
@@ -147,13 +150,7 @@ async function appendToTicket(db: Db, w: Write, ticketId: string, reopen: boolea
     ), e as (
       insert into ticket_events (ticket_id, actor_type, actor_id, kind, data, created_at)
       select m.ticket_id, 'customer', ${w.customerId}, 'message_added', ${JSON.stringify(event)}::jsonb || jsonb_build_object('messageId', m.id::text), ${w.now} from m
-    ), x as (
-      insert into mail_message_ids (message_id, ticket_id, message_id_ref, direction, customer_id)
-      select ${w.messageId}, m.ticket_id, m.id, 'in', ${w.customerId} from m where ${w.messageId}::text is not null
-      on conflict (message_id) do nothing
-    ), u as (
-      update inbound_mails set stage = 'applied', ticket_id = m.ticket_id, ticket_message_id = m.id, updated_at = ${w.now} from m where inbound_mails.id = ${w.mailId}
-    )
+    ), ${rememberAndFinish(w)}
     select m.id as message_id from m`.execute(db);
   return { ticketId, messageId: String(r.rows[0].message_id) };
 }

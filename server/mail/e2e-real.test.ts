@@ -13,6 +13,7 @@ import { freePort } from '../test/ports.ts';
 import { startSmtpSink, type SmtpSink } from '../test/smtp-sink.ts';
 import { startImapPaths } from './imap/imap-path.ts';
 import { startSmtpListener } from './inbound/smtp-listener.ts';
+import { until } from '../test/until.ts';
 
 let ctx: TestCtx;
 let dove: Dovecot;
@@ -32,16 +33,6 @@ after(async () => {
   await dove.close();
   await sink.close();
 });
-
-async function until<T>(what: string, fn: () => Promise<T | null | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('IMAP in → ticket → reply out by SMTP → answer by SMTP threads in; a webhook copy adds nothing', async () => {
   const admin = await ctx.as('admin');

@@ -7,6 +7,7 @@ import { setup, type TestCtx } from '../../test/harness.ts';
 import { startImapPaths } from '../imap/imap-path.ts';
 import { makeChannel, rawMail, settled } from '../test/mail-kit.ts';
 import { runHealthCheck } from './check.ts';
+import { until } from '../../test/until.ts';
 
 const USER = { user: 'support@example.test', password: 'secret' };
 const WINDOW_MIN = 1; // health.silenceMinutes and health.fetchErrorMinutes
@@ -34,16 +35,6 @@ after(async () => {
   await dv?.close();
   await ctx?.close();
 });
-
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const pathState = () => ctx.deps.db.selectFrom('mail_path_state').selectAll().where('channel_id', '=', channelId).where('path', '=', 'imap').executeTakeFirst();
 const openKinds = async () =>

@@ -11,6 +11,7 @@ import { startSmtpSink, type SmtpSink } from '../../test/smtp-sink.ts';
 import { startImapPaths } from '../imap/imap-path.ts';
 import { runHealthCheck } from './check.ts';
 import { probeGraceMs } from './probes.ts';
+import { until } from '../../test/until.ts';
 
 const USER = { user: 'support@example.test', password: 'secret' };
 const SETTINGS = { probe: { enabled: true, intervalMinutes: 1 } };
@@ -51,16 +52,6 @@ after(async () => {
   await sink?.close();
   await ctx?.close();
 });
-
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const probeRows = () => ctx.deps.db.selectFrom('mail_probes').selectAll().where('channel_id', '=', channelId).orderBy('id').execute();
 const sentCount = async () => (await ctx.deps.db.selectFrom('outbox').select('id').where('kind', '=', 'probe').where('status', '=', 'sent').execute()).length;

@@ -10,6 +10,7 @@ import { makeChannel, rawMail, settled } from '../test/mail-kit.ts';
 import { benchImapIngest } from './bench-imap.ts';
 import { KEYWORD } from './folder-watcher.ts';
 import { startImapPaths } from './imap-path.ts';
+import { until as waitUntil } from '../../test/until.ts';
 
 let ctx: TestCtx;
 let dv: Dovecot;
@@ -40,15 +41,7 @@ after(async () => {
   await ctx?.close();
 });
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 10_000) => waitUntil(what, fn, ms, 50);
 
 const mailByMessageId = (channelId: string, messageId: string) =>
   ctx.deps.db.selectFrom('inbound_mails').select(['id', 'path', 'stage', 'received_at']).where('channel_id', '=', channelId).where('message_id', '=', messageId).executeTakeFirst();

@@ -1,7 +1,8 @@
 // receiveRaw for many mails in one transaction (same semantics: identical bytes collapse
 // into one inbound_mails row, every delivery gets a receipt, new mails get a mail.parse job).
 import { createHash } from 'node:crypto';
-import { CompiledQuery, sql } from 'kysely';
+import { sql } from 'kysely';
+import { enqueueMany, wake } from '../../jobs/boss.ts';
 import { inTx } from '../../db/tx.ts';
 import type { MailPath } from '../../db/types.ts';
 import type { Deps } from '../../deps.ts';
@@ -19,7 +20,7 @@ export async function receiveBatch(deps: Deps, channelId: string, path: MailPath
   }));
   // one row per distinct hash, in hash order (concurrent batches lock in the same order)
   const distinct = [...new Map(rows.map((r) => [r.sha256, r])).values()].sort((a, b) => (a.sha256 < b.sha256 ? -1 : 1));
-  return inTx(deps.db, async (trx) => {
+  const out = await inTx(deps.db, async (trx) => {
     const inserted = await trx
       .insertInto('inbound_mails')
       .values(distinct.map((r) => ({ channel_id: channelId, path, sha256: r.sha256, size: r.raw.length, raw: r.raw, message_id: r.messageId })))
@@ -45,14 +46,7 @@ export async function receiveBatch(deps: Deps, channelId: string, path: MailPath
         .where('token', '=', r.probe!.slice(0, 200))
         .execute();
     }
-    if (deps.boss && fresh.size) {
-      const jobs = [...fresh].map((sha) => ({ name: 'mail.parse', data: { mailId: ids.get(sha)! } }));
-      await deps.boss.insert(jobs, {
-        db: {
-          executeSql: async (text: string, values: unknown[]) => ({ rows: (await trx.executeQuery(CompiledQuery.raw(text, values))).rows as unknown[] }),
-        },
-      });
-    }
+    await enqueueMany(deps, trx, 'mail.parse', [...fresh].map((sha) => ({ mailId: ids.get(sha)! })));
     const seen = new Set<string>();
     return rows.map((r) => {
       const duplicate = !fresh.has(r.sha256) || seen.has(r.sha256);
@@ -60,4 +54,6 @@ export async function receiveBatch(deps: Deps, channelId: string, path: MailPath
       return { mailId: ids.get(r.sha256)!, sha256: r.sha256, duplicate };
     });
   });
+  if (out.some((r) => !r.duplicate)) wake(deps, 'mail.parse');
+  return out;
 }

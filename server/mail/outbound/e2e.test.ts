@@ -8,6 +8,7 @@ import { setup, type TestCtx } from '../../test/harness.ts';
 import { startSmtpSink, type SmtpSink } from '../../test/smtp-sink.ts';
 import { receiveRaw } from '../receive.ts';
 import { MARKER } from './templates.ts';
+import { until } from '../../test/until.ts';
 
 let ctx: TestCtx;
 let sink: SmtpSink;
@@ -28,16 +29,6 @@ after(async () => {
   await ctx.close();
   await sink.close();
 });
-
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Waits until the pipeline has finished with the mail (applied, duplicate, ignored or quarantined). */
 const settled = (mailId: string) =>

@@ -10,6 +10,7 @@ import { mailSecret, ticketFromAddress, ticketFromMessageId } from '../reply-tok
 import { queueAck } from './queue.ts';
 import { loopMarker, MAX_ATTEMPTS, NO_CHANNEL, sendOne, sweepOutbox } from './sender.ts';
 import { MARKER } from './templates.ts';
+import { until } from '../../test/until.ts';
 
 let ctx: TestCtx;
 let sink: SmtpSink;
@@ -29,16 +30,6 @@ after(async () => {
 });
 
 const db = () => ctx.deps.db;
-
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const outboxOf = (ticketId: string) => db().selectFrom('outbox').selectAll().where('ticket_id', '=', ticketId).orderBy('id').execute();
 const rowWith = (id: string, status: string) =>
