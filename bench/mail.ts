@@ -25,7 +25,7 @@ function startServer(url: string, extra: Record<string, string> = {}): Promise<S
   return new Promise((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve({
       child, base: `http://127.0.0.1:${m.port}`,
-      stop: () => new Promise<void>((r) => { child.once('exit', () => r()); child.send('stop'); }),
+      stop: () => new Promise<void>((r) => { if (child.exitCode !== null || !child.connected) return r(); child.once('exit', () => r()); child.send('stop'); }),
     }));
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });

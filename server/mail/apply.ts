@@ -35,16 +35,16 @@ export async function applyMail(deps: Deps, mailId: string): Promise<Applied | n
   return inTx(deps.db, async (trx) => {
     // claim the mail (its row lock holds until commit: a second run waits, then finds the stage moved on)
     // and its dedupe key, in one statement
-    const claimed = await sql<{ parsed: unknown; thread: unknown; group_id: string | null; first: string | null }>`
+    const claimed = await sql<{ parsed: unknown; thread: unknown; group_id: string | null; channel_id: string; first: string | null }>`
       with c as (
         update inbound_mails m set attempts = m.attempts + 1 from mail_channels ch
         where ch.id = m.channel_id and m.id = ${mailId} and m.stage = 'threaded'
-        returning m.parsed, m.thread, m.dedupe_key, ch.group_id
+        returning m.parsed, m.thread, m.dedupe_key, m.channel_id, ch.group_id
       ), d as (
         insert into mail_dedupe (key, inbound_mail_id) select dedupe_key, ${mailId} from c
         on conflict (key) do nothing returning inbound_mail_id
       )
-      select c.parsed, c.thread, c.group_id, (select inbound_mail_id from d) as first from c`.execute(trx);
+      select c.parsed, c.thread, c.group_id, c.channel_id, (select inbound_mail_id from d) as first from c`.execute(trx);
     const row = claimed.rows[0];
     if (!row) return null;
     const p = row.parsed as ParsedMail;
@@ -74,9 +74,10 @@ export async function applyMail(deps: Deps, mailId: string): Promise<Applied | n
     const created = !ticketId;
     const reopen = !created && !d.auto && status !== null && REOPEN.has(status);
     const w = { mailId, customerId: customer.id, now, bodyText, html: p.html, messageId: p.messageId };
+    const subject = (p.subject.trim() || (language === 'ru' ? '(без темы)' : '(no subject)')).slice(0, 1000);
     const done = created
       ? await createTicketFromMail(trx, w, {
-        subject: (p.subject.trim() || (language === 'ru' ? '(без темы)' : '(no subject)')).slice(0, 1000),
+        subject,
         organizationId: customer.organizationId, groupId: row.group_id, language,
         event: { channel: 'email', status: 'new', inboundMailId: mailId, ...(d.followUpOf ? { followUpOf: d.followUpOf } : {}), ...(d.hintRejected ? { subjectHintRejected: d.hintRejected } : {}) },
       })
@@ -98,7 +99,9 @@ export async function applyMail(deps: Deps, mailId: string): Promise<Applied | n
     if (created && d.followUpOf) {
       await trx.insertInto('ticket_links').values({ ticket_id: ticketId, other_ticket_id: d.followUpOf, kind: 'related' }).onConflict((oc) => oc.doNothing()).execute();
     }
-    if (created && !d.auto && !d.bulk) await queueAck(trx, deps, { ticketId, inboundMailId: mailId, to: sender.address, language });
+    if (created && !d.auto && !d.bulk) {
+      await queueAck(trx, deps, { ticketId, inboundMailId: mailId, to: sender.address, language, channelId: row.channel_id, ticket: done.number ? { number: done.number, subject } : undefined });
+    }
     return { stage: 'applied' as const, ticketId, messageId: done.messageId, created };
   });
 }
@@ -116,12 +119,12 @@ const rememberAndFinish = (w: Write) => sql`x as (
 
 /** Ticket, first message, "created" event, the Message-ID for threading and the mail's new stage: one statement. */
 async function createTicketFromMail(db: Db, w: Write, t: { subject: string; organizationId: string | null; groupId: string | null; language: string; event: object }) {
-  const r = await sql<{ ticket_id: string; message_id: string }>`
+  const r = await sql<{ ticket_id: string; message_id: string; number: string }>`
     with t as (
       insert into tickets (subject, requester_id, organization_id, group_id, status, channel, language, search, created_at, updated_at)
       values (${t.subject}, ${w.customerId}, ${t.organizationId}, ${t.groupId}, 'new', 'email', ${t.language},
               setweight(to_tsvector('russian', ${t.subject}), 'A') || to_tsvector('russian', left(${w.bodyText}, ${SEARCH_TEXT_MAX})), ${w.now}, ${w.now})
-      returning id
+      returning id, number
     ), m as (
       insert into messages (ticket_id, kind, author_type, author_customer_id, body_html, body_text, channel, created_at)
       select t.id, 'reply', 'customer', ${w.customerId}, ${w.html}, ${w.bodyText}, 'email', ${w.now} from t
@@ -130,8 +133,8 @@ async function createTicketFromMail(db: Db, w: Write, t: { subject: string; orga
       insert into ticket_events (ticket_id, actor_type, actor_id, kind, data, created_at)
       select m.ticket_id, 'customer', ${w.customerId}, 'created', ${JSON.stringify(t.event)}::jsonb || jsonb_build_object('messageId', m.id::text), ${w.now} from m
     ), ${rememberAndFinish(w)}
-    select m.ticket_id, m.id as message_id from m`.execute(db);
-  return { ticketId: String(r.rows[0].ticket_id), messageId: String(r.rows[0].message_id) };
+    select m.ticket_id, m.id as message_id, t.number from m, t`.execute(db);
+  return { ticketId: String(r.rows[0].ticket_id), messageId: String(r.rows[0].message_id), number: String(r.rows[0].number) };
 }
 
 /** Message, ticket update (reopen when asked), "message_added" event, Message-ID and stage: one statement. */
@@ -152,7 +155,7 @@ async function appendToTicket(db: Db, w: Write, ticketId: string, reopen: boolea
       select m.ticket_id, 'customer', ${w.customerId}, 'message_added', ${JSON.stringify(event)}::jsonb || jsonb_build_object('messageId', m.id::text), ${w.now} from m
     ), ${rememberAndFinish(w)}
     select m.id as message_id from m`.execute(db);
-  return { ticketId, messageId: String(r.rows[0].message_id) };
+  return { ticketId, messageId: String(r.rows[0].message_id), number: null };
 }
 
 /** A bounce for one of our mails: the outbox row fails for good and the ticket shows it. */

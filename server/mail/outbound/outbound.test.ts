@@ -268,6 +268,8 @@ test('acknowledgements: Auto-Submitted, the number, at most 3 per address per ho
   const suppressed = await db().selectFrom('ticket_events').selectAll().where('ticket_id', '=', ids[3]).where('kind', '=', 'ack_suppressed').execute();
   assert.equal(suppressed.length, 1);
   assert.equal(suppressed[0].actor_type, 'system');
+  const loop = await db().selectFrom('mail_alerts').selectAll().where('channel_id', '=', channelId).where('kind', '=', 'loop').where('cleared_at', 'is', null).executeTakeFirst();
+  assert.ok(loop, 'suppressed acknowledgements raise a loop alert');
 
   for (const a of acks) await rowWith(a.id, 'sent');
   const sent = await rowWith(acks[0].id, 'sent');

@@ -2,6 +2,7 @@
 // The row is the promise to send; the mail.send job (and the minute sweep) keep it.
 import { sql, type Insertable } from 'kysely';
 import type { Db } from '../../db/db.ts';
+import { raiseAlert } from '../health/alerts.ts';
 import type { OutboxTable } from '../../db/types.ts';
 import type { Deps } from '../../deps.ts';
 import { enqueue } from '../../jobs/boss.ts';
@@ -76,7 +77,10 @@ export async function queueReply(trx: Db, deps: Deps, input: { ticketId: string;
 }
 
 /** Automatic acknowledgement of a new ticket that came by mail (Auto-Submitted: auto-replied). */
-export async function queueAck(trx: Db, deps: Deps, input: { ticketId: string; inboundMailId: string; to: string; language: string }): Promise<string | null> {
+export async function queueAck(
+  trx: Db, deps: Deps,
+  input: { ticketId: string; inboundMailId: string; to: string; language: string; ticket?: { number: string; subject: string }; channelId?: string },
+): Promise<string | null> {
   const to = input.to.trim().toLowerCase();
   const dedupeKey = `ack:${input.inboundMailId}`;
   // the same mail applied again: nothing new to say
@@ -105,10 +109,13 @@ export async function queueAck(trx: Db, deps: Deps, input: { ticketId: string; i
       data: JSON.stringify({ to, inboundMailId: input.inboundMailId, reason: `more than ${ACK_LIMIT_PER_HOUR} acknowledgements to this address within an hour` }),
       created_at: new Date(),
     }).execute();
+    // new tickets from one address faster than people write: likely a robot answering our acknowledgements
+    const ch = input.channelId ?? (await trx.selectFrom('inbound_mails').select('channel_id').where('id', '=', input.inboundMailId).executeTakeFirst())?.channel_id;
+    if (ch) await raiseAlert(trx, { channelId: ch, path: null, kind: 'loop', message: `acknowledgements to ${to} suppressed: more than ${ACK_LIMIT_PER_HOUR} new tickets from this address within an hour (a mail loop?)`, data: { to, ticketId: input.ticketId } });
     return null;
   }
-  const t = await trx.selectFrom('tickets').select(['number', 'subject']).where('id', '=', input.ticketId).executeTakeFirstOrThrow();
-  const mail = await trx.selectFrom('inbound_mails').select('channel_id').where('id', '=', input.inboundMailId).executeTakeFirst();
+  const t = input.ticket ?? await trx.selectFrom('tickets').select(['number', 'subject']).where('id', '=', input.ticketId).executeTakeFirstOrThrow();
+  const mail = input.channelId ? { channel_id: input.channelId } : await trx.selectFrom('inbound_mails').select('channel_id').where('id', '=', input.inboundMailId).executeTakeFirst();
   const ref = ticketRef(deps.config, t.number);
   const body = ackMail(lang(input.language), { ref, subject: t.subject });
   return insertOutbox(trx, deps, {
