@@ -92,7 +92,7 @@ export async function threadStage(deps: Deps, mailIds: string | string[], opts: 
   if (!rows.length) return;
   const secret = await mailSecret(deps.db);
   const threaded: { id: string; d: Extract<Decision, { dedupeKey: string }> }[] = [];
-  for (const row of rows) {
+  const one = async (row: Claimed) => {
     const mailId = row.id;
     const release = opts.release || row.reason_code === 'released';
     const d = await decide(deps, {
@@ -111,7 +111,8 @@ export async function threadStage(deps: Deps, mailIds: string | string[], opts: 
       await deps.db.updateTable('inbound_mails').set({ stage: 'ignored', reason_code: d.code, reason: d.detail, thread: JSON.stringify(d), updated_at: new Date() })
         .where('id', '=', mailId).where('stage', '=', 'parsed').execute();
     } else threaded.push({ id: mailId, d });
-  }
+  };
+  for (let i = 0; i < rows.length; i += 4) await Promise.all(rows.slice(i, i + 4).map(one));
   if (!threaded.length) return;
   await inTx(deps.db, async (trx) => {
     const moved = await sql<{ id: string }>`
@@ -152,16 +153,21 @@ export async function sweepStuck(deps: Deps, olderThanSeconds = 120): Promise<nu
 
 type MailJob = { mailId: string };
 
-async function each(jobs: PgBoss.Job<MailJob>[], fn: (id: string) => Promise<void>, parallel: number): Promise<void> {
-  for (let i = 0; i < jobs.length; i += parallel) await Promise.all(jobs.slice(i, i + parallel).map((j) => fn(j.data.mailId)));
+async function each(ids: string[], fn: (id: string) => Promise<void>, parallel: number): Promise<void> {
+  for (let i = 0; i < ids.length; i += parallel) await Promise.all(ids.slice(i, i + parallel).map(fn));
 }
 
 export async function registerPipelineWorkers(deps: Deps, boss: PgBoss): Promise<void> {
-  const opts = { batchSize: 32, pollingIntervalSeconds: 0.5 };
+  // A full batch means more is waiting: the worker goes on at once instead of sleeping out its poll interval.
+  const stage = async (queue: 'mail.parse' | 'mail.thread' | 'mail.apply', batchSize: number, run: (ids: string[]) => Promise<void>) =>
+    workLocal<MailJob>(boss, queue, { batchSize, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+      await run(jobs.map((j) => j.data.mailId));
+      if (jobs.length >= batchSize) wake(deps, queue);
+    });
   for (let i = 0; i < 2; i++) {
-    await workLocal<MailJob>(boss, 'mail.parse', opts, (jobs) => parseStage(deps, jobs.map((j) => j.data.mailId)));
-    await workLocal<MailJob>(boss, 'mail.thread', opts, (jobs) => threadStage(deps, jobs.map((j) => j.data.mailId)));
-    await workLocal<MailJob>(boss, 'mail.apply', { ...opts, batchSize: 16 }, (jobs) => each(jobs, (id) => applyStage(deps, id), 8));
+    await stage('mail.parse', 32, (ids) => parseStage(deps, ids));
+    await stage('mail.thread', 32, (ids) => threadStage(deps, ids));
+    await stage('mail.apply', 16, (ids) => each(ids, (id) => applyStage(deps, id), 8));
   }
   await boss.work('mail.sweep', async () => { await sweepStuck(deps); });
   await boss.schedule('mail.sweep', '* * * * *', {}, { tz: 'UTC' });

@@ -77,6 +77,9 @@ export async function queueReply(trx: Db, deps: Deps, input: { ticketId: string;
 }
 
 /** Automatic acknowledgement of a new ticket that came by mail (Auto-Submitted: auto-replied). */
+/** New tickets from one address within an hour that raise a loop alert (acknowledgements stop at ACK_LIMIT_PER_HOUR). */
+export const LOOP_ALERT_TICKETS = 10;
+
 export async function queueAck(
   trx: Db, deps: Deps,
   input: { ticketId: string; inboundMailId: string; to: string; language: string; ticket?: { number: string; subject: string }; channelId?: string },
@@ -109,9 +112,18 @@ export async function queueAck(
       data: JSON.stringify({ to, inboundMailId: input.inboundMailId, reason: `more than ${ACK_LIMIT_PER_HOUR} acknowledgements to this address within an hour` }),
       created_at: new Date(),
     }).execute();
-    // new tickets from one address faster than people write: likely a robot answering our acknowledgements
+    // many new tickets from one address within the hour: more likely a robot answering our acknowledgements than a person
+    const burst = await trx
+      .selectFrom('tickets as t')
+      .innerJoin('tickets as me', 'me.requester_id', 't.requester_id')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('me.id', '=', input.ticketId)
+      .where('t.created_at', '>', sql<Date>`now() - interval '1 hour'`)
+      .executeTakeFirstOrThrow();
     const ch = input.channelId ?? (await trx.selectFrom('inbound_mails').select('channel_id').where('id', '=', input.inboundMailId).executeTakeFirst())?.channel_id;
-    if (ch) await raiseAlert(trx, { channelId: ch, path: null, kind: 'loop', message: `acknowledgements to ${to} suppressed: more than ${ACK_LIMIT_PER_HOUR} new tickets from this address within an hour (a mail loop?)`, data: { to, ticketId: input.ticketId } });
+    if (ch && burst.n >= LOOP_ALERT_TICKETS) {
+      await raiseAlert(trx, { channelId: ch, path: null, kind: 'loop', message: `${burst.n} new tickets from ${to} within an hour; acknowledgements suppressed (a mail loop?)`, data: { to, ticketId: input.ticketId } });
+    }
     return null;
   }
   const t = input.ticket ?? await trx.selectFrom('tickets').select(['number', 'subject']).where('id', '=', input.ticketId).executeTakeFirstOrThrow();
