@@ -8,7 +8,7 @@ import type { Plan } from './explain.ts';
 import type { LoadResult, MemSample } from './stats.ts';
 
 export type Row = {
-  scenario: string; mode: 'HTTP' | 'SQL'; clients: number; target?: { metric: 'p95' | 'throughput'; value: number };
+  scenario: string; mode: 'HTTP' | 'SQL' | 'in-process'; clients: number; target?: { metric: 'p95' | 'throughput'; value: number };
   note?: string; result: LoadResult; cpu?: { wallSeconds: number; slovoCores: number; postgresCores: number; machineBusyCores: number };
 };
 export type Memory = { idle: MemSample; createLoad: { samples: number; peak: MemSample; mean: MemSample } | null };
