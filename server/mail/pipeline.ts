@@ -3,6 +3,7 @@
 // re-enqueues mails a crash left behind. Failures end in quarantine, never in silence.
 import type PgBoss from 'pg-boss';
 import { sql } from 'kysely';
+import { createPreparingDb } from '../db/db.ts';
 import { inTx } from '../db/tx.ts';
 import type { Deps } from '../deps.ts';
 import { enqueue, enqueueMany, wake, workLocal } from '../jobs/boss.ts';
@@ -157,7 +158,11 @@ async function each(ids: string[], fn: (id: string) => Promise<void>, parallel: 
   for (let i = 0; i < ids.length; i += parallel) await Promise.all(ids.slice(i, i + parallel).map(fn));
 }
 
-export async function registerPipelineWorkers(deps: Deps, boss: PgBoss): Promise<void> {
+export async function registerPipelineWorkers(base: Deps, boss: PgBoss): Promise<void> {
+  // the stages' statements are few and key-based: a pool of their own runs them prepared (no planning per mail)
+  const { db, pool } = createPreparingDb((base.pool as unknown as { options: { connectionString: string } }).options.connectionString, 8);
+  boss.on('stopped', () => void pool.end().catch(() => {}));
+  const deps: Deps = { ...base, db };
   // A full batch means more is waiting: the worker goes on at once instead of sleeping out its poll interval.
   const stage = async (queue: 'mail.parse' | 'mail.thread' | 'mail.apply', batchSize: number, run: (ids: string[]) => Promise<void>) =>
     workLocal<MailJob>(boss, queue, { batchSize, pollingIntervalSeconds: 0.5 }, async (jobs) => {
