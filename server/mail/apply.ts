@@ -58,7 +58,7 @@ export async function applyMail(deps: Deps, mailId: string): Promise<Applied | n
       return { stage: 'duplicate' as const };
     }
 
-    const sender = p.from!;
+    const sender = (p.from ?? p.sender)!; // thread accepted Sender: when From: was missing
     const language = detectLanguage(`${p.subject}\n${p.visibleText || p.text}`);
     const customer = await findOrCreateCustomer(trx, sender.address, { name: sender.name, language });
     const now = new Date();
@@ -67,9 +67,14 @@ export async function applyMail(deps: Deps, mailId: string): Promise<Applied | n
     let ticketId = d.action === 'append' ? d.ticketId : null;
     let status: string | null = null;
     if (ticketId) {
-      const t = await trx.selectFrom('tickets').select(['id', 'status']).where('id', '=', ticketId).forUpdate().executeTakeFirst();
+      const lock = (id: string) => trx.selectFrom('tickets').select(['id', 'status', 'merged_into_id']).where('id', '=', id).forUpdate().executeTakeFirst();
+      let t = await lock(ticketId);
+      for (let i = 0; t?.merged_into_id && i < 10; i++) t = await lock(t.merged_into_id); // merged meanwhile: where it lives on
       if (!t || t.status === 'closed') ticketId = null; // closed meanwhile: a follow-up instead
-      else status = t.status;
+      else {
+        ticketId = t.id;
+        status = t.status;
+      }
     }
     const created = !ticketId;
     const reopen = !created && !d.auto && status !== null && REOPEN.has(status);

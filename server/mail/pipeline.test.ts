@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setup, type TestCtx } from '../test/harness.ts';
 import { receiveRaw } from './receive.ts';
-import { loopMarker, mailSecret, outboundMessageId } from './reply-token.ts';
+import { loopMarker, mailSecret, outboundMessageId, replyAddress } from './reply-token.ts';
 import { makeChannel, rawMail, settled, type MailSpec } from './test/mail-kit.ts';
 
 let ctx: TestCtx;
@@ -105,15 +105,30 @@ describe('threading', () => {
     assert.equal(own.ticket_id, first.ticket_id);
   });
 
-  test('our signed Message-ID threads a reply from any address; a tampered one does not', async () => {
-    const first = await deliver({ from: 'boss@client.test', subject: 'Invoice' });
+  test('our signed Message-ID threads a colleague of the requester in; a stranger holding it, or a tampered one, does not', async () => {
+    await ctx.deps.db.insertInto('organizations').values({ name: 'Corp', domains: ['corp.test'] }).execute();
+    const first = await deliver({ from: 'boss@corp.test', subject: 'Invoice' });
     const secret = await mailSecret(ctx.deps.db);
     const ours = outboundMessageId(secret, first.ticket_id!, '77', 'desk.test');
-    const colleague = await deliver({ from: 'colleague@client.test', inReplyTo: ours, subject: 'Re: Invoice' });
+    const colleague = await deliver({ from: 'colleague@corp.test', inReplyTo: ours, subject: 'Re: Invoice' });
     assert.equal(colleague.ticket_id, first.ticket_id);
+    const stranger = await deliver({ from: 'noreply@signup-service.test', inReplyTo: ours, subject: 'Confirm your account', body: 'Your code is 123456' });
+    assert.notEqual(stranger.ticket_id, first.ticket_id);
+    const ev = await ctx.deps.db.selectFrom('ticket_events').select('data').where('ticket_id', '=', stranger.ticket_id!).where('kind', '=', 'created').executeTakeFirstOrThrow();
+    assert.equal((ev.data as Record<string, unknown>).subjectHintRejected, `token:${first.ticket_id}`);
     const forged = ours.replace(/\.([0-9a-f]{20})@/, (_m, sig: string) => `.${sig.slice(0, -1)}${sig.endsWith('0') ? '1' : '0'}@`);
-    const bad = await deliver({ from: 'colleague@client.test', inReplyTo: forged, subject: 'Re: Invoice' });
+    const bad = await deliver({ from: 'colleague@corp.test', inReplyTo: forged, subject: 'Re: Invoice' });
     assert.notEqual(bad.ticket_id, first.ticket_id);
+  });
+
+  test('our signed reply address is no way in for a stranger (signing up somewhere with it)', async () => {
+    const first = await deliver({ from: 'owner2@client.test', subject: 'Account' });
+    const secret = await mailSecret(ctx.deps.db);
+    const addr = replyAddress(secret, channel.address, first.ticket_id!);
+    const robot = await deliver({ from: 'noreply@saas.test', to: addr, subject: 'Verify your e-mail', headers: { 'Auto-Submitted': 'auto-generated' } });
+    assert.notEqual(robot.ticket_id, first.ticket_id);
+    const own = await deliver({ from: 'owner2@client.test', to: addr, subject: 'more details' });
+    assert.equal(own.ticket_id, first.ticket_id);
   });
 
   test('a reply that arrives before the mail it answers waits for it and lands in the same ticket', async () => {
@@ -214,6 +229,48 @@ describe('robots, bounces and loops', () => {
     assert.equal(again.stage, 'quarantined');
     const applied = await admin.post(`/api/v1/mail/received/${(await deliver({ from: 'fine@client.test' })).id}/retry`);
     assert.equal(applied.status, 422);
+  });
+});
+
+describe('what people send that looks like a robot', () => {
+  test('X-Auto-Response-Suppress (Outlook) is a person asking not to be auto-answered: the mail becomes a ticket', async () => {
+    const m = await deliver({ from: 'outlook@client.test', headers: { 'X-Auto-Response-Suppress': 'All' } });
+    assert.equal(m.stage, 'applied');
+  });
+
+  test('a bounce forwarded as an attachment by a customer is a request, not a bounce', async () => {
+    const raw = Buffer.from([
+      'From: sveta@client.test', 'To: support@desk.test', 'Subject: Fwd: my mail bounced, please help', 'Message-ID: <fwd-dsn@client.test>', 'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="M"', '', '--M', 'Content-Type: text/plain; charset=utf-8', '', 'My mail to a partner bounced, see attached.', '',
+      '--M', 'Content-Type: message/rfc822', '',
+      'From: MAILER-DAEMON@mx.partner.test', 'Subject: Undelivered Mail', 'MIME-Version: 1.0', 'Content-Type: multipart/report; report-type=delivery-status; boundary="B"', '',
+      '--B', 'Content-Type: text/plain', '', 'failed', '--B', 'Content-Type: message/delivery-status', '', 'Reporting-MTA: dns; mx.partner.test', '', 'Action: failed', 'Status: 5.1.1', '', '--B--', '',
+      '--M--', '',
+    ].join('\r\n'));
+    const m = await deliver(raw);
+    assert.equal(m.stage, 'applied');
+  });
+
+  test('a broken UTF-16 subject does not hold back the other mails parsed with it', async () => {
+    const bad = rawMail({ from: 'utf16@client.test', subject: '=?UTF-16LE?B?ANhBAA==?=' });
+    const goods = Array.from({ length: 3 }, (_, i) => rawMail({ from: `batchmate${i}@client.test` }));
+    const ids = [];
+    for (const raw of [bad, ...goods]) ids.push((await receiveRaw(ctx.deps, { channelId: channel.id, path: 'raw', raw })).mailId);
+    const rows = await settled(ctx.deps.db, ids);
+    assert.ok(rows.every((r) => r.stage === 'applied'), JSON.stringify(rows.map((r) => [r.stage, r.reason])));
+  });
+
+  test('a mail with Sender: but no From: is answered to the Sender', async () => {
+    const m = await deliver(Buffer.from('Sender: Only Sender <sender-only@client.test>\r\nTo: support@desk.test\r\nSubject: no from\r\nMessage-ID: <sender-only@client.test>\r\n\r\nhello\r\n'));
+    assert.equal(m.stage, 'applied');
+  });
+
+  test('a flood from one sender arriving all at once stops at the limit, whatever the batches', async () => {
+    const ids = [];
+    for (let i = 0; i < 8; i++) ids.push((await receiveRaw(ctx.deps, { channelId: channel.id, path: 'raw', raw: rawMail({ from: 'burst@robot.test', subject: `burst ${i}` }) })).mailId);
+    const rows = await settled(ctx.deps.db, ids);
+    assert.equal(rows.filter((r) => r.stage === 'applied').length, 4);
+    assert.equal(rows.filter((r) => r.reason_code === 'loop').length, 4);
   });
 });
 

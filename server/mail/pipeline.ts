@@ -73,19 +73,38 @@ export async function parseStage(deps: Deps, mailIds: string | string[]): Promis
     }
   }
   if (!ok.length) return;
+  await inBatchOrOneByOne(deps, ok, (items) => storeParsed(deps, items, blobs), 'parse_failed');
+  wake(deps, 'mail.thread');
+}
+
+/** JSON that PostgreSQL accepts: lone surrogates (broken UTF-16 in a header) become U+FFFD. */
+export const pgJson = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'string' && !(x as unknown as { isWellFormed(): boolean }).isWellFormed() ? (x as unknown as { toWellFormed(): string }).toWellFormed() : x));
+
+/** Writes a batch in one transaction; if that fails, each mail alone, so one bad mail cannot hold back the others. */
+async function inBatchOrOneByOne<T extends { id: string }>(deps: Deps, items: T[], write: (items: T[]) => Promise<void>, code: QuarantineCode): Promise<void> {
+  try {
+    await write(items);
+  } catch (e) {
+    if (items.length === 1) return quarantine(deps, items[0].id, code, `could not be stored: ${(e as Error).message}`);
+    for (const it of items) await inBatchOrOneByOne(deps, [it], write, code);
+  }
+}
+
+async function storeParsed(deps: Deps, ok: { id: string; mail: ParsedMail }[], blobs: Map<string, Buffer>): Promise<void> {
+  const need = new Set(ok.flatMap((o) => o.mail.attachments.map((a) => a.sha256)));
   await inTx(deps.db, async (trx) => {
     // sorted: two batches storing the same blobs take their locks in the same order
-    for (const sha of [...blobs.keys()].sort()) {
-      await trx.insertInto('blobs').values({ sha256: sha, size: blobs.get(sha)!.length, data: blobs.get(sha)! }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
+    for (const sha of [...need].sort()) {
+      const data = blobs.get(sha);
+      if (data) await trx.insertInto('blobs').values({ sha256: sha, size: data.length, data }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
     }
     const moved = await sql<{ id: string }>`
-      update inbound_mails m set stage = 'parsed', parsed = v.parsed, from_address = v.sender, attempts = 0, updated_at = now()
-      from unnest(${ok.map((o) => o.id)}::bigint[], ${ok.map((o) => JSON.stringify(o.mail))}::jsonb[], ${ok.map((o) => o.mail.from?.address ?? null)}::text[]) as v(id, parsed, sender)
+      update inbound_mails m set stage = 'parsed', parsed = v.parsed, from_address = coalesce(v.sender, m.from_address), attempts = 0, updated_at = now()
+      from unnest(${ok.map((o) => o.id)}::bigint[], ${ok.map((o) => pgJson(o.mail))}::jsonb[], ${ok.map((o) => o.mail.from?.address ?? o.mail.sender?.address ?? null)}::text[]) as v(id, parsed, sender)
       where m.id = v.id and m.stage = 'received'
       returning m.id`.execute(trx);
     await enqueueMany(deps, trx, 'mail.thread', moved.rows.map((r) => ({ mailId: String(r.id) })));
   });
-  wake(deps, 'mail.thread');
 }
 
 export async function threadStage(deps: Deps, mailIds: string | string[], opts: { release?: boolean } = {}): Promise<void> {
@@ -109,20 +128,20 @@ export async function threadStage(deps: Deps, mailIds: string | string[], opts: 
       }
     } else if (d.action === 'ignore') {
       if (d.code === 'bounce') await recordBounce(deps.db, d.bouncedMessageId, d.detail);
-      await deps.db.updateTable('inbound_mails').set({ stage: 'ignored', reason_code: d.code, reason: d.detail, thread: JSON.stringify(d), updated_at: new Date() })
+      await deps.db.updateTable('inbound_mails').set({ stage: 'ignored', reason_code: d.code, reason: d.detail, thread: pgJson(d), updated_at: new Date() })
         .where('id', '=', mailId).where('stage', '=', 'parsed').execute();
     } else threaded.push({ id: mailId, d });
   };
   for (let i = 0; i < rows.length; i += 4) await Promise.all(rows.slice(i, i + 4).map(one));
   if (!threaded.length) return;
-  await inTx(deps.db, async (trx) => {
+  await inBatchOrOneByOne(deps, threaded, (items) => inTx(deps.db, async (trx) => {
     const moved = await sql<{ id: string }>`
       update inbound_mails m set stage = 'threaded', thread = v.thread, dedupe_key = v.key, attempts = 0, updated_at = now()
-      from unnest(${threaded.map((t) => t.id)}::bigint[], ${threaded.map((t) => JSON.stringify(t.d))}::jsonb[], ${threaded.map((t) => t.d.dedupeKey)}::text[]) as v(id, thread, key)
+      from unnest(${items.map((t) => t.id)}::bigint[], ${items.map((t) => pgJson(t.d))}::jsonb[], ${items.map((t) => t.d.dedupeKey)}::text[]) as v(id, thread, key)
       where m.id = v.id and m.stage = 'parsed'
       returning m.id`.execute(trx);
     await enqueueMany(deps, trx, 'mail.apply', moved.rows.map((r) => ({ mailId: String(r.id) })));
-  });
+  }), 'apply_failed');
   wake(deps, 'mail.apply');
 }
 

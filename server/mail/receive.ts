@@ -27,6 +27,13 @@ export function messageIdOf(raw: Buffer): string | null {
   return m ? m[1] : v ? v.slice(0, 900) || null : null;
 }
 
+/** The From address by a cheap header scan, so the per-sender rate sees a mail from the moment it arrives. */
+export function fromAddressOf(raw: Buffer): string | null {
+  const v = headerValue(raw, 'From') ?? headerValue(raw, 'Sender');
+  const m = v && (/<([^<>\s@]+@[^<>\s@]+)>/.exec(v) ?? /([^<>\s"',;:@]+@[^<>\s"',;:@]+)/.exec(v));
+  return m ? m[1].toLowerCase().slice(0, 320) : null;
+}
+
 export async function receiveRaw(deps: Deps, input: ReceiveInput): Promise<Received> {
   const sha256 = createHash('sha256').update(input.raw).digest('hex');
   const messageId = messageIdOf(input.raw);
@@ -34,7 +41,7 @@ export async function receiveRaw(deps: Deps, input: ReceiveInput): Promise<Recei
   const r = await inTx(deps.db, async (trx) => {
     const inserted = await trx
       .insertInto('inbound_mails')
-      .values({ channel_id: input.channelId, path: input.path, sha256, size: input.raw.length, raw: input.raw, message_id: messageId })
+      .values({ channel_id: input.channelId, path: input.path, sha256, size: input.raw.length, raw: input.raw, message_id: messageId, from_address: fromAddressOf(input.raw) })
       .onConflict((oc) => oc.columns(['channel_id', 'sha256']).doNothing())
       .returning('id')
       .executeTakeFirst();

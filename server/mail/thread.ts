@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/db.ts';
 import type { Deps } from '../deps.ts';
+import { domainOf, orgForDomain } from '../modules/people/customer-lookup.ts';
 import { isOwnMessageId, loopMarker, ticketFromAddress, ticketFromMessageId } from './reply-token.ts';
 import type { ParsedMail } from './types.ts';
 
@@ -63,6 +64,30 @@ async function requesterMatches(db: Db, ticketId: string, sender: string): Promi
   return !!r;
 }
 
+/** May this sender write into the ticket on the strength of our token? The requester, someone who
+ * already wrote in it, or a colleague from the requester's organization; a stranger who got hold
+ * of a token (a forwarded mail, a reply address used to sign up somewhere) may not. */
+async function mayUseToken(db: Db, ticketId: string, sender: string): Promise<boolean> {
+  if (await requesterMatches(db, ticketId, sender)) return true;
+  const r = await db
+    .selectFrom('customer_emails as e')
+    .innerJoin('customers as c', 'c.id', 'e.customer_id')
+    .innerJoin('tickets as t', (j) => j.on('t.id', '=', ticketId))
+    .select('c.id')
+    .where('e.email', '=', sender)
+    .where((eb) => eb.or([
+      eb.and([eb('c.organization_id', 'is not', null), eb('c.organization_id', '=', eb.ref('t.organization_id'))]),
+      eb.exists(eb.selectFrom('messages as m').select('m.id').where('m.ticket_id', '=', ticketId).where('m.author_customer_id', '=', eb.ref('c.id'))),
+    ]))
+    .executeTakeFirst();
+  if (r) return true;
+  // a new sender: a colleague when their domain belongs to the ticket's organization
+  const known = await db.selectFrom('customer_emails').select('customer_id').where('email', '=', sender).executeTakeFirst();
+  if (known) return false;
+  const t = await db.selectFrom('tickets').select('organization_id').where('id', '=', ticketId).executeTakeFirst();
+  return !!t?.organization_id && (await orgForDomain(db, domainOf(sender))) === t.organization_id;
+}
+
 /** Follows merges to the ticket that lives on. */
 async function liveTicket(db: Db, id: string): Promise<{ id: string; status: string } | null> {
   let cur = id;
@@ -100,7 +125,8 @@ export async function decide(deps: Deps, input: ThreadInput): Promise<Decision> 
       .where('channel_id', '=', input.channelId)
       .where('from_address', '=', sender)
       .where('received_at', '>', sql<Date>`now() - interval '10 minutes'`)
-      .where('stage', 'in', ['threaded', 'applied'])
+      .where('id', '<', input.mailId) // the earlier ones, whatever stage they reached: the same answer in any batch
+      .where('stage', '<>', 'duplicate')
       .executeTakeFirstOrThrow();
     if (recent.n >= deps.config.SLOVO_MAIL_SENDER_LIMIT) {
       return { action: 'quarantine', code: 'loop', reason: `more than ${deps.config.SLOVO_MAIL_SENDER_LIMIT} mails from ${sender} within 10 minutes` };
@@ -115,12 +141,16 @@ export async function decide(deps: Deps, input: ThreadInput): Promise<Decision> 
   const refs = [...p.inReplyTo, ...[...p.references].reverse()];
   for (const id of refs) {
     const t = ticketFromMessageId(secret, id);
-    if (t) { hit = found(t, 'token'); break; }
+    if (!t) continue;
+    if (await mayUseToken(db, t, sender)) { hit = found(t, 'token'); break; }
+    base.hintRejected = `token:${t}`;
   }
   if (!hit) {
     for (const a of [...p.to, ...p.cc].map((x) => x.address).concat(p.deliveredTo)) {
       const t = ticketFromAddress(secret, a);
-      if (t) { hit = found(t, 'reply_address'); break; }
+      if (!t) continue;
+      if (await mayUseToken(db, t, sender)) { hit = found(t, 'reply_address'); break; }
+      base.hintRejected = `reply_address:${t}`;
     }
   }
   // 2. references to mail we received on a ticket, only when the sender is that ticket's requester
@@ -149,7 +179,7 @@ export async function decide(deps: Deps, input: ThreadInput): Promise<Decision> 
     if (m) {
       const t = await db.selectFrom('tickets').select('id').where('number', '=', m[1]).executeTakeFirst();
       if (t && (await requesterMatches(db, t.id, sender))) hit = found(t.id, 'subject');
-      else base.hintRejected = `${input.prefix}-${m[1]}`;
+      else base.hintRejected ??= `${input.prefix}-${m[1]}`;
     }
   }
 

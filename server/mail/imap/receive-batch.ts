@@ -6,7 +6,7 @@ import { enqueueMany, wake } from '../../jobs/boss.ts';
 import { inTx } from '../../db/tx.ts';
 import type { MailPath } from '../../db/types.ts';
 import type { Deps } from '../../deps.ts';
-import { headerValue, messageIdOf, type Received } from '../receive.ts';
+import { fromAddressOf, headerValue, messageIdOf, type Received } from '../receive.ts';
 
 export type BatchItem = { raw: Buffer; pathRef?: string };
 
@@ -23,7 +23,7 @@ export async function receiveBatch(deps: Deps, channelId: string, path: MailPath
   const out = await inTx(deps.db, async (trx) => {
     const inserted = await trx
       .insertInto('inbound_mails')
-      .values(distinct.map((r) => ({ channel_id: channelId, path, sha256: r.sha256, size: r.raw.length, raw: r.raw, message_id: r.messageId })))
+      .values(distinct.map((r) => ({ channel_id: channelId, path, sha256: r.sha256, size: r.raw.length, raw: r.raw, message_id: r.messageId, from_address: fromAddressOf(r.raw) })))
       .onConflict((oc) => oc.columns(['channel_id', 'sha256']).doNothing())
       .returning(['id', 'sha256'])
       .execute();

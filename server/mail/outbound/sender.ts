@@ -24,7 +24,8 @@ export const NO_CHANNEL_WAIT_MINUTES = 5;
 export const NO_CHANNEL = 'no active mail channel with outgoing SMTP (settings.smtpOut) to send from';
 
 /** Kinds addressed to staff: no ticket token, no threading into the customer's conversation. */
-const STAFF_KINDS = new Set(['assigned', 'health_alert', 'probe']);
+// merged: the other ticket may be another customer's, so its Message-IDs must not travel in References
+const STAFF_KINDS = new Set(['assigned', 'health_alert', 'probe', 'merged']);
 /** Kinds that are automatic notices (RFC 3834 Auto-Submitted) even when the writer did not say so. */
 const AUTO_KINDS = new Set(['ack', 'assigned', 'merged', 'magic_link', 'alert', 'health_alert', 'probe']);
 

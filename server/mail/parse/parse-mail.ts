@@ -120,7 +120,9 @@ function bodyCharset(raw: Buffer, p: ScanPart, warnings: string[]): string | nul
 }
 
 function dsnOf(raw: Buffer, parts: ScanPart[]): ParsedMail['dsn'] {
-  const report = parts.find((p) => p.type === 'multipart/report' && /^delivery-status$/i.test(param(p.contentType, 'report-type') ?? ''));
+  // only the mail itself being a report: a customer forwarding a bounce as an attachment is a person asking
+  const top = parts[0];
+  const report = top && top.type === 'multipart/report' && /^delivery-status$/i.test(param(top.contentType, 'report-type') ?? '');
   if (!report) return { isDsn: false, action: null, status: null, originalMessageId: null };
   const status = parts.find((p) => p.type === 'message/delivery-status' || p.type === 'message/global-delivery-status');
   const fields = status ? decodeTransfer(raw.subarray(status.bodyStart, status.bodyEnd), status.cte).toString('utf8') : '';
@@ -213,7 +215,7 @@ export async function parseMail(input: Buffer, limits: ParseLimits): Promise<Par
     html: noNul(html), text: noNul(text), visibleText: noNul(visible).trim(), quotedText: noNul(quoted).trim(), attachments,
     loop: {
       autoSubmitted: h('auto-submitted'), precedence: h('precedence'),
-      xAutoreply: h('x-autoreply') ?? h('x-autorespond') ?? h('x-auto-response-suppress'),
+      xAutoreply: h('x-autoreply') ?? h('x-autorespond'), // X-Auto-Response-Suppress asks us not to answer; it is no auto-reply
       listId: h('list-id'), listUnsubscribe: h('list-unsubscribe'), returnPath: h('return-path'),
       xSlovoLoop: h('x-slovo-loop'), xSlovoProbe: h('x-slovo-probe'),
     },
