@@ -9,6 +9,9 @@ export type ParsePool = { parse(raw: Buffer, limits?: Partial<ParseLimits>): Pro
 export type PoolOptions = { heapMb?: number };
 
 type Job = { id: number; raw: Buffer; limits: ParseLimits; resolve: (r: ParseResult) => void };
+/** How long a new worker may take to load the parser (about 1.5 s normally, more under load). */
+const BOOT_MS = 30_000;
+
 type Slot = { worker: Worker; ready: boolean; killed: boolean; job: Job | null; timer: NodeJS.Timeout | null };
 
 const WORKER_URL = new URL('./parse.worker.mjs', import.meta.url);
@@ -45,8 +48,16 @@ export function createParsePool(size = 2, opts: PoolOptions = {}): ParsePool {
     const slot: Slot = { worker, ready: false, killed: false, job: null, timer: null };
     slots.add(slot);
     let lastError: Error | null = null;
+    // a worker that neither starts nor fails would leave mails waiting forever
+    const boot = setTimeout(() => {
+      if (slot.ready) return;
+      lastError = new Error(`did not start within ${BOOT_MS / 1000} s`);
+      worker.terminate().catch(() => {});
+    }, BOOT_MS);
+    boot.unref();
     worker.on('message', (msg: { type: string; id?: number; result?: ParseResult }) => {
       if (msg.type === 'ready') {
+        clearTimeout(boot);
         slot.ready = true;
         bootFailures = 0;
       } else if (msg.type === 'result' && slot.job && slot.job.id === msg.id) {
@@ -60,6 +71,7 @@ export function createParsePool(size = 2, opts: PoolOptions = {}): ParsePool {
       lastError = e;
     });
     worker.on('exit', () => {
+      clearTimeout(boot);
       slots.delete(slot);
       if (slot.job) {
         const oom = (lastError as NodeJS.ErrnoException | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
