@@ -14,6 +14,9 @@ function startChannel(deps: Deps, channelId: string, conf: ImapConf): Running['s
   const folders: Record<string, unknown> = {};
   const failing = new Set<string>(); // the path is ok only while every folder is
   let lastOk = 0; // 0: the next success is written at once (first one, or a recovery)
+  // state writes run one after another, so a late "ok" cannot land after a newer error
+  let writes: Promise<unknown> = Promise.resolve();
+  const inOrder = (fn: () => Promise<void>) => (writes = writes.then(fn, fn));
   const report: Reporter = {
     async ok(folder, state, force) {
       folders[folder] = { ...state, at: new Date().toISOString() };
@@ -21,12 +24,14 @@ function startChannel(deps: Deps, channelId: string, conf: ImapConf): Running['s
       if (failing.size) return;
       if (!force && lastOk && Date.now() - lastOk < OK_EVERY_MS) return;
       lastOk = Date.now();
-      await markPathOk(deps.db, channelId, 'imap', { folders });
+      await inOrder(async () => {
+        if (!failing.size) await markPathOk(deps.db, channelId, 'imap', { folders });
+      });
     },
     async error(folder, err) {
       failing.add(folder);
       lastOk = 0;
-      await markPathError(deps.db, channelId, 'imap', `${folder}: ${err instanceof Error ? err.message : String(err)}`);
+      await inOrder(() => markPathError(deps.db, channelId, 'imap', `${folder}: ${err instanceof Error ? err.message : String(err)}`));
     },
   };
   const watchers = conf.folders.map((f) => new FolderWatcher(deps, channelId, conf, f, report));
