@@ -1,0 +1,156 @@
+// Word patterns from the lexicon files, matched over tokens.
+//
+// A pattern is words separated by spaces; each word is one of:
+//   word      same stem as the word (Snowball, Russian or English by its letters): «суд» matches «суда», «судом»
+//   word*     the token starts with this (at least 3 letters): «перезагруз*»
+//   =word     exactly this token: «=не», "=no"
+//   #num      a number
+//   a|b|c     any of the above
+//   ~N        up to N other tokens (N ≤ 6) of the same sentence
+// A match never crosses a sentence. Example: "подам|обращусь|пойду ~2 суд|прокуратур*".
+import { norm, stem, type Token } from './text.ts';
+
+type Atom = { kind: 'stem' | 'prefix' | 'exact'; v: string } | { kind: 'num' };
+type Step = { atoms: Atom[] } | { gap: number };
+
+export type PatternSpec = string | { p: string; conf?: number; negatable?: boolean; note?: string };
+
+export type Pattern = {
+  source: string;
+  steps: Step[];
+  conf: number;
+  /** a negator before the match (same clause) cancels it; default true */
+  negatable: boolean;
+  /** index into the owner list (which code / rule it belongs to) */
+  tag: number;
+};
+
+export type Match = { pattern: Pattern; first: number; last: number };
+
+function atom(word: string): Atom {
+  if (word === '#num') return { kind: 'num' };
+  if (word.startsWith('=')) return { kind: 'exact', v: norm(word.slice(1)) };
+  if (word.endsWith('*')) {
+    const v = norm(word.slice(0, -1));
+    if (v.length < 3) throw new Error(`prefix too short: ${word}`);
+    return { kind: 'prefix', v };
+  }
+  return { kind: 'stem', v: stem(norm(word)) };
+}
+
+export function compile(spec: PatternSpec, tag: number, defConf = 0.85): Pattern {
+  const source = typeof spec === 'string' ? spec : spec.p;
+  const steps: Step[] = [];
+  for (const part of source.trim().split(/\s+/)) {
+    const gap = /^~(\d)$/.exec(part);
+    if (gap) {
+      const n = Number(gap[1]);
+      if (n < 1 || n > 6) throw new Error(`gap out of range in "${source}"`);
+      steps.push({ gap: n });
+    } else steps.push({ atoms: part.split('|').filter(Boolean).map(atom) });
+  }
+  if (!steps.length || 'gap' in steps[0]! || 'gap' in steps[steps.length - 1]!) throw new Error(`bad pattern "${source}"`);
+  const o = typeof spec === 'string' ? {} : spec;
+  return { source, steps, conf: o.conf ?? defConf, negatable: o.negatable ?? true, tag };
+}
+
+function hit(a: Atom, t: Token): boolean {
+  switch (a.kind) {
+    case 'stem':
+      return t.st === a.v;
+    case 'exact':
+      return t.w === a.v;
+    case 'prefix':
+      return t.w.startsWith(a.v);
+    case 'num':
+      return t.num;
+  }
+}
+
+/** A set of patterns indexed by their first word, so a text is scanned once. */
+export class PatternSet {
+  private byStem = new Map<string, Pattern[]>();
+  private byExact = new Map<string, Pattern[]>();
+  private byPrefix = new Map<string, Pattern[]>(); // key: first 3 letters of the prefix
+  private byNum: Pattern[] = [];
+  readonly patterns: Pattern[] = [];
+
+  add(p: Pattern): this {
+    this.patterns.push(p);
+    const first = p.steps[0] as { atoms: Atom[] };
+    for (const a of first.atoms) {
+      if (a.kind === 'num') this.byNum.push(p);
+      else {
+        const map = a.kind === 'stem' ? this.byStem : a.kind === 'exact' ? this.byExact : this.byPrefix;
+        const key = a.kind === 'prefix' ? a.v.slice(0, 3) : a.v;
+        const list = map.get(key);
+        if (list) {
+          if (!list.includes(p)) list.push(p);
+        } else map.set(key, [p]);
+      }
+    }
+    return this;
+  }
+
+  static of(specs: PatternSpec[], tag = 0, conf?: number): PatternSet {
+    const s = new PatternSet();
+    for (const sp of specs) s.add(compile(sp, tag, conf));
+    return s;
+  }
+
+  /** Every match (the shortest for each pattern and start), in token order. */
+  matchAll(tokens: Token[], from = 0, to = tokens.length): Match[] {
+    const out: Match[] = [];
+    for (let i = from; i < to; i++) {
+      const t = tokens[i]!;
+      const cands = this.candidates(t);
+      if (!cands) continue;
+      for (const p of cands) {
+        const last = matchFrom(p, tokens, i, to);
+        if (last >= 0) out.push({ pattern: p, first: i, last });
+      }
+    }
+    return out;
+  }
+
+  private candidates(t: Token): Pattern[] | null {
+    const a = this.byStem.get(t.st);
+    const b = this.byExact.get(t.w);
+    const c = t.w.length >= 3 ? this.byPrefix.get(t.w.slice(0, 3)) : undefined;
+    const d = t.num && this.byNum.length ? this.byNum : undefined;
+    if (!b && !c && !d) return a ?? null;
+    const all = new Set<Pattern>([...(a ?? []), ...(b ?? []), ...(c ?? []), ...(d ?? [])]);
+    return [...all];
+  }
+}
+
+/** Index of the last token of the match starting at i, or -1. */
+function matchFrom(p: Pattern, tokens: Token[], i: number, to: number): number {
+  const sent = tokens[i]!.sent;
+  const go = (step: number, at: number): number => {
+    if (step === p.steps.length) return at - 1;
+    const s = p.steps[step]!;
+    if ('gap' in s) {
+      for (let k = 0; k <= s.gap; k++) {
+        const r = go(step + 1, at + k);
+        if (r >= 0) return r;
+      }
+      return -1;
+    }
+    if (at >= to) return -1;
+    const t = tokens[at]!;
+    if (t.sent !== sent) return -1;
+    for (const a of s.atoms) if (hit(a, t)) return go(step + 1, at + 1);
+    return -1;
+  };
+  return go(0, i);
+}
+
+/** Lexicon file helper: a map of code → pattern list compiled into one set, tag = index of the code. */
+export function compileCodes<C extends string>(codes: readonly C[], lists: Partial<Record<C, PatternSpec[]>>, conf?: number): PatternSet {
+  const set = new PatternSet();
+  codes.forEach((code, tag) => {
+    for (const sp of lists[code] ?? []) set.add(compile(sp, tag, conf));
+  });
+  return set;
+}

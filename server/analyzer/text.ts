@@ -1,0 +1,141 @@
+// Text → tokens for the analyzer: live (non-quoted) ranges, words with stems, sentence and clause
+// numbers. Every token keeps its UTF-16 offsets into the original text so evidence can point at it.
+import snowball from 'snowball-stemmers';
+
+const ru = snowball.newStemmer('russian');
+const en = snowball.newStemmer('english');
+const cache = new Map<string, string>();
+const CACHE_MAX = 200_000;
+
+/** Lower-cased word with ё→е and ’→' (how words are compared everywhere in the analyzer). */
+export function norm(word: string): string {
+  return word.toLowerCase().replace(/ё/g, 'е').replace(/[’`]/g, "'");
+}
+
+export function isCyrillic(word: string): boolean {
+  const c = word.charCodeAt(0);
+  return c >= 0x400 && c <= 0x4ff;
+}
+
+/** Snowball stem of a normalized word (Russian or English by its first letter), cached. */
+export function stem(w: string): string {
+  let s = cache.get(w);
+  if (s !== undefined) return s;
+  const c = w.charCodeAt(0);
+  if (c >= 48 && c <= 57) s = w;
+  else if (w.length > 40) s = w; // not a word; stemming it would only cost time
+  else s = isCyrillic(w) ? ru.stem(w) : en.stem(w.replace(/'s$/, ''));
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(w, s);
+  return s;
+}
+
+export type Token = {
+  start: number;
+  end: number;
+  /** normalized surface */
+  w: string;
+  /** stem */
+  st: string;
+  /** sentence number; matches never cross sentences */
+  sent: number;
+  /** clause number (commas, dashes, «но», "but" split clauses); negation stays inside one */
+  clause: number;
+  /** written in capitals (≥ 2 letters) */
+  caps: boolean;
+  num: boolean;
+};
+
+export type Range = { start: number; end: number };
+
+const QUOTE_HEAD = [
+  /^-{2,}\s*(original message|исходное сообщение|forwarded message|пересылаемое сообщение|переслано)/i,
+  /^_{5,}\s*$/,
+  /^(from|от|sent|отправлено):\s.*(@|\d{4})/i,
+  /(wrote|пишет|написал|написала|написал\(а\)|schrieb):\s*$/i,
+  /^\s*-----/,
+  /^begin forwarded message/i,
+];
+const SIG_DASH = /^-- ?$/;
+
+/**
+ * The parts of a message the customer wrote now: lines quoted with ">" are skipped; everything after a
+ * reply/forward header («… пишет:», "On … wrote:", -----Original Message-----) or a "-- " signature
+ * line is cut.
+ */
+export function liveRanges(text: string): Range[] {
+  const out: Range[] = [];
+  let pos = 0;
+  let runStart = 0;
+  const n = text.length;
+  while (pos < n) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = n;
+    const line = text.slice(pos, Math.min(nl, pos + 400)).replace(/\r$/, '');
+    const t = line.trimStart();
+    if (t.startsWith('>')) {
+      if (pos > runStart) out.push({ start: runStart, end: pos });
+      runStart = nl + 1;
+    } else if (SIG_DASH.test(line) || (t.length < 400 && QUOTE_HEAD.some((re) => re.test(t)))) {
+      // a header may wrap: "On Fri, 20 Nov 2026 at 10:00, Ivan <x@y.ru>\nwrote:" — cut at the earlier line too
+      let cut = pos;
+      if (/^(wrote|пишет|написал)/i.test(t) && out.length + (pos > runStart ? 1 : 0) > 0) {
+        const prev = text.lastIndexOf('\n', pos - 2);
+        const prevLine = text.slice(prev + 1, pos);
+        if (/^(on|в|\d|пн|вт|ср|чт|пт|сб|вс|mon|tue|wed|thu|fri|sat|sun)/i.test(prevLine.trim())) cut = prev + 1;
+      }
+      if (cut > runStart) out.push({ start: runStart, end: cut });
+      return merge(out);
+    }
+    pos = nl + 1;
+  }
+  if (n > runStart) out.push({ start: runStart, end: n });
+  return merge(out);
+}
+
+function merge(rs: Range[]): Range[] {
+  return rs.filter((r) => r.end > r.start);
+}
+
+const WORD = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
+const CLAUSE_WORDS = new Set(['но', 'однако', 'зато', 'but', 'however', 'although', 'though', 'хотя']);
+
+/** Tokens of the live ranges, with sentence and clause numbers. */
+export function tokenize(text: string, ranges: Range[] = [{ start: 0, end: text.length }]): Token[] {
+  const out: Token[] = [];
+  let sent = 0;
+  let clause = 0;
+  for (const r of ranges) {
+    sent++;
+    clause++;
+    const part = text.slice(r.start, r.end);
+    WORD.lastIndex = 0;
+    let last = 0;
+    let m: RegExpExecArray | null;
+    while ((m = WORD.exec(part))) {
+      const gap = part.slice(last, m.index);
+      if (gap) {
+        if (/[.!?…]|\n\s*\n/.test(gap) && !/^\.\d/.test(part.slice(m.index - 1, m.index + 1))) {
+          sent++;
+          clause++;
+        } else if (/[,;:()\u2014\u2013\n"«»]|\s-\s/.test(gap)) clause++;
+      }
+      last = m.index + m[0].length;
+      const raw = m[0];
+      const w = norm(raw);
+      if (CLAUSE_WORDS.has(w)) clause++;
+      const letters = raw.replace(/[^\p{L}]/gu, '');
+      out.push({
+        start: r.start + m.index,
+        end: r.start + last,
+        w,
+        st: stem(w),
+        sent,
+        clause,
+        caps: letters.length >= 2 && letters === letters.toUpperCase() && letters !== letters.toLowerCase(),
+        num: /^\d/.test(w),
+      });
+    }
+  }
+  return out;
+}
