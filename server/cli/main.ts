@@ -10,7 +10,7 @@ const HELP = `Usage: slovo <command>
   demo                  load realistic ru/en demo data (customers, orgs, tickets)
   backup <file>         write a backup of the database and attachments
   restore <file>        restore a backup into an empty database
-  analyze               reserved for the reply analyzer
+  analyze               triage messages / coach replies: JSON Lines in and out (analyze --help)
 
 Configuration comes from the environment or .env; see README.md.`;
 
