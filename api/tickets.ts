@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MessageAnalysis, MessageCoach, Signal } from './analysis.ts';
 import { Email, Id, Locale, PageQuery, Timestamp } from './common.ts';
 
 export const Status = z.enum(['new', 'open', 'pending_customer', 'pending_third_party', 'on_hold', 'solved', 'closed']);
@@ -70,6 +71,8 @@ export const Ticket = z.object({
   priorityScore: z.number(),
   channel: Channel,
   tags: z.array(z.string()),
+  /** analyzer signals of its customer messages (union) */
+  signals: z.array(Signal),
   custom: z.record(z.string(), z.unknown()),
   language: Locale,
   requester: z.object({ id: Id, name: z.string(), stage: Stage }),
@@ -103,12 +106,18 @@ export const Message = z.object({
   bodyText: z.string(),
   channel: Channel,
   attachments: z.array(Attachment),
+  /** customer messages: triage signals (null for staff messages or when analysis failed) */
+  analysis: MessageAnalysis.nullable(),
+  /** agent public replies: what the reply coach said when it was sent */
+  coach: MessageCoach.nullable(),
   createdAt: Timestamp,
 });
 
 export const AddMessageBody = MessageInput.extend({
   kind: z.enum(['reply', 'note']).default('reply'),
   status: Status.optional(), // e.g. reply and set pending_customer in one step
+  /** the agent saw the coach's flags and confirmed sending anyway (stored with the reply) */
+  coachAck: z.boolean().optional(),
 });
 
 export const TicketEvent = z.object({
@@ -136,6 +145,7 @@ export const TicketFilters = z.object({
   anyTags: csv(Tag).optional(),
   stage: csv(Stage).optional(),
   channel: csv(Channel).optional(),
+  signal: csv(Signal).optional(), // any of these analyzer signals
   requesterId: Id.optional(),
   organizationId: Id.optional(),
   custom: z.record(noNul, z.union([noNul, z.number(), z.boolean()])).refine(fewKeys, `at most ${MAX_CUSTOM_KEYS} custom fields`).optional(),

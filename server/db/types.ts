@@ -46,12 +46,16 @@ export interface TicketsTable {
   tags: Generated<string[]>; custom: Json<Record<string, unknown>>; language: Generated<string>;
   version: Generated<number>; merged_into_id: NullRef; search: ColumnType<string, string | undefined, string>;
   created_at: Ts; updated_at: Ts; first_response_at: NullTs; solved_at: NullTs; closed_at: NullTs;
+  signals: Generated<string[]>; // union of its customer messages' analyzer signals
 }
 export interface TicketFollowersTable { ticket_id: Ref; user_id: Ref; created_at: Ts }
 export interface MessagesTable {
   id: Id; ticket_id: Ref; kind: Generated<MessageKind>; author_type: AuthorType; author_user_id: NullRef;
   author_customer_id: NullRef; body_html: Generated<string>; body_text: Generated<string>;
   channel: Generated<Channel>; created_at: Ts;
+  analysis: Json<Record<string, unknown>> | null; // customer messages: analyzer result (server/modules/coach/analysis.ts)
+  signals: Generated<string[]>;
+  coach: Json<Record<string, unknown>> | null; // agent public replies: the coach result at send time
 }
 export interface BlobsTable { sha256: string; size: number | string; data: Buffer; created_at: Ts }
 export interface AttachmentsTable {

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/db.ts';
 import { inTx } from '../db/tx.ts';
 import type { Deps } from '../deps.ts';
+import { analyzeCustomerText, jsonOrNull, withSignals, type CustomerAnalysis } from '../modules/coach/analysis.ts';
 import { findOrCreateCustomer } from '../modules/people/customer-lookup.ts';
 import { SEARCH_TEXT_MAX } from '../modules/tickets/tickets.service.ts';
 import { queueAck } from './outbound/outbound.ts';
@@ -63,6 +64,9 @@ export async function applyMail(deps: Deps, mailId: string): Promise<Applied | n
     const customer = await findOrCreateCustomer(trx, sender.address, { name: sender.name, language });
     const now = new Date();
     const bodyText = (p.visibleText || p.text || '').trim();
+    // triage signals of what the customer wrote now (pure, before the statement; a failure stores null)
+    const sentAt = p.date && !Number.isNaN(Date.parse(p.date)) && Date.parse(p.date) <= now.getTime() ? p.date : now;
+    const analysis = analyzeCustomerText(deps.log.child({ mailId }), bodyText, sentAt);
 
     let ticketId = d.action === 'append' ? d.ticketId : null;
     let status: string | null = null;
@@ -78,7 +82,7 @@ export async function applyMail(deps: Deps, mailId: string): Promise<Applied | n
     }
     const created = !ticketId;
     const reopen = !created && !d.auto && status !== null && REOPEN.has(status);
-    const w = { mailId, customerId: customer.id, now, bodyText, html: p.html, messageId: p.messageId };
+    const w = { mailId, customerId: customer.id, now, bodyText, html: p.html, messageId: p.messageId, analysis };
     const subject = (p.subject.trim() || (language === 'ru' ? '(без темы)' : '(no subject)')).slice(0, 1000);
     const done = created
       ? await createTicketFromMail(trx, w, {
@@ -111,7 +115,7 @@ export async function applyMail(deps: Deps, mailId: string): Promise<Applied | n
   });
 }
 
-type Write = { mailId: string; customerId: string; now: Date; bodyText: string; html: string; messageId: string | null };
+type Write = { mailId: string; customerId: string; now: Date; bodyText: string; html: string; messageId: string | null; analysis: CustomerAnalysis };
 
 /** CTEs over the new message m: its Message-ID for threading, and the mail's stage. */
 const rememberAndFinish = (w: Write) => sql`x as (
@@ -126,13 +130,14 @@ const rememberAndFinish = (w: Write) => sql`x as (
 async function createTicketFromMail(db: Db, w: Write, t: { subject: string; organizationId: string | null; groupId: string | null; language: string; event: object }) {
   const r = await sql<{ ticket_id: string; message_id: string; number: string }>`
     with t as (
-      insert into tickets (subject, requester_id, organization_id, group_id, status, channel, language, search, created_at, updated_at)
+      insert into tickets (subject, requester_id, organization_id, group_id, status, channel, language, search, signals, created_at, updated_at)
       values (${t.subject}, ${w.customerId}, ${t.organizationId}, ${t.groupId}, 'new', 'email', ${t.language},
-              setweight(to_tsvector('russian', ${t.subject}), 'A') || to_tsvector('russian', left(${w.bodyText}, ${SEARCH_TEXT_MAX})), ${w.now}, ${w.now})
+              setweight(to_tsvector('russian', ${t.subject}), 'A') || to_tsvector('russian', left(${w.bodyText}, ${SEARCH_TEXT_MAX})),
+              ${w.analysis.signals}::text[], ${w.now}, ${w.now})
       returning id, number
     ), m as (
-      insert into messages (ticket_id, kind, author_type, author_customer_id, body_html, body_text, channel, created_at)
-      select t.id, 'reply', 'customer', ${w.customerId}, ${w.html}, ${w.bodyText}, 'email', ${w.now} from t
+      insert into messages (ticket_id, kind, author_type, author_customer_id, body_html, body_text, channel, analysis, signals, created_at)
+      select t.id, 'reply', 'customer', ${w.customerId}, ${w.html}, ${w.bodyText}, 'email', ${jsonOrNull(w.analysis.analysis)}::jsonb, ${w.analysis.signals}::text[], ${w.now} from t
       returning id, ticket_id
     ), e as (
       insert into ticket_events (ticket_id, actor_type, actor_id, kind, data, created_at)
@@ -146,11 +151,11 @@ async function createTicketFromMail(db: Db, w: Write, t: { subject: string; orga
 async function appendToTicket(db: Db, w: Write, ticketId: string, reopen: boolean, event: object) {
   const r = await sql<{ message_id: string }>`
     with m as (
-      insert into messages (ticket_id, kind, author_type, author_customer_id, body_html, body_text, channel, created_at)
-      values (${ticketId}, 'reply', 'customer', ${w.customerId}, ${w.html}, ${w.bodyText}, 'email', ${w.now})
+      insert into messages (ticket_id, kind, author_type, author_customer_id, body_html, body_text, channel, analysis, signals, created_at)
+      values (${ticketId}, 'reply', 'customer', ${w.customerId}, ${w.html}, ${w.bodyText}, 'email', ${jsonOrNull(w.analysis.analysis)}::jsonb, ${w.analysis.signals}::text[], ${w.now})
       returning id, ticket_id
     ), t as (
-      update tickets set updated_at = ${w.now}, version = version + 1,
+      update tickets set updated_at = ${w.now}, version = version + 1, signals = ${withSignals(w.analysis.signals)},
         search = search || to_tsvector('russian', left(${w.bodyText}, ${SEARCH_TEXT_MAX})),
         status = case when ${reopen} then 'open'::ticket_status else status end,
         solved_at = case when ${reopen} then null else solved_at end

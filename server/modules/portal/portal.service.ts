@@ -11,6 +11,7 @@ import type { Deps } from '../../deps.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { decodeCursor, isCursorTime, page } from '../../http/cursor.ts';
 import { requireCustomer } from '../../policy.ts';
+import { analyzeCustomerText, jsonOrNull, withSignals } from '../coach/analysis.ts';
 import { messageBody } from '../tickets/html.ts';
 import { messagesOf } from '../tickets/messages.service.ts';
 import { findTicket, tsv } from '../tickets/tickets.service.ts';
@@ -79,6 +80,7 @@ export async function myMessages(deps: Deps, actor: Actor, ref: string, q: { lim
 export async function createMyTicket(deps: Deps, actor: Actor, input: z.infer<typeof PortalCreateTicketBody>): Promise<PortalTicketRow> {
   requireCustomer(actor);
   const body = textBody(input.body);
+  const a = analyzeCustomerText(deps.log, body.text);
   return inTx(deps.db, async (trx) => {
     const c = await trx.selectFrom('customers').select(['organization_id', 'language']).where('id', '=', actor.id).executeTakeFirst();
     if (!c) throw notFound('customer');
@@ -94,6 +96,7 @@ export async function createMyTicket(deps: Deps, actor: Actor, input: z.infer<ty
         custom: JSON.stringify({}),
         language: c.language,
         search: sql`setweight(to_tsvector('russian', ${input.subject}), 'A') || ${tsv(body.text)}`,
+        signals: a.signals,
         created_at: now,
         updated_at: now,
       })
@@ -101,7 +104,10 @@ export async function createMyTicket(deps: Deps, actor: Actor, input: z.infer<ty
       .executeTakeFirstOrThrow();
     const m = await trx
       .insertInto('messages')
-      .values({ ticket_id: t.id, kind: 'reply', author_type: 'customer', author_customer_id: actor.id, body_html: body.html, body_text: body.text, channel: 'portal', created_at: now })
+      .values({
+        ticket_id: t.id, kind: 'reply', author_type: 'customer', author_customer_id: actor.id, body_html: body.html, body_text: body.text, channel: 'portal',
+        analysis: jsonOrNull(a.analysis), signals: a.signals, created_at: now,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     await trx.insertInto('ticket_events').values({
@@ -116,6 +122,7 @@ export async function createMyTicket(deps: Deps, actor: Actor, input: z.infer<ty
 export async function replyToMyTicket(deps: Deps, actor: Actor, ref: string, input: z.infer<typeof PortalReplyBody>) {
   requireCustomer(actor);
   const body = textBody(input.body);
+  const a = analyzeCustomerText(deps.log, body.text);
   return inTx(deps.db, async (trx) => {
     const t = await findTicket(trx, deps, actor, ref, { lock: true });
     if (t.status === 'closed') throw new AppError('invalid_state', 'this request is closed; please open a new one');
@@ -123,7 +130,10 @@ export async function replyToMyTicket(deps: Deps, actor: Actor, ref: string, inp
     const now = new Date();
     const m = await trx
       .insertInto('messages')
-      .values({ ticket_id: t.id, kind: 'reply', author_type: 'customer', author_customer_id: actor.id, body_html: body.html, body_text: body.text, channel: 'portal', created_at: now })
+      .values({
+        ticket_id: t.id, kind: 'reply', author_type: 'customer', author_customer_id: actor.id, body_html: body.html, body_text: body.text, channel: 'portal',
+        analysis: jsonOrNull(a.analysis), signals: a.signals, created_at: now,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     const reopen = t.status === 'pending_customer' || t.status === 'solved';
@@ -134,6 +144,7 @@ export async function replyToMyTicket(deps: Deps, actor: Actor, ref: string, inp
         updated_at: now,
         version: sql`version + 1`,
         search: sql`search || ${tsv(body.text)}`,
+        signals: withSignals(a.signals),
         ...(reopen ? { status, solved_at: null } : {}),
       })
       .where('id', '=', t.id)

@@ -10,6 +10,7 @@ import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { enqueue } from '../../jobs/boss.ts';
 import { authorize } from '../../policy.ts';
+import { signalsOfTicket } from '../coach/analysis.ts';
 import { ticketRef } from './ticket-number.ts';
 import { actorCols, findTicket } from './tickets.service.ts';
 import type { TicketRow } from './tickets.presenter.ts';
@@ -72,6 +73,7 @@ export async function mergeTicket(deps: Deps, actor: Actor, ref: string, input: 
       .set({
         tags,
         search: sql<string>`search || (select s.search from tickets s where s.id = ${source.id})`,
+        signals: signalsOfTicket(target.id), // the customer messages it holds now
         updated_at: now,
         version: sql`version + 1`,
       })
@@ -80,6 +82,7 @@ export async function mergeTicket(deps: Deps, actor: Actor, ref: string, input: 
     await trx.updateTable('tickets')
       .set({
         status: 'closed', closed_at: now, solved_at: source.solved_at ?? now, merged_into_id: target.id,
+        signals: signalsOfTicket(source.id),
         updated_at: now, version: sql`version + 1`,
       })
       .where('id', '=', source.id)

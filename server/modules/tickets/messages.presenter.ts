@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Message as MessageShape } from '../../../api/tickets.ts';
 import type { Message } from '../../db/types.ts';
+import { knownFlags, knownSignals, type StoredAnalysis, type StoredCoach } from '../coach/analysis.ts';
 import { isoReq } from '../../http/types.ts';
 
 type Att = { id: string; filename: string; content_type: string; size: string | number; blob_sha256: string };
@@ -19,6 +20,21 @@ export function presentMessage(m: Message & { author_name: string | null; attach
     bodyText: m.body_text,
     channel: m.channel,
     attachments: m.attachments.map(presentAttachment),
+    analysis: m.author_type === 'customer' ? presentAnalysis(m.analysis as StoredAnalysis | null) : null,
+    coach: m.author_type === 'agent' && m.kind === 'reply' ? presentCoach(m.coach as StoredCoach | null) : null,
     createdAt: isoReq(m.created_at),
   };
+}
+
+type Shape = z.infer<typeof MessageShape>;
+
+function presentAnalysis(a: StoredAnalysis | null): Shape['analysis'] {
+  if (!a) return null;
+  const details = (a.details ?? []).filter((d) => knownSignals([d.code]).length);
+  return { lang: a.lang, signals: knownSignals(a.signals), triedSteps: a.tried_steps ?? [], details } as Shape['analysis'];
+}
+
+function presentCoach(c: StoredCoach | null): Shape['coach'] {
+  if (!c) return null;
+  return { flags: knownFlags(c.flags), promises: c.promises ?? [], overridden: knownFlags(c.overridden ?? []), acknowledged: Boolean(c.acknowledged) } as Shape['coach'];
 }

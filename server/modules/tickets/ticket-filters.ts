@@ -37,6 +37,8 @@ export function applyFilters<O>(q: Q<O>, f: TicketFilters, actor: UserActor): Q<
   if (f.tags?.length) q = q.where(sql<boolean>`t.tags @> ${sql.val(f.tags)}::text[]`);
   if (f.anyTags?.length) q = q.where(sql<boolean>`t.tags && ${sql.val(f.anyTags)}::text[]`);
   if (f.channel?.length) q = q.where('t.channel', 'in', f.channel);
+  // analyzer signals of the customer messages, any of them (GIN index tickets_signals)
+  if (f.signal?.length) q = q.where(sql<boolean>`t.signals && ${sql.val(f.signal)}::text[]`);
   if (f.requesterId) q = q.where('t.requester_id', '=', f.requesterId);
   if (f.organizationId) q = q.where('t.organization_id', '=', f.organizationId);
   if (f.stage?.length) {

@@ -3,6 +3,7 @@ import type { Ticket as TicketShape } from '../../../api/tickets.ts';
 import type { Config } from '../../config.ts';
 import type { CustomerStage, Ticket } from '../../db/types.ts';
 import { iso, isoReq } from '../../http/types.ts';
+import { knownSignals } from '../coach/analysis.ts';
 import { ticketRef } from './ticket-number.ts';
 
 export type TicketRow = Ticket & { requester_name: string; requester_stage: CustomerStage };
@@ -11,7 +12,7 @@ export type TicketRow = Ticket & { requester_name: string; requester_stage: Cust
 export const TICKET_COLUMNS = [
   't.id', 't.number', 't.subject', 't.requester_id', 't.organization_id', 't.group_id', 't.assignee_id', 't.status',
   't.priority', 't.priority_score', 't.channel', 't.tags', 't.custom', 't.language', 't.version', 't.merged_into_id',
-  't.created_at', 't.updated_at', 't.first_response_at', 't.solved_at', 't.closed_at',
+  't.created_at', 't.updated_at', 't.first_response_at', 't.solved_at', 't.closed_at', 't.signals',
   'c.name as requester_name', 'c.stage as requester_stage',
 ] as const;
 
@@ -25,6 +26,7 @@ export function presentTicket(config: Config, t: Omit<TicketRow, 'search'>): z.i
     priorityScore: t.priority_score,
     channel: t.channel,
     tags: t.tags,
+    signals: knownSignals(t.signals),
     custom: t.custom,
     language: t.language as 'ru' | 'en',
     requester: { id: t.requester_id, name: t.requester_name, stage: t.requester_stage },

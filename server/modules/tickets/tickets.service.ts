@@ -11,6 +11,7 @@ import { AppError, notFound } from '../../errors.ts';
 import { page } from '../../http/cursor.ts';
 import { enqueue } from '../../jobs/boss.ts';
 import { authorize } from '../../policy.ts';
+import { analyzeCustomerText, jsonOrNull } from '../coach/analysis.ts';
 import { findOrCreateCustomer } from '../people/customer-lookup.ts';
 import { attachUploads } from '../attachments/attachments.service.ts';
 import { checkCustom, checkRequiredForSolve } from './custom-fields.ts';
@@ -53,17 +54,17 @@ with c as (
      or ($1::bigint is null and c.id = (select customer_id from customer_emails where email = $2::text))
 ), t as (
   insert into tickets (subject, requester_id, organization_id, group_id, assignee_id, status, priority, channel, tags, custom,
-                       language, search, created_at, updated_at, first_response_at, solved_at, closed_at)
+                       language, search, created_at, updated_at, first_response_at, solved_at, closed_at, signals)
   select $3::text, c.id, c.organization_id, $4::bigint, $5::bigint, $6::ticket_status, $7::ticket_priority, $8::ticket_channel,
          $9::text[], $10::jsonb, coalesce($11::text, c.language),
          setweight(to_tsvector('russian', $3::text), 'A') || to_tsvector('russian', left($12::text, ${SEARCH_TEXT_MAX})),
-         $13::timestamptz, $13::timestamptz, $14::timestamptz, $15::timestamptz, $16::timestamptz
+         $13::timestamptz, $13::timestamptz, $14::timestamptz, $15::timestamptz, $16::timestamptz, $23::text[]
   from c
   returning *
 ), m as (
-  insert into messages (ticket_id, kind, author_type, author_user_id, author_customer_id, body_html, body_text, channel, created_at)
+  insert into messages (ticket_id, kind, author_type, author_user_id, author_customer_id, body_html, body_text, channel, created_at, analysis, signals)
   select t.id, $17::message_kind, $18::author_type, $19::bigint, case when $18::author_type = 'customer' then t.requester_id end,
-         $20::text, $12::text, t.channel, $13::timestamptz
+         $20::text, $12::text, t.channel, $13::timestamptz, $22::jsonb, $23::text[]
   from t
   returning id
 ), e as (
@@ -74,13 +75,15 @@ with c as (
 )
 select t.id, t.number, t.subject, t.requester_id, t.organization_id, t.group_id, t.assignee_id, t.status, t.priority,
        t.priority_score, t.channel, t.tags, t.custom, t.language, t.version, t.merged_into_id, t.created_at, t.updated_at,
-       t.first_response_at, t.solved_at, t.closed_at, c.name as requester_name, c.stage as requester_stage, m.id as message_id
+       t.first_response_at, t.solved_at, t.closed_at, t.signals, c.name as requester_name, c.stage as requester_stage, m.id as message_id
 from t, m, c`;
 
 async function insertTicket(deps: Deps, db: Db, actor: UserActor, input: CreateInput, body: { html: string; text: string }, custom: object, key: RequesterKey) {
   const byAgent = input.message.author === 'agent' || input.message.kind === 'note';
   const now = new Date();
   const status: TicketStatus = input.status ?? (input.assigneeId ? 'open' : 'new');
+  // a first message from the customer gets its triage signals (the ticket starts with them)
+  const a = byAgent ? { analysis: null, signals: [] } : analyzeCustomerText(deps.log, body.text, now);
   const rows = await prepared<TicketRow & { message_id: string }>(db, deps.pool, 'slovo_insert_ticket', INSERT_TICKET, [
     'id' in key ? key.id : null, 'email' in key ? key.email.toLowerCase() : null,
     input.subject, input.groupId ?? null, input.assigneeId ?? null, status, input.priority ?? 'normal', input.channel,
@@ -89,6 +92,7 @@ async function insertTicket(deps: Deps, db: Db, actor: UserActor, input: CreateI
     status === 'solved' || status === 'closed' ? now : null,
     status === 'closed' ? now : null,
     input.message.kind, byAgent ? 'agent' : 'customer', byAgent ? actor.id : null, body.html, actor.id,
+    jsonOrNull(a.analysis), a.signals,
   ]);
   return rows[0];
 }
