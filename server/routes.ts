@@ -3,6 +3,7 @@ import type { Deps } from './deps.ts';
 import type { App } from './http/types.ts';
 import { attachmentRoutes } from './modules/attachments/attachments.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
+import { coachRoutes } from './modules/coach/coach.routes.ts';
 import { peopleRoutes } from './modules/people/people.routes.ts';
 import { portalRoutes } from './modules/portal/portal.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
@@ -12,4 +13,4 @@ import { viewRoutes } from './modules/views/views.routes.ts';
 import { macroRoutes } from './modules/macros/macros.routes.ts';
 import { mailRoutes } from './mail/index.ts';
 
-export const ROUTES: ((app: App, deps: Deps) => void)[] = [authRoutes, ticketRoutes, ticketExtraRoutes, viewRoutes, macroRoutes, attachmentRoutes, peopleRoutes, searchRoutes, portalRoutes, mailRoutes];
+export const ROUTES: ((app: App, deps: Deps) => void)[] = [authRoutes, ticketRoutes, ticketExtraRoutes, viewRoutes, macroRoutes, coachRoutes, attachmentRoutes, peopleRoutes, searchRoutes, portalRoutes, mailRoutes];

@@ -12,6 +12,8 @@ import { decodeCursor, page } from '../../http/cursor.ts';
 import { queueReply } from '../../mail/outbound/queue.ts';
 import { authorize } from '../../policy.ts';
 import { attachUploads } from '../attachments/attachments.service.ts';
+import { coachAtSend, jsonOrNull } from '../coach/analysis.ts';
+import { coachInputs, statusAfterReply } from '../coach/coach.service.ts';
 import { checkRequiredForSolve } from './custom-fields.ts';
 import { messageBody } from './html.ts';
 import { actorCols, findTicket, tsv } from './tickets.service.ts';
@@ -28,20 +30,24 @@ export async function addMessage(deps: Deps, actor: Actor, ref: string, input: A
     if (t.status === 'closed') throw new AppError('invalid_state', 'closed tickets take no new messages; open a follow-up');
     if (t.merged_into_id) throw new AppError('invalid_state', 'this ticket was merged; write in the ticket it was merged into');
     const now = new Date();
+    // A public reply to a new ticket opens it; a reply reopens a solved one only when asked.
+    const status: TicketStatus = input.kind === 'reply' ? statusAfterReply(t, input.status) : input.status ?? t.status;
+    // the coach's verdict at send time is kept with a public reply; its flags never block the send
+    const coach = input.kind === 'reply'
+      ? coachAtSend(deps.log, body.text, (await coachInputs(trx, t, actor, status)).opts, input.coachAck ?? false)
+      : null;
     const m = await trx
       .insertInto('messages')
       .values({
         ticket_id: t.id, kind: input.kind, author_type: 'agent', author_user_id: actor.id,
         body_html: body.html, body_text: body.text, channel: input.kind === 'reply' ? t.channel : 'api', created_at: now,
+        coach: jsonOrNull(coach),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
     if (input.attachmentIds.length) await attachUploads(trx, actor, input.attachmentIds, t.id, m.id);
     // a public reply goes to the requester by mail (outbox, same transaction); notes never do
     if (input.kind === 'reply') await queueReply(trx, deps, { ticketId: t.id, messageId: m.id });
-    let status: TicketStatus = input.status ?? t.status;
-    // A public reply to a new ticket opens it; a reply reopens a solved one only when asked.
-    if (!input.status && input.kind === 'reply' && t.status === 'new') status = 'open';
     const set: Record<string, unknown> = { updated_at: now, version: sql`version + 1`, search: sql`search || ${tsv(body.text)}` };
     if (status !== t.status) {
       set.status = status;
