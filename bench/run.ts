@@ -1,9 +1,10 @@
-// `npm run bench [-- --fresh] [-- --tickets N] [-- --create-seconds 20] [-- --read-seconds 10] [-- --only create,queue,search]`
+// `npm run bench [-- --fresh] [-- --tickets N] [-- --create-seconds 20] [-- --read-seconds 10] [-- --only create,queue,search,mail,analyzer]`
 //
 // 1. embedded PostgreSQL 18 in $SLOVO_BENCH_DIR (default <tmp>/slovo-bench), database slovo_bench, migrated;
 // 2. the 1M-ticket dataset, reused when present with the same counts (--fresh rebuilds it);
 // 3. Slovo in a child process (bench/server.ts) on a real port, load from another child (bench/load.ts);
 // 4. queue views, search, ticket creation; memory of both sides; EXPLAIN plans; results in bench/results/.
+// The analyzer scenario (bench/analyzer.ts) runs first, in process, without the database.
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import { CreateTicketBody, ListTicketsQuery } from '../api/tickets.ts';
 import { searchTickets } from '../server/modules/search/search.service.ts';
 import { createTicket, listTickets } from '../server/modules/tickets/tickets.service.ts';
 import { cleanupExtra, ensureDataset } from './generate.ts';
+import { analyzerTable, runAnalyzerBench, writeAnalyzerReport } from './analyzer.ts';
 import { runMailBench } from './mail.ts';
 import { writeMailReport } from './report.ts';
 import type { LoadSpec } from './load.ts';
@@ -32,7 +34,7 @@ const FRESH = argv.includes('--fresh');
 const TICKETS = Number(opt('tickets', '1000000'));
 const CREATE_S = Number(opt('create-seconds', '20'));
 const READ_S = Number(opt('read-seconds', '10'));
-const ONLY = new Set(opt('only', 'queue,search,create,mail').split(','));
+const ONLY = new Set(opt('only', 'queue,search,create,mail,analyzer').split(','));
 const CORE = ['queue', 'search', 'create'].some((x) => ONLY.has(x));
 const MAIL_COUNT = Number(opt('mails', '5000'));
 const here = import.meta.dirname;
@@ -138,6 +140,15 @@ async function main() {
     await cluster?.stop().catch(() => {});
   };
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  if (ONLY.has('analyzer')) {
+    // in process on this thread, before anything else starts: no database needed
+    const a0 = performance.now();
+    const a = await runAnalyzerBench(log, { seconds: Number(opt('analyzer-seconds', '5')) });
+    const files = writeAnalyzerReport({ startedAt, commit: gitShort(), seconds: Math.round((performance.now() - a0) / 1000), ...a });
+    console.log('\n' + analyzerTable(a.rows) + '\n');
+    log(`results: ${path.relative(process.cwd(), files.json)}, ${path.relative(process.cwd(), files.md)}`);
+    if (!CORE && !ONLY.has('mail')) return;
+  }
   try {
     cluster = await startCluster({ fresh: FRESH, log });
     if (!CORE) {
