@@ -72,6 +72,8 @@ if (!messages.length && !replies.length) {
   process.exit(1);
 }
 const errors: string[] = [];
+/** items the analyzer threw on: scored as empty predictions */
+const crashes: string[] = [];
 const diff = (gold: string[], pred: string[]) => {
   const miss = gold.filter((c) => !pred.includes(c));
   const extra = pred.filter((c) => !gold.includes(c));
@@ -86,7 +88,13 @@ let matchedSteps = 0;
 let stepSignalRight = 0;
 for (const m of messages) {
   const t0 = performance.now();
-  const a = analyzeMessage(m.text, { sentAt: m.sent_at });
+  let a: ReturnType<typeof analyzeMessage>;
+  try {
+    a = analyzeMessage(m.text, { sentAt: m.sent_at });
+  } catch (e) {
+    crashes.push(`${m.id}: ${(e as Error).stack?.split('\n').slice(0, 3).join(' | ')}`);
+    a = { lang: 'ru', langs: [], signals: [], tried_steps: [], details: [] };
+  }
   tMsg += performance.now() - t0;
   const gold = m.gold.signals ?? [];
   msgPairs.push({ gold, pred: a.signals });
@@ -111,7 +119,13 @@ let matchedPromises = 0;
 let rightDues = 0;
 for (const r of replies) {
   const t0 = performance.now();
-  const a = coachReply(r.text, { customerMessage: r.customer_message, context: r.context ?? {}, sentAt: r.sent_at, timeZone: r.time_zone ?? 'UTC' });
+  let a: ReturnType<typeof coachReply>;
+  try {
+    a = coachReply(r.text, { customerMessage: r.customer_message, context: r.context ?? {}, sentAt: r.sent_at, timeZone: r.time_zone ?? 'UTC' });
+  } catch (e) {
+    crashes.push(`${r.id}: ${(e as Error).stack?.split('\n').slice(0, 3).join(' | ')}`);
+    a = { lang: 'ru', flags: [], promises: [], details: [], suggestions: [] };
+  }
   tReply += performance.now() - t0;
   const gold = r.gold.flags ?? [];
   replyPairs.push({ gold, pred: a.flags });
@@ -179,6 +193,7 @@ console.log(`macro-F1 ${fmt(rep.macroF1)}; exact flag set ${fmt(rep.exactMatch)}
 console.log(`promises: ${goldPromises} gold, ${predPromises} predicted, ${matchedPromises} matched — precision ${fmt(promises.precision)}, recall ${fmt(promises.recall)}`);
 console.log(`due accuracy: ${fmt(promises.dueAccuracyDetected)} of detected, ${fmt(promises.dueAccuracyAll)} of all gold promises\n`);
 console.log(`time: ${fmt(messages.length ? tMsg / messages.length : null)} ms per message, ${fmt(replies.length ? tReply / replies.length : null)} ms per reply\n`);
+if (crashes.length) console.log(`analyzer threw on ${crashes.length} item(s), scored as empty:\n  ${crashes.join('\n  ')}\n`);
 console.log('Targets');
 for (const t of targets) console.log(`  ${t.ok ? '✅' : '❌'} ${t.name}: ${fmt(t.value)} (≥ ${t.target.toFixed(2)})`);
 
@@ -192,7 +207,7 @@ const report = {
   generatedAt: new Date().toISOString(), commit, split: SPLIT, counts: { messages: messages.length, replies: replies.length },
   messages: { ...msg, triedSteps }, replies: rep, threatPrecision, promises, targets,
   msPerItem: { message: messages.length ? r3(tMsg / messages.length) : null, reply: replies.length ? r3(tReply / replies.length) : null },
-  wrongItems: errors.length,
+  wrongItems: errors.length, crashes,
 };
 fs.mkdirSync(path.dirname(OUT), { recursive: true });
 fs.writeFileSync(OUT, JSON.stringify(report, null, 2) + '\n');
