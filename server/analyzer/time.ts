@@ -1,7 +1,7 @@
 // Date/time expressions in Russian and English, found in text and resolved to absolute due times.
 // Rules for ambiguous words: see the comments in time/resolve.ts and the report in time.test.ts.
 import type { BusinessCalendar } from './types.ts';
-import { tokenize, N, W } from './time/tokens.ts';
+import { tokenize } from './time/tokens.ts';
 import { Grammar } from './time/grammar.ts';
 import { Resolver } from './time/resolve.ts';
 import { COMP_PHRASES, FREE_PHRASES } from './time/phrases.ts';
@@ -38,7 +38,7 @@ export function findTimes(text: string, opts: TimeOptions): TimeMention[] {
   const toks = tokenize(text);
   let any = false;
   for (const t of toks) {
-    if (t.k === N || (t.k === W && KEYS.has(t.s))) {
+    if (t.k === 1 || (t.k === 0 && KEYS.has(t.s))) {
       any = true;
       break;
     }

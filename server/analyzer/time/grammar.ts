@@ -1,17 +1,36 @@
 // Finds time expressions in tokens. Every parser looks at a bounded number of tokens from its start,
 // and the scan moves forward only, so the whole pass is linear in the text length.
-import { W, N, P, type Tok } from './tokens.ts';
-import {
-  WEEKDAYS, WEEKDAY_ABBR, WEEKDAY_MOD, SREDA_PREPS, MONTHS, MONTHS_ABBR, MONTH_AMBIGUOUS, NUMBER_WORDS, TENS, VAGUE_QTY,
-  UNITS, DAY24, UNIT_WORDS, BUSINESS, CALENDAR_ADJ, HOUR_WORDS, HOUR_PARTS, AMPM, NOT_AFTER_BARE, BARE_OK_AFTER, PREPS,
-  type Unit,
-} from './lexicon.ts';
-import { COMP_PHRASES, FREE_PHRASES, buildTrie, matchTrie } from './phrases.ts';
+import type { Tok } from './tokens.ts';
+import * as L from './lexicon.ts';
+import type { Unit } from './lexicon.ts';
+import * as PH from './phrases.ts';
 import type { Comp, Clock, Day } from './spec.ts';
 
 /** a found expression: tokens [a, b) */
 export type Found = { a: number; b: number; c: Comp };
 type R<T> = { e: number; v: T } | null;
+
+// local copies: module bindings are property reads after transpiling, and these are on the hot path
+const W = 0;
+const N = 1;
+const P = 2;
+const {
+  WEEKDAYS, WEEKDAY_ABBR, WEEKDAY_MOD, SREDA_PREPS, MONTHS, MONTHS_ABBR, MONTH_AMBIGUOUS, NUMBER_WORDS, TENS, VAGUE_QTY,
+  UNITS, DAY24, UNIT_WORDS, BUSINESS, CALENDAR_ADJ, HOUR_WORDS, HOUR_PARTS, AMPM, NOT_AFTER_BARE, BARE_OK_AFTER, PREPS,
+} = L;
+const { COMP_PHRASES, FREE_PHRASES, buildTrie, matchTrie } = PH;
+const NUM_SUFFIX = new Set(['х', 'x', 'ти', 'ми', 'ух', 'ех', 'и']);
+const ORD_RU = new Set(['го', 'е', 'ое', 'ого', 'му', 'ому', 'м']);
+const ORD_ADJ = new Set(['го', 'st', 'nd', 'rd', 'th']);
+const PREP_WORDS = new Set(PREPS.map(([p]) => p));
+/** words that can start an expression (with numbers): everything else is skipped at once */
+const STARTERS = new Set<string>([
+  ...COMP_PHRASES.first, ...FREE_PHRASES.first, ...WEEKDAYS.keys(), ...WEEKDAY_ABBR.keys(), ...Object.keys(WEEKDAY_MOD),
+  ...MONTHS.keys(), ...MONTHS_ABBR.keys(), ...NUMBER_WORDS.keys(), ...UNITS.keys(), ...Object.keys(UNIT_WORDS), ...DAY24,
+  ...VAGUE_QTY, ...PREPS.map(([p]) => p.split(' ')[0]), 'после', 'after', 'конца', 'концу', 'конце', 'конец', 'end', 'the',
+  'half', 'через', 'спустя', 'в', 'within', 'in', 'over', 'during', 'не', 'максимум', 'up', 'no', 'not', 'с', 'со', 'from',
+  'between',
+]);
 
 const PREP_TRIE = buildTrie<0 | 1 | 2>(PREPS);
 const DUR_PREFIX = buildTrie<'in' | 'thru' | 'upto'>([
@@ -78,7 +97,8 @@ export class Grammar {
   }
 
   parseAt(i: number): Found | null {
-    // a word in the middle of a number-word chain or a hyphenated word does not start an expression
+    const t = this.toks[i];
+    if (t.k === P || (t.k === W && !STARTERS.has(t.s))) return null;
     return this.duration(i) ?? this.afterRule(i) ?? this.chain(i) ?? this.free(i);
   }
 
@@ -99,7 +119,7 @@ export class Grammar {
         e += 2;
       }
       // «2-х», «5-ти», «2х»
-      if (this.p(e, '-') && this.adj(e) && this.adj(e + 1) && /^(х|x|ти|ми|ух|ех|и)$/.test(this.w(e + 1))) e += 2;
+      if (this.p(e, '-') && this.adj(e) && this.adj(e + 1) && NUM_SUFFIX.has(this.w(e + 1))) e += 2;
       else if (this.adj(e) && (this.w(e) === 'х' || this.w(e) === 'x')) e += 1;
     } else if (t.k === W) {
       const s = t.s;
@@ -136,7 +156,7 @@ export class Grammar {
     if (!t) return null;
     if (t.k === N) {
       let e = j + 1;
-      if (this.p(e, '-') && this.adj(e) && /^(х|x|ти|ми|ух|ех)$/.test(this.w(e + 1))) e += 2;
+      if (this.p(e, '-') && this.adj(e) && NUM_SUFFIX.has(this.w(e + 1))) e += 2;
       return t.v <= 1000 ? { e, v: t.v } : null;
     }
     const v = NUMBER_WORDS.get(t.s);
@@ -359,7 +379,7 @@ export class Grammar {
     } else {
       wd = WEEKDAY_ABBR.get(s);
       if (wd === undefined) return null;
-      const isPrep = !!prev && PREPS.some(([p]) => p === prev);
+      const isPrep = PREP_WORDS.has(prev);
       const latin = s.charCodeAt(0) < 128;
       if (!(isPrep || mod || (latin && this.toks[k].cap))) return null;
       if (this.p(k + 1, '.') && this.adj(k + 1)) k++;
@@ -394,8 +414,8 @@ export class Grammar {
 
   /** ordinal marks after a day number: «25-го», «25-е», "25th" */
   private ordinal(j: number): number {
-    if (this.p(j, '-') && this.adj(j) && this.adj(j + 1) && /^(го|е|ое|ого|му|ому|м)$/.test(this.w(j + 1))) return j + 2;
-    if (this.adj(j) && /^(го|st|nd|rd|th)$/.test(this.w(j))) return j + 1;
+    if (this.p(j, '-') && this.adj(j) && this.adj(j + 1) && ORD_RU.has(this.w(j + 1))) return j + 2;
+    if (this.adj(j) && ORD_ADJ.has(this.w(j))) return j + 1;
     return j;
   }
 
@@ -410,7 +430,7 @@ export class Grammar {
         return this.dayMonth(o, d, true);
       }
       const m = this.month(j);
-      if (!m) return null;
+      if (!m || (MONTH_AMBIGUOUS.has(t.s) && !t.cap)) return null;
       const d = this.num(m.e);
       if (!(d >= 1 && d <= 31) || this.p(m.e + 1, ':') || this.p(m.e + 1, '.') && this.toks[m.e + 2]?.k === N) return null;
       let e = this.ordinal(m.e + 1);
@@ -463,7 +483,7 @@ export class Grammar {
     let e = e0;
     if (this.w(e) === 'of') e++;
     const m = this.month(e);
-    if (m) {
+    if (m && !(MONTH_AMBIGUOUS.has(this.w(e)) && !this.toks[e].cap)) {
       const y = this.year(m.e);
       return { e: y ? y.e : m.e, v: { k: 'date', d, m: m.v, y: y?.v } };
     }
@@ -488,10 +508,7 @@ export class Grammar {
     const m = MONTHS.get(this.w(k));
     if (m === undefined) return null;
     const prev = this.w(j - 1);
-    if (!end) {
-      if (!(prev === 'в' || prev === 'in' || prev === 'during' || prev === 'во')) return null;
-      if (prep === 0) return null;
-    }
+    if (!end && !(prev === 'в' || prev === 'in' || prev === 'during' || prev === 'во')) return null;
     if (MONTH_AMBIGUOUS.has(this.w(k)) && !this.toks[k].cap) return null;
     if (this.toks[k + 1]?.k === N && this.num(k + 1) <= 31) return null;
     const y = this.year(k + 1);
@@ -512,6 +529,7 @@ export class Grammar {
     if (t.k === N) {
       h = t.v;
       if (!(h <= 24) || t.s.length > 2) return null;
+      if (!t.sp && (this.p(j - 1, ':') || this.p(j - 1, '.'))) return null;
       single = t.s.length === 1;
       const sep = this.toks[e];
       const mt = this.toks[e + 1];
@@ -521,7 +539,7 @@ export class Grammar {
           e += 2;
           explicit = true;
           if (this.p(e, ':') && this.adj(e) && this.toks[e + 1]?.k === N && this.toks[e + 1].s.length === 2) e += 2;
-        } else if (sep.s === '.' && !(this.p(e + 2, '.') && this.toks[e + 3]?.k === N)) {
+        } else if (sep.s === '.' && prep > 0 && !(this.p(e + 2, '.') && this.toks[e + 3]?.k === N) && !this.p(e + 2, '%')) {
           m = mt.v;
           e += 2;
           explicit = true;
@@ -655,11 +673,10 @@ export class Grammar {
 
 /** the end of a window, with am/pm taken from the start when missing («с 10 до 2» ends at 14:00) */
 function windowEnd(a: Clock, b: Clock): Clock {
-  if (b.ap || b.h >= 12) return { ...b, bare: false };
-  const startH = a.ap === 'pm' && a.h < 12 ? a.h + 12 : a.bare ? a.h + 12 : a.h;
-  let h = b.h;
-  if (h <= startH && h < 12) h += 12;
-  return { h, m: b.m };
+  if (b.ap || b.h >= 12) return b;
+  const startH = a.ap === 'pm' && a.h < 12 ? a.h + 12 : a.h;
+  if (b.h > startH) return b;
+  return { h: b.h + 12, m: b.m };
 }
 
 const DAY_RANK: Record<Day['k'], number> = { date: 3, rel: 2, dom: 1, wd: 1 };

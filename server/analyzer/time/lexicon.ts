@@ -23,7 +23,7 @@ export const WEEKDAYS = forms({
   7: ['воскресенье', 'воскресенья', 'воскресенью', 'воскресеньем', 'воскресении', 'воскресение', 'sunday'],
 });
 /** «среды» / «среде» also mean "environment": only after these prepositions */
-export const SREDA_PREPS: Record<string, string[]> = { среды: ['до', 'с', 'со', 'после'], среде: ['к', 'ко'] };
+export const SREDA_PREPS: Record<string, string[]> = { __proto__: null as never, среды: ['до', 'с', 'со', 'после'], среде: ['к', 'ко'] };
 
 /** short weekday names: only after a preposition or written capitalized (English) */
 export const WEEKDAY_ABBR = forms({
@@ -38,6 +38,7 @@ export const WEEKDAY_ABBR = forms({
 
 /** modifiers before a weekday: 'this' = on or after today, 'next' = strictly after today */
 export const WEEKDAY_MOD: Record<string, 'this' | 'next'> = {
+  __proto__: null as never,
   this: 'this', эту: 'this', этот: 'this', этой: 'this', этого: 'this', этому: 'this',
   next: 'next', coming: 'next', следующий: 'next', следующую: 'next', следующей: 'next', следующего: 'next',
   следующему: 'next', ближайший: 'next', ближайшую: 'next', ближайшей: 'next', ближайшего: 'next',
@@ -111,7 +112,7 @@ for (const w of ['месяц', 'месяца', 'месяцев', 'month', 'month
 /** 24-hour units */
 export const DAY24 = new Set(['сутки', 'суток']);
 /** single words that are a whole quantity with unit */
-export const UNIT_WORDS: Record<string, [number, Unit]> = { полчаса: [30, 'min'], получаса: [30, 'min'] };
+export const UNIT_WORDS: Record<string, [number, Unit]> = { __proto__: null as never, полчаса: [30, 'min'], получаса: [30, 'min'] };
 export const BUSINESS = new Set(['рабочих', 'рабочий', 'рабочего', 'рабочие', 'рабочую', 'business', 'working']);
 export const CALENDAR_ADJ = new Set(['календарных', 'календарный', 'календарного', 'calendar']);
 
@@ -119,9 +120,10 @@ export const CALENDAR_ADJ = new Set(['календарных', 'календар
 export const HOUR_WORDS = new Set(['час', 'часа', 'часов', 'ч', "o'clock", 'oclock']);
 /** day-part words after an hour: «10 утра», «3 часа дня» */
 export const HOUR_PARTS: Record<string, 'am' | 'day' | 'pm' | 'night'> = {
+  __proto__: null as never,
   утра: 'am', дня: 'day', вечера: 'pm', ночи: 'night',
 };
-export const AMPM: Record<string, 'am' | 'pm'> = { am: 'am', pm: 'pm', a: 'am', p: 'pm' };
+export const AMPM: Record<string, 'am' | 'pm'> = { __proto__: null as never, am: 'am', pm: 'pm', a: 'am', p: 'pm' };
 
 /** words after which a bare number is no hour («до 5 раз», «в 3 этапа») */
 export const NOT_AFTER_BARE = new Set([
@@ -143,5 +145,5 @@ export const PREPS: [string, 0 | 1 | 2][] = [
   ['not later than', 2], ['до', 2], ['к', 2], ['ко', 2], ['by', 2], ['until', 2], ['till', 2], ['til', 2],
   ['before', 2], ['около', 2], ['примерно', 2], ['around', 2], ['ориентировочно', 0], ['approximately', 0],
   ['в', 1], ['во', 1], ['at', 1], ['на', 0], ['on', 0], ['for', 0], ['с', 2], ['со', 2], ['from', 2],
-  ['ровно', 1], ['about', 0], ['to', 0],
+  ['ровно', 1], ['about', 0], ['to', 0], ['in', 0], ['during', 0],
 ];

@@ -93,6 +93,7 @@ export const COMP_PHRASES = buildTrie<Comp>([
   ...each(['утром', 'с утра', 'in the morning'], part('morning')),
   ...each(['morning'], part('morning', true)),
   ...each(['до утра', 'к утру', 'by morning', 'by the morning'], part('bymorning')),
+  ...each(['завтрашнего утра', 'завтрашнему утру'], { day: { k: 'rel', n: 1 }, part: 'bymorning' }),
   ...each(['в первой половине дня', 'первой половине дня', 'first half of the day', 'in the first half of the day'], part('firsthalf')),
   ...each(['в обед', 'к обеду', 'до обеда', 'by lunch', 'before lunch', 'at lunch', 'lunchtime', 'by lunchtime'], part('lunch')),
   ...each(['днем', 'после обеда', 'во второй половине дня', 'второй половине дня', 'in the afternoon', 'after lunch',

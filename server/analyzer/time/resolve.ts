@@ -2,6 +2,7 @@
 import { DateTime } from 'luxon';
 import type { BusinessCalendar, DayHours } from '../types.ts';
 import type { Comp, Clock, Day, Part, Period } from './spec.ts';
+import { cachedZone } from './zone.ts';
 
 const DEFAULT_DAY: DayHours = { start: 9 * 60, end: 18 * 60 };
 const DEFAULT_WEEK: DayHours[] = [DEFAULT_DAY, DEFAULT_DAY, DEFAULT_DAY, DEFAULT_DAY, DEFAULT_DAY, null, null];
@@ -28,8 +29,9 @@ export class Resolver {
   private cache = new Map<string, string | null>();
 
   constructor(sentAt: Date, timeZone: string, cal?: BusinessCalendar) {
-    let base = DateTime.fromJSDate(sentAt, { zone: timeZone });
-    if (!base.isValid) base = DateTime.fromJSDate(sentAt, { zone: 'UTC' });
+    const zone = cachedZone(timeZone) ?? 'UTC';
+    let base = DateTime.fromJSDate(sentAt, { zone });
+    if (!base.isValid) base = DateTime.fromJSDate(new Date(), { zone });
     this.base = base.set({ millisecond: 0 });
     this.today = this.base.startOf('day');
     this.cal = cal;
