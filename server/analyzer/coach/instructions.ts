@@ -1,0 +1,97 @@
+// What a reply asks the customer to do, and whether the customer says they already did it.
+import { liveRanges, norm, tokenize, type Token } from '../text.ts';
+
+const RU_IMP = /^[а-яе-]{2,}(?:йте|ите|ьте)(?:сь)?$/;
+const RU_NOT_IMP = new Set(['здравствуйте', 'извините', 'простите', 'хотите', 'захотите', 'видите', 'увидите', 'получите', 'будете', 'сможете', 'говорите', 'считаете']);
+const RU_ADVISE = new Set(['рекомендуем', 'рекомендую', 'советуем', 'советую', 'попробуйте', 'нужно', 'необходимо', 'следует', 'просим', 'прошу', 'можете', 'стоит']);
+const EN_IMP = new Set(`restart reboot clear reset check try log sign update reinstall install uninstall remove delete send reply call contact open go
+click tap select enter use switch turn unplug plug disconnect connect confirm visit show review verify change set make run upload attach forward renew
+share provide let download refresh close wait disable enable keep write email text re-enter re-login login logout cancel move pick bring collect
+follow read power hold press scan insert take put add apply`.split(/\s+/));
+const EN_LEAD = new Set(['please', 'just', 'then', 'and', 'or', 'simply', 'kindly', 'first', 'also', 'now', 'try', 'to']);
+
+export type Instruction = { sent: number; first: number; last: number; verb: number };
+
+/** Sentences of the reply that tell the customer to do something, with the commanding word. */
+export function instructions(tokens: Token[]): Instruction[] {
+  const out: Instruction[] = [];
+  let s = 0;
+  while (s < tokens.length) {
+    let e = s;
+    while (tokens[e + 1] && tokens[e + 1]!.sent === tokens[s]!.sent) e++;
+    let verb = -1;
+    for (let i = s; i <= e && verb < 0; i++) {
+      const t = tokens[i]!;
+      const prev = i > s ? tokens[i - 1]! : undefined;
+      if (RU_IMP.test(t.w) && !RU_NOT_IMP.has(t.w)) verb = i;
+      else if (RU_ADVISE.has(t.w) && tokens.slice(i + 1, Math.min(e, i + 3) + 1).some((k) => /(?:ть|ти|ться|тись)$/.test(k.w))) verb = i;
+      else if (EN_IMP.has(t.w) && (!prev || EN_LEAD.has(prev.w) || (prev.w === 'you' && i - 2 >= s && /^(could|can|may|should|must)$/.test(tokens[i - 2]!.w)))) verb = i;
+      else if ((t.w === 'can' || t.w === 'could') && tokens[i + 1]?.w === 'you' && i + 2 <= e) verb = i + 2;
+      else if (t.w === 'you' && /^(can|may|should|need)$/.test(tokens[i + 1]?.w ?? '') && i + 2 <= e) verb = i + 2;
+      else if (t.w === 'make' && tokens[i + 1]?.w === 'sure') verb = i;
+      else if (t.w === 'recommend' || t.w === 'suggest') verb = i;
+    }
+    if (verb >= 0) out.push({ sent: tokens[s]!.sent, first: s, last: e, verb });
+    s = e + 1;
+  }
+  return out;
+}
+
+const STOP = new Set(`the a an my our your you it its this that and or to of on in at for with from again also then just please try trying tried
+could would can will out back up all any some there here not don't doesn't didn't get got did done do have has had was were been be is are
+и в во на с со к ко по за из у о об от до все всё его ее её их мой моя мое моё мои свой свою свои ещё еще уже снова опять раз тоже потом даже
+пожалуйста попробуйте пробовал пробовала пробовали попробовал попробовала проверьте проверил проверила проверили проверял проверяла проверить
+если не ни что как так это вы мы я вам нам вас нас мне меня ли бы же или но а тут там`.split(/\s+/).map(norm));
+const PREFIX = /^(?:по|вы|за|о|с)(?=[а-я]{4})/;
+
+/** Content roots of tokens: stem without a common verb prefix, first 5 letters. */
+export function roots(tokens: Token[], from: number, to: number): Set<string> {
+  const out = new Set<string>();
+  for (let i = from; i <= to; i++) {
+    const t = tokens[i]!;
+    if (t.w.length < 3 || t.num || STOP.has(t.w)) continue;
+    out.add(t.st.replace(PREFIX, '').slice(0, 5));
+  }
+  return out;
+}
+
+const PAST = /^[а-яе-]{2,}(?:л|ла|ли|ло|лся|лась|лись|лось)$/;
+const NOT_PAST = new Set(['был', 'была', 'были', 'было', 'стал', 'стала', 'стали', 'стало', 'пришел', 'пришло', 'пришла', 'пришли', 'сказали', 'обещали', 'писал', 'писала', 'звонил', 'звонила', 'мол', 'пол', 'стол', 'котел', 'цели', 'дали', 'вели']);
+const EN_PAST = /^(?:[a-z-]{3,}ed|did|tried|reset|re-login|already|rebooted|rerun)$/;
+
+/** Customer sentences that report steps taken (a past-tense action), as root sets. */
+export function customerSteps(message: string, extra: string[] = []): Set<string>[] {
+  const toks = tokenize(message, liveRanges(message));
+  const out: Set<string>[] = [];
+  let s = 0;
+  while (s < toks.length) {
+    let e = s;
+    while (toks[e + 1] && toks[e + 1]!.sent === toks[s]!.sent) e++;
+    let past = false;
+    for (let i = s; i <= e && !past; i++) {
+      const w = toks[i]!.w;
+      past = (PAST.test(w) && !NOT_PAST.has(w)) || EN_PAST.test(w);
+    }
+    if (past) out.push(roots(toks, s, e));
+    s = e + 1;
+  }
+  for (const step of extra) {
+    const t = tokenize(step);
+    if (t.length) out.push(roots(t, 0, t.length - 1));
+  }
+  return out;
+}
+
+/** Instructions of the reply that repeat a step the customer already took (≥ 2 shared roots). */
+export function repeatedSteps(tokens: Token[], ins: Instruction[], steps: Set<string>[]): Instruction[] {
+  if (!steps.length) return [];
+  return ins.filter((x) => {
+    const r = roots(tokens, x.first, x.last);
+    return steps.some((s) => {
+      let n = 0;
+      for (const k of r) if (s.has(k)) n++;
+      return n >= 2;
+    });
+  });
+}
+

@@ -1,0 +1,189 @@
+// Promises in a reply: each clause where we commit to a future action or outcome, with its due time.
+// Word lists: lexicons/promises.json. Rules: docs (analyzer.md, "Promises and due times").
+import lex from './lexicons/promises.json' with { type: 'json' };
+import { PatternSet } from './patterns.ts';
+import { negated } from './scope.ts';
+import { norm, type Token } from './text.ts';
+import { concrete, type Mention } from './coach/times.ts';
+import type { Promise_ } from './types.ts';
+
+const set = (xs: string[]) => new Set(xs.map(norm));
+const FIRST = set(lex.first_person);
+const NOT_AFTER_AUX = set(lex.not_after_future_aux);
+const THIRD = set(lex.third_person);
+const AUX = set([...lex.future_aux, 'станет', 'станут']);
+const EN_FIRST = set(lex.en_first);
+const EN_FIRST_TWO = lex.en_first_two.map((p) => p.split(' ').map(norm));
+const EN_WILL = set(lex.en_will);
+const THIRD_PARTY = set(lex.third_party);
+const OUR = set(lex.our);
+const OFFER = set(lex.offer);
+const WISH = lex.wish.map((p) => p.split(' ').map(norm));
+const CONDITIONS = lex.conditions.map((p) => p.split(' ').map(norm));
+const GENERIC = set(lex.generic);
+const STAFF = set(lex.staff);
+const OUTCOME = PatternSet.of([...lex.outcome_patterns, ...lex.en_present_outcome]);
+const AND = new Set(['и', 'а', 'and']);
+const WE = new Set(['we', 'i', 'мы', 'я']);
+const PARTICIPLE = /(?:ен|ена|ено|ены|ан|ана|ано|аны|ят|ыт|ыта|ыто|ыты|ит|ита|ито|иты|ут|ута|уты|ed|en|ready|available|done|live|back)$/;
+const NOT_PARTICIPLE = set(['может', 'должен', 'должна', 'должно', 'должны', 'нужен', 'нужна', 'нужно', 'можно', 'видно', 'понятно', 'приятно', 'хорошо', 'сказан', 'then', 'when', 'often', 'open', 'seen', 'been', 'even', 'taken', 'given']);
+
+/** A promise with what the coach needs besides the public shape. */
+export type PromiseInfo = Promise_ & {
+  /** we (or our staff) act, not just an outcome */
+  agentive: boolean;
+  /** only generic verbs («всё исправим», "we'll look into it") */
+  generic: boolean;
+};
+
+type Trigger = { i: number; kind: 'first' | 'third'; verb: string };
+
+const phraseAt = (tokens: Token[], i: number, words: string[]) =>
+  words.every((w, k) => tokens[i + k]?.w === w && tokens[i + k]!.sent === tokens[i]!.sent);
+
+function triggers(tokens: Token[]): Trigger[] {
+  const out: Trigger[] = [];
+  const outcome = new Map<number, number>();
+  for (const m of OUTCOME.matchAll(tokens)) outcome.set(m.first, m.last);
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const next = tokens[i + 1]?.sent === t.sent ? tokens[i + 1] : undefined;
+    if (FIRST.has(t.w)) {
+      if ((t.w === 'будем' || t.w === 'буду') && (!next || NOT_AFTER_AUX.has(next.w) || next.w.startsWith('рад'))) continue;
+      out.push({ i, kind: 'first', verb: t.w });
+    } else if (EN_FIRST.has(t.w)) {
+      out.push({ i, kind: 'first', verb: next?.w ?? '' });
+    } else if (EN_FIRST_TWO.some((p) => phraseAt(tokens, i, p))) {
+      const p = EN_FIRST_TWO.find((q) => phraseAt(tokens, i, q))!;
+      out.push({ i, kind: 'first', verb: tokens[i + p.length]?.w ?? '' });
+      i += p.length - 1;
+    } else if (THIRD.has(t.w)) {
+      if (AUX.has(t.w)) {
+        const a = tokens.slice(i + 1, i + 3).filter((k) => k.sent === t.sent);
+        if (!a.some((k) => (PARTICIPLE.test(k.w) && k.w.length > 4 && !NOT_PARTICIPLE.has(k.w)) || /^(готов|доступ)/.test(k.w))) continue;
+      }
+      out.push({ i, kind: 'third', verb: t.w });
+    } else if (EN_WILL.has(t.w)) {
+      const prev = tokens[i - 1]?.sent === t.sent ? tokens[i - 1] : undefined;
+      if (!prev) continue; // "Will you …?"
+      if (next && (next.w === 'not' || next.w === 'you')) continue;
+      const verb = next?.w === 'be' ? tokens[i + 2]?.w ?? '' : next?.w ?? '';
+      out.push({ i, kind: WE.has(prev.w) ? 'first' : 'third', verb });
+    } else if (outcome.has(i)) {
+      out.push({ i, kind: 'third', verb: t.w });
+    }
+  }
+  return out;
+}
+
+const gapText = (text: string, tokens: Token[], k: number) => text.slice(tokens[k - 1]!.end, tokens[k]!.start);
+const STRONG = /[—–:;]|\s-\s/;
+
+/** Is the trigger inside an offer («можем…», "we can…") or a wish («если хотите»), or a condition clause? */
+function offered(text: string, tokens: Token[], i: number, kind: Trigger['kind']): boolean {
+  const sent = tokens[i]!.sent;
+  const clause = tokens[i]!.clause;
+  for (let k = i - 1; k >= 0 && tokens[k]!.sent === sent; k--) {
+    if (STRONG.test(gapText(text, tokens, k + 1))) break;
+    const w = tokens[k]!.w;
+    if (OFFER.has(w)) {
+      const prev = tokens[k - 1];
+      if (w !== 'can' && w !== 'could' && w !== 'able' && w !== 'happy' && w !== 'glad') return true;
+      if (prev && WE.has(prev.w)) return true;
+      if (prev && (prev.w === 'be' || prev.w === "i'd" || prev.w === "we'd") ) return true;
+    }
+    if (WISH.some((p) => phraseAt(tokens, k, p))) return true;
+    if (tokens[k]!.clause === clause && i - k <= (kind === 'first' ? 2 : 6) && CONDITIONS.some((p) => phraseAt(tokens, k, p))) return true;
+  }
+  return false;
+}
+
+/** Is the subject before the trigger a third party (courier firm, seller, "they")? Returns [thirdParty, staffSubject]. */
+function subject(tokens: Token[], i: number): [boolean, boolean] {
+  const t = tokens[i]!;
+  for (let k = i - 1; k >= 0 && k >= i - 5; k--) {
+    const s = tokens[k]!;
+    if (s.clause !== t.clause || AND.has(s.w)) break;
+    if (THIRD_PARTY.has(s.w)) return [!(k > 0 && OUR.has(tokens[k - 1]!.w)), false];
+    if (STAFF.has(s.w) || STAFF.has(s.st)) return [false, true];
+  }
+  return [false, false];
+}
+
+function isQuestion(text: string, tokens: Token[], i: number): boolean {
+  let k = i;
+  while (tokens[k + 1] && tokens[k + 1]!.sent === tokens[i]!.sent) k++;
+  const after = text.slice(tokens[k]!.end, tokens[k + 1]?.start ?? text.length);
+  return /^\s*[)»"]*\s*\?/.test(after);
+}
+
+/** Due time of a span: the first concrete mention in it, null when none or when it depends on an event. */
+function dueOf(times: Mention[], start: number, end: number, before?: { start: number; end: number }): string | null {
+  let inSpan = times.filter((m) => m.end > start && m.start < end);
+  if (!inSpan.some(concrete) && before) inSpan = times.filter((m) => m.end > before.start && m.start < before.end);
+  const firstConcrete = inSpan.find(concrete);
+  if (!firstConcrete) return null;
+  const ev = inSpan.find((m) => m.kind === 'event');
+  if (ev && (ev.start < firstConcrete.start || ev.start - firstConcrete.end <= 3)) return null;
+  return firstConcrete.due;
+}
+
+/** Commitments of a reply (tokens of its live text), with dues from the time mentions. */
+export function findPromises(text: string, tokens: Token[], times: Mention[]): PromiseInfo[] {
+  const out: PromiseInfo[] = [];
+  const spans = new Map<string, { start: number; end: number; trig: Trigger[]; agentive: boolean }>();
+  for (const tr of triggers(tokens)) {
+    const { i } = tr;
+    if (negated(tokens, i, 2) || isQuestion(text, tokens, i) || offered(text, tokens, i, tr.kind)) continue;
+    const [third, staff] = subject(tokens, i);
+    if (third) continue;
+    const clause = tokens[i]!.clause;
+    let s = i;
+    while (s > 0 && tokens[s - 1]!.clause === clause) s--;
+    let e = i;
+    while (tokens[e + 1] && tokens[e + 1]!.clause === clause) e++;
+    // "IT is re-syncing now and it will be fixed by 1 pm": the promise starts after the «и»/"and"
+    for (let k = i - 1; k > s; k--) {
+      if (AND.has(tokens[k]!.w) && k - s >= 3) {
+        s = k + 1;
+        break;
+      }
+    }
+    const key = `${s}:${e}`;
+    const known = spans.get(key);
+    if (known) {
+      known.trig.push(tr);
+      known.agentive ||= tr.kind === 'first' || staff;
+    } else {
+      // a promise joined by «и»/"and" to the one before (same sentence, next clause) is the same promise
+      const last = [...spans.values()].at(-1);
+      if (last && AND.has(tokens[s]!.w) && tokens[s]!.sent === tokens[i]!.sent && tokens[s]!.clause - 1 === clauseAt(tokens, last.end)) {
+        last.end = e;
+        last.trig.push(tr);
+        continue;
+      }
+      spans.set(key, { start: s, end: e, trig: [tr], agentive: tr.kind === 'first' || staff });
+    }
+  }
+  for (const sp of spans.values()) {
+    const start = tokens[sp.start]!.start;
+    const end = tokens[sp.end]!.end;
+    // «Завтра, до 12:00, перезвоним»: a short clause just before may carry the time
+    let before: { start: number; end: number } | undefined;
+    const prev = sp.start - 1;
+    if (prev >= 0 && tokens[prev]!.sent === tokens[sp.start]!.sent) {
+      let b = prev;
+      while (b > 0 && tokens[b - 1]!.clause === tokens[prev]!.clause) b--;
+      if (prev - b <= 3) before = { start: tokens[b]!.start, end: tokens[prev]!.end };
+    }
+    const due = dueOf(times, start, end, before);
+    const generic = sp.trig.every((t) => GENERIC.has(t.verb));
+    const conf = sp.trig.some((t) => t.kind === 'first') ? (due ? 0.92 : 0.85) : due ? 0.8 : 0.7;
+    out.push({ text: text.slice(start, end), start, end, due, confidence: conf, agentive: sp.agentive, generic });
+  }
+  return out;
+}
+
+function clauseAt(tokens: Token[], k: number): number {
+  return tokens[k]!.clause;
+}
