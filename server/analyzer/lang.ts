@@ -1,13 +1,38 @@
 import type { Lang } from './types.ts';
 
-/** Language of a text by its letters: Cyrillic vs Latin. langs lists both when the minority has ≥ 20%. */
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 160;
+
+/**
+ * Language of a text by its letters: Cyrillic vs Latin. URLs, e-mail addresses and file names are not
+ * counted. langs lists both when the minority has ≥ 20% of the letters.
+ */
 export function detectLang(text: string): { lang: Lang; langs: Lang[] } {
   let cyr = 0;
   let lat = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if ((c >= 0x410 && c <= 0x44f) || c === 0x401 || c === 0x451) cyr++;
-    else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) lat++;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    let j = i;
+    let c1 = 0;
+    let l1 = 0;
+    let skip = false;
+    while (j < n && !isSpace(text.charCodeAt(j))) {
+      const c = text.charCodeAt(j);
+      if ((c >= 0x410 && c <= 0x44f) || c === 0x401 || c === 0x451) c1++;
+      else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) l1++;
+      else if (c === 64 /* @ */ || (c === 47 && text.charCodeAt(j - 1) === 47) /* // */) skip = true;
+      j++;
+    }
+    if (!skip && j - i >= 4) {
+      const w = text.slice(i, Math.min(j, i + 4)).toLowerCase();
+      if (w === 'www.' || w === 'http') skip = true;
+    }
+    if (!skip) {
+      cyr += c1;
+      lat += l1;
+    }
+    i = j;
   }
   const lang: Lang = cyr >= lat && cyr > 0 ? 'ru' : lat > 0 ? 'en' : 'ru';
   const total = cyr + lat;

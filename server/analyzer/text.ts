@@ -49,10 +49,10 @@ export type Token = {
 export type Range = { start: number; end: number };
 
 const QUOTE_HEAD = [
-  /^-{2,}\s*(original message|исходное сообщение|forwarded message|пересылаемое сообщение|переслано)/i,
+  /^-{2,}\s*(original message|исходное сообщение|forwarded message|пересылаемое сообщение|пересланное сообщение|переслано)/i,
   /^_{5,}\s*$/,
   /^(from|от|sent|отправлено):\s.*(@|\d{4})/i,
-  /(wrote|пишет|написал|написала|написал\(а\)|schrieb):\s*$/i,
+  /(wrote|пишет|написал|написала|написал\(а\)|писал|писала|писал\(а\)|писали|schrieb):\s*$/i,
   /^\s*-----/,
   /^begin forwarded message/i,
 ];

@@ -1,0 +1,264 @@
+// Tried steps: what the customer already did to fix or diagnose the problem («перезагрузил роутер»,
+// "cleared the cache"). Word lists are in lexicons/tried-steps.json.
+import lex from './lexicons/tried-steps.json' with { type: 'json' };
+import { negated } from './scope.ts';
+import type { Token } from './text.ts';
+
+export type Step = { text: string; first: number; last: number };
+
+const VERBS_RU = lex.verbs.ru.map((v) => v.replace(/ё/g, 'е'));
+const VERBS_EN = lex.verbs.en;
+const OBJ_REQ = Object.entries(lex.objects_required).map(([k, v]) => [k.replace(/ё/g, 'е'), v.map((x) => x.replace(/ё/g, 'е'))] as const);
+const CONTACT = lex.contact_verbs;
+const US = lex.us_words;
+const NOT_FIX = lex.not_fix;
+const STAFF = new Set(lex.staff_subjects);
+const FILLERS = new Set(lex.fillers.map((w) => w.replace(/ё/g, 'е')));
+const STOP = new Set(lex.stop.map((w) => w.replace(/ё/g, 'е')));
+const ASPECT = Object.entries(lex.aspect).sort((a, b) => b[0].length - a[0].length);
+const IRR_RU = lex.irregular_past.ru as Record<string, string>;
+const IRR_EN = lex.irregular_past.en as Record<string, string>;
+const EN_PAST_SAME = new Set(['reset', 'ran', 'rebuilt', 'put', 'set', 'reran', 'rerun', 're-sent', 'resent', 'shut', 'did', 'made', 'got', 'took']);
+const EN_BLOCK = new Set(['can', 'could', 'should', 'would', 'will', 'need', 'needs', 'want', 'please', 'to', "can't", "don't", "didn't", 'must', 'may', 'might', 'let']);
+const FIRST_PERSON = new Set(['i', 'we', "i've", "we've", "i'd", "we'd", 'me', 'myself', 'ourselves']);
+const OTHER_PERSON = new Set(['you', 'they', 'he', 'she', 'it', 'someone', 'somebody', 'agent', 'engineer', 'technician', 'support', 'driver', 'your']);
+const VAGUE = new Set(['все', 'всё', 'everything', 'all', 'что', 'что-то', 'something', 'anything', 'это', 'this', 'that']);
+
+const isCyr = (w: string) => /[а-я]/.test(w);
+const ruPast = (w: string) => /(л|ла|ли|ло|лся|лась|лись|лось)$/.test(w) || /(нес|вез)$/.test(w);
+const ruInf = (w: string) => /(ть|ти|чь|ться|тись)$/.test(w);
+const enPast = (w: string) => (w.length >= 5 && /ed$/.test(w)) || EN_PAST_SAME.has(w);
+const enGerund = (w: string) => w.length >= 5 && /ing$/.test(w);
+
+function verbOf(w: string): string | null {
+  const list = isCyr(w) ? VERBS_RU : VERBS_EN;
+  for (const v of list) if (w.startsWith(v)) return v;
+  return null;
+}
+
+/** Perfective, past form of a Russian past verb («перезагружал» → «перезагрузил»). */
+function ruPerfective(raw: string): string {
+  const w = raw.toLowerCase();
+  const m = /^(.*?)(л|ла|ли|ло)(ся|сь)?$/.exec(w);
+  if (!m) return w;
+  const base = m[1]!.replace(/ё/g, 'е');
+  for (const [from, to] of ASPECT) {
+    if (base !== from) continue;
+    if (to.includes('/')) {
+      const [ms, f, pl] = to.split('/');
+      return (m[2] === 'л' ? ms : m[2] === 'ла' ? f : pl) + (m[3] ?? '');
+    }
+    return to + m[2] + (m[3] ?? '');
+  }
+  return w;
+}
+
+/** A Russian infinitive as a past form agreeing with the «пробовал(а)» it depends on. */
+function ruInfToPast(inf: string, gender: string): string {
+  const w = inf.toLowerCase();
+  if (IRR_RU[w]) {
+    const p = IRR_RU[w]!;
+    if (gender === 'ла') return p.replace(/ёл$/, 'ла').replace(/ел$/, 'ла').replace(/л$/, 'ла').replace(/ёс$/, 'есла');
+    if (gender === 'ли') return p.replace(/ёл$/, 'ли').replace(/ел$/, 'ли').replace(/л$/, 'ли').replace(/ёс$/, 'если');
+    return p;
+  }
+  const refl = /(ться|тись)$/.test(w);
+  const base = w.replace(/(ться|тись)$/, '').replace(/(ть|ти)$/, '');
+  const end = gender === 'ла' ? 'ла' : gender === 'ли' ? 'ли' : 'л';
+  if (refl) return base + end + (end === 'л' ? 'ся' : 'сь');
+  return base + end;
+}
+
+function enToPast(w: string): string {
+  if (IRR_EN[w]) return IRR_EN[w]!;
+  if (!enGerund(w)) return w;
+  const b = w.slice(0, -3);
+  if (/([bdgmnprt])\1$/.test(b)) return b.slice(0, -1) + 'ed';
+  if (/[^aeiou][aeiou][bcdgkmnpstvz]$/.test(b) && b.length <= 4) return b + 'ed';
+  if (/(at|iz|is|ov|ur|uc|iv|as|ag|ad|os|ur|ng|dg|rs|ac)$/.test(b) && !/(ash|ush)$/.test(b)) return b + 'ed';
+  return b + 'ed';
+}
+
+function lowerCapitalized(raw: string): string {
+  // keep acronyms (DNS, USB) and mixed case (iPhone), lower plain capitalized words
+  if (raw.length > 1 && raw[0] === raw[0]!.toUpperCase() && raw.slice(1) === raw.slice(1).toLowerCase()) return raw.toLowerCase();
+  return raw;
+}
+
+type Ctx = { text: string; toks: Token[] };
+
+/** Object words after verb token v (same clause), ended by a stop word or another step verb. */
+function objectAfter(c: Ctx, v: number, max = 5): number[] {
+  const out: number[] = [];
+  const { toks } = c;
+  const clause = toks[v]!.clause;
+  for (let k = v + 1; k < toks.length && out.length < max; k++) {
+    const t = toks[k]!;
+    if (t.clause !== clause) break;
+    if (STOP.has(t.w) && !(t.w === 'and' && !isStepVerbAt(c, k + 1) && out.length)) break;
+    if ((t.w === 'и' || t.w === 'and') && isStepVerbAt(c, k + 1)) break;
+    if (out.length && isStepVerbAt(c, k)) break;
+    if (t.w === 'и' || t.w === 'and') {
+      // «логин и пароль»: keep a coordinated object
+      if (k + 1 < toks.length && toks[k + 1]!.clause === clause) out.push(k);
+      continue;
+    }
+    out.push(k);
+  }
+  while (out.length && (FILLERS.has(toks[out[out.length - 1]!]!.w) || toks[out[out.length - 1]!]!.w === 'и' || toks[out[out.length - 1]!]!.w === 'and')) out.pop();
+  return out;
+}
+
+/** Fronted object words before verb token v («роутер перезагружал», «Реквизиты проверил»). */
+function objectBefore(c: Ctx, v: number): number[] {
+  const { toks } = c;
+  const clause = toks[v]!.clause;
+  let s = v;
+  while (s > 0 && toks[s - 1]!.clause === clause) s--;
+  const out: number[] = [];
+  for (let k = s; k < v && k < s + 4; k++) {
+    const t = toks[k]!;
+    if (FILLERS.has(t.w) || t.num || /^\d/.test(t.w)) continue;
+    if (STOP.has(t.w)) return [];
+    out.push(k);
+  }
+  return out.length <= 3 ? out : out.slice(-3);
+}
+
+function isStepVerbAt(c: Ctx, k: number): boolean {
+  const t = c.toks[k];
+  if (!t) return false;
+  if (!verbOf(t.w)) return false;
+  return isCyr(t.w) ? ruPast(t.w) || ruInf(t.w) : enPast(t.w) || enGerund(t.w);
+}
+
+function has(words: string[], list: string[]): boolean {
+  const s = ' ' + words.join(' ') + ' ';
+  return list.some((x) => (x.endsWith(' ') ? s.includes(' ' + x) : words.some((w) => w.startsWith(x))));
+}
+
+function staffSubject(c: Ctx, v: number): boolean {
+  const { toks } = c;
+  const clause = toks[v]!.clause;
+  for (let k = v - 1; k >= 0 && toks[k]!.clause === clause && k >= v - 5; k--) if (STAFF.has(toks[k]!.w)) return true;
+  // «вы», "you" right after the verb: «проверили вы»
+  return false;
+}
+
+/** English: the nearest person before the verb in its sentence is I/we (or the verb opens the sentence). */
+function enFirstPerson(c: Ctx, v: number): boolean {
+  const { toks } = c;
+  const sent = toks[v]!.sent;
+  if (v > 0 && EN_BLOCK.has(toks[v - 1]!.w)) return false;
+  for (let k = v - 1; k >= 0 && toks[k]!.sent === sent; k--) {
+    const w = toks[k]!.w;
+    if (FIRST_PERSON.has(w)) return true;
+    if (OTHER_PERSON.has(w)) return false;
+  }
+  return toks[v]!.w.endsWith('ed') && (v === 0 || toks[v - 1]!.sent !== sent);
+}
+
+function render(c: Ctx, verb: string, idx: number[]): string {
+  const words = idx.map((k) => lowerCapitalized(c.text.slice(c.toks[k]!.start, c.toks[k]!.end)));
+  return [verb, ...words].join(' ').trim();
+}
+
+/** Steps in the live tokens, in text order, without duplicates. */
+export function extractSteps(text: string, toks: Token[], blocked: (k: number) => boolean = () => false): Step[] {
+  const c: Ctx = { text, toks };
+  const out: Step[] = [];
+  const seen = new Set<string>();
+  const push = (s: Step) => {
+    const key = s.text.toLowerCase();
+    if (!s.text || seen.has(key) || out.length >= 12) return;
+    seen.add(key);
+    out.push(s);
+  };
+  const used = new Set<number>();
+  for (let i = 0; i < toks.length; i++) {
+    if (used.has(i)) continue;
+    const t = toks[i]!;
+    const v = verbOf(t.w);
+    if (!v) continue;
+    const cyr = isCyr(t.w);
+    if (cyr ? !ruPast(t.w) : !enPast(t.w)) continue;
+    if (negated(toks, i) || blocked(i)) continue;
+    if (cyr ? staffSubject(c, i) : !enFirstPerson(c, i)) continue;
+    // «пробовал X, Y и Z» / "tried X and Y"
+    if (v === 'пробовал' || v === 'попробовал' || v === 'tried' || v === 'пытал' || v === 'попытал') {
+      const list = tryList(c, i, used);
+      if (list.length) {
+        for (const s of list) push(s);
+        continue;
+      }
+    }
+    let obj = objectAfter(c, i);
+    const before = objectBefore(c, i);
+    if (cyr && (!obj.length || before.length)) obj = [...before, ...obj];
+    if (!cyr && !obj.length) continue;
+    if (!obj.length) continue;
+    const objWords = obj.map((k) => toks[k]!.w);
+    if (objWords.every((w) => VAGUE.has(w) || FILLERS.has(w))) continue;
+    if (has(objWords, NOT_FIX)) continue;
+    const req = OBJ_REQ.find(([k]) => t.w.startsWith(k));
+    if (req && !has(objWords, [...req[1]])) continue;
+    if (CONTACT.some((x) => t.w.startsWith(x))) {
+      if (has(objWords, US)) continue;
+      // a contact with no addressee («звонил вчера») is not a step
+      if (!objWords.some((w) => !FILLERS.has(w) && !/^(вчера|сегодня|утром|вечером|днем|днём|on|last|yesterday|today|monday|tuesday|wednesday|thursday|friday|saturday|sunday|по|этой|этому|проблеме|вопросу|about|this|regarding)$/.test(w))) continue;
+    }
+    const verb = cyr ? ruPerfective(text.slice(t.start, t.end)) : text.slice(t.start, t.end).toLowerCase();
+    const ordered = obj.slice().sort((a, b) => a - b);
+    push({ text: render(c, verb, ordered), first: Math.min(i, ordered[0]!), last: Math.max(i, ordered[ordered.length - 1]!) });
+    for (const k of ordered) used.add(k);
+  }
+  return out;
+}
+
+/** Items of a «пробовал перезагрузить роутер, сбросить настройки» / "tried restarting X and clearing Y" list. */
+function tryList(c: Ctx, i: number, used: Set<number>): Step[] {
+  const { toks, text } = c;
+  const t = toks[i]!;
+  const cyr = isCyr(t.w);
+  const sent = t.sent;
+  const gender = cyr ? (/ла(сь)?$/.test(t.w) ? 'ла' : /ли(сь)?$/.test(t.w) ? 'ли' : 'л') : '';
+  const out: Step[] = [];
+  let k = i + 1;
+  if (!cyr && toks[k]?.w === 'to') k++;
+  const isItem = (w: string) => (cyr ? ruInf(w) : enGerund(w) || (!!verbOf(w) && !enPast(w)));
+  while (k < toks.length && toks[k]!.sent === sent) {
+    const head = toks[k]!;
+    if (!isItem(head.w)) {
+      // skip linking words between items: «, и», ", and", "or", "to"
+      if (['и', 'а', 'также', 'ещё', 'еще', 'and', 'or', 'или', 'to', 'also', 'even', 'then'].includes(head.w)) {
+        k++;
+        continue;
+      }
+      break;
+    }
+    const obj = objectAfter(c, k, 5).filter((x) => !isItem(toks[x]!.w) || x === k + 1);
+    // stop the object at the next item
+    const cut: number[] = [];
+    for (const x of obj) {
+      if (x > k + 1 && isItem(toks[x]!.w) && ['и', 'and', 'or', 'или'].includes(toks[x - 1]!.w)) break;
+      cut.push(x);
+    }
+    while (cut.length && ['и', 'and', 'or', 'или'].includes(toks[cut[cut.length - 1]!]!.w)) cut.pop();
+    const verb = cyr ? ruInfToPast(text.slice(head.start, head.end), gender) : enToPast(head.w);
+    const objWords = cut.map((x) => toks[x]!.w);
+    if (!has(objWords, NOT_FIX)) out.push({ text: render(c, verb, cut), first: k, last: cut.length ? cut[cut.length - 1]! : k });
+    used.add(k);
+    for (const x of cut) used.add(x);
+    k = cut.length ? cut[cut.length - 1]! + 1 : k + 1;
+  }
+  if (!out.length && !cyr) {
+    // "tried on my partner's phone", "tried another browser"
+    const obj = objectAfter(c, i);
+    if (obj.length && !obj.every((x) => VAGUE.has(toks[x]!.w))) out.push({ text: render(c, 'tried', obj), first: i, last: obj[obj.length - 1]! });
+  }
+  if (!out.length && cyr) {
+    const obj = objectAfter(c, i);
+    if (obj.length && !obj.every((x) => VAGUE.has(toks[x]!.w))) out.push({ text: render(c, ruPerfective(text.slice(t.start, t.end)), obj), first: i, last: obj[obj.length - 1]! });
+  }
+  return out;
+}
