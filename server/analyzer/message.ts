@@ -1,10 +1,10 @@
 // Triage signals of a customer message. Words come from lexicons/signals.json (a support lead can edit
 // it); this file holds the rules words alone cannot express: negation, suppressors, given-up intent,
 // jokes, anger intensity (caps, !!!, ?!), sarcasm and scare quotes, sincere vs formulaic thanks.
+import neg from './lexicons/negation.json' with { type: 'json' };
 import lex from './lexicons/signals.json' with { type: 'json' };
 import { detectLang } from './lang.ts';
 import { compileCodes, PatternSet, type Match, type PatternSpec } from './patterns.ts';
-import { negated } from './scope.ts';
 import { liveRanges, norm, tokenize, type Range, type Token } from './text.ts';
 import { extractSteps } from './tried-steps.ts';
 import { SIGNALS, type Evidence, type Finding, type MessageAnalysis, type Signal } from './types.ts';
@@ -34,6 +34,29 @@ const RESOLVED = PatternSet.of(R.gratitude.resolved);
 const SARC_OBJ = PatternSet.of(R.gratitude.sarcastic_objects);
 const REQUEST = PatternSet.of(['подскажите', 'прошу', 'скажите', 'уточните', 'можно', 'please', '=could =you', '=can =you', '=would =you', '=how =do', 'как', 'когда', 'где']);
 const NEG_WINDOW = 6;
+const NEGATORS = new Set(neg.negators.map(norm));
+const BREAKERS = new Set(neg.scope_breakers.map(norm));
+const WEAK_NEG = new Set(['нет', 'no']);
+const SAY = PatternSet.of(R.promise_report.say);
+const FUTURE = R.promise_report.future.map(norm);
+const THIRD = R.promise_report.third_party.map(norm);
+const QUOTED_PROMISE = PatternSet.of(R.quoted_promise.patterns);
+const UL = R.urgent_limit;
+const LIMIT_HEADS = new Set(UL.heads.map(norm));
+const LIMIT_PAST = PatternSet.of(UL.past);
+const LIMIT_REQUEST = PatternSet.of(UL.request);
+const CONDITIONAL = new Set(UL.conditional.map(norm));
+
+/** A negator up to `window` words before token `first`, same clause («нет»/"no" only right before). */
+export function negated(toks: Token[], first: number, window = NEG_WINDOW): boolean {
+  const clause = toks[first]!.clause;
+  for (let k = first - 1; k >= 0 && k >= first - window; k--) {
+    const t = toks[k]!;
+    if (t.clause !== clause || BREAKERS.has(t.w)) return false;
+    if (NEGATORS.has(t.w) && (!WEAK_NEG.has(t.w) || first - k <= 1)) return true;
+  }
+  return false;
+}
 
 type Hit = { first: number; last: number; conf: number } | { start: number; end: number; conf: number };
 
@@ -107,8 +130,17 @@ export function analyzeMessage(text: string, _opts: MessageOptions = {}): Messag
     sarcSents.add(sentOf(m.first));
   }
   shortSarcasm(toks, acc, sarcSents);
-  scareQuotes(text, ranges, toks, acc, sarcSents);
+  const quotes = quoteSpans(text, ranges, toks);
+  for (const q of quotes) {
+    if (SCARE_POS.matchAll(toks, q.first, q.last + 1).length) {
+      acc.add('anger', { start: q.start, end: q.end, conf: 0.75 });
+      sarcSents.add(toks[q.first]!.sent);
+    }
+    for (const m of QUOTED_PROMISE.matchAll(toks, q.first, q.last + 1)) acc.add('broken_promise', { first: m.first, last: m.last, conf: 0.7 });
+  }
   intensity(text, ranges, toks, acc);
+  promiseReports(toks, acc);
+  urgentLimits(toks, acc, quotes);
 
   // ---- gratitude: sarcastic thanks is anger; bare thanks only next to a resolution; formulaic never
   gratitude(toks, acc, sarcSents, hostSents, liveText);
@@ -160,8 +192,11 @@ function shortSarcasm(toks: Token[], acc: Acc, sarcSents: Set<number>) {
 const OPEN: Record<string, string> = { '«': '»', '“': '”', '„': '“', '"': '"', "'": "'" };
 const isLetter = (c: string | undefined) => !!c && /[\p{L}\p{N}]/u.test(c);
 
-/** Quoted praise words («оперативность», 'world-class support') are sarcasm. */
-function scareQuotes(text: string, ranges: Range[], toks: Token[], acc: Acc, sarcSents: Set<number>) {
+type Quote = { start: number; end: number; first: number; last: number };
+
+/** Short quoted spans of the live text («…», “…”, "…", '…'), with their token range. */
+function quoteSpans(text: string, ranges: Range[], toks: Token[]): Quote[] {
+  const out: Quote[] = [];
   for (const r of ranges) {
     let i = r.start;
     while (i < r.end) {
@@ -172,7 +207,7 @@ function scareQuotes(text: string, ranges: Range[], toks: Token[], acc: Acc, sar
         continue;
       }
       let j = i + 1;
-      const lim = Math.min(r.end, i + 80);
+      const lim = Math.min(r.end, i + 100);
       while (j < lim && text[j] !== close && text[j] !== '\n') {
         if (close === "'" && text[j] === "'" && !isLetter(text[j + 1])) break;
         j++;
@@ -181,20 +216,62 @@ function scareQuotes(text: string, ranges: Range[], toks: Token[], acc: Acc, sar
         i++;
         continue;
       }
-      // tokens inside the quotes
-      let a = lowerBound(toks, i + 1);
-      const first = a;
+      const first = lowerBound(toks, i + 1);
+      let a = first;
       while (a < toks.length && toks[a]!.end <= j) a++;
-      if (a > first && a - first <= 8) {
-        const inside = SCARE_POS.matchAll(toks, first, a);
-        if (inside.length) {
-          acc.add('anger', { start: i, end: j + 1, conf: 0.75 });
-          sarcSents.add(toks[first]!.sent);
-        }
-      }
+      if (a > first && a - first <= 10) out.push({ start: i, end: j + 1, first, last: a - 1 });
       i = j + 1;
     }
   }
+  return out;
+}
+
+/** «оператор сказала, что сделают перерасчёт», "Mark told me it would be processed": a reported promise. */
+function promiseReports(toks: Token[], acc: Acc) {
+  for (const m of SAY.matchAll(toks)) {
+    const t = toks[m.first]!;
+    let third = false;
+    for (let k = m.first - 1; k >= 0 && k >= m.first - 4 && toks[k]!.clause === t.clause; k--) if (THIRD.some((x) => toks[k]!.w.startsWith(x))) third = true;
+    if (third) continue;
+    for (let k = m.last + 1; k < toks.length && k <= m.last + 14 && toks[k]!.sent === t.sent; k++) {
+      const w = toks[k]!.w;
+      const fut = FUTURE.some((f) => w.startsWith(f)) && !/(ть|ти|ться)$/.test(w);
+      if (fut || /'ll$|'d$/.test(w)) {
+        acc.add('broken_promise', { first: m.first, last: k, conf: 0.75 });
+        break;
+      }
+    }
+  }
+}
+
+/** A time limit («до 18:00», "within the hour") is the customer's own only outside promises, quotes, past and recurring windows and threats' conditions. */
+function urgentLimits(toks: Token[], acc: Acc, quotes: Quote[]) {
+  const hits = acc.hits.get('urgent');
+  if (!hits) return;
+  const sentsWith = (code: Signal) => new Set((acc.hits.get(code) ?? []).map((h) => ('first' in h ? toks[h.first]!.sent : -1)));
+  const promiseSents = sentsWith('broken_promise');
+  const threatSents = new Set([...sentsWith('threat_public'), ...sentsWith('threat_regulator'), ...sentsWith('churn')]);
+  const past = LIMIT_PAST.matchAll(toks);
+  const request = bySentence(LIMIT_REQUEST.matchAll(toks), toks);
+  const kept = hits.filter((h) => {
+    if (!('first' in h)) return true;
+    const t = toks[h.first]!;
+    if (!LIMIT_HEADS.has(t.w)) return true;
+    const s = t.sent;
+    if (quotes.some((q) => h.first >= q.first && h.first <= q.last)) return false;
+    if (promiseSents.has(s)) return false;
+    if (past.some((m) => toks[m.first]!.sent === s && m.first < h.first)) return false;
+    // «с 20 до 23», "from 8 to 12": a window someone else set, unless the customer asks for it
+    const p1 = toks[h.first - 2];
+    const p2 = toks[h.first - 3];
+    if (!request.has(s) && ((p1 && p1.sent === s && (p1.w === 'с' || p1.w === 'from' || p1.w === 'between')) || (p2 && p2.sent === s && (p2.w === 'с' || p2.w === 'from' || p2.w === 'between')))) return false;
+    if (threatSents.has(s)) {
+      for (let k = h.first - 1; k >= 0 && toks[k]!.sent === s; k--) if (CONDITIONAL.has(toks[k]!.w)) return false;
+    }
+    return true;
+  });
+  acc.drop('urgent');
+  for (const h of kept) acc.add('urgent', h);
 }
 
 function lowerBound(toks: Token[], pos: number): number {
