@@ -25,11 +25,16 @@ const KEYS = new Set<string>([
   ...MONTHS_ABBR.keys(), ...NUMBER_WORDS.keys(), ...UNITS.keys(), ...Object.keys(UNIT_WORDS), ...DAY24,
   'после', 'after', 'полдень', 'noon', 'midnight', 'конца', 'концу', 'конце', 'конец', 'end',
 ]);
-KEYS.delete('a');
-KEYS.delete('an');
-KEYS.delete('in');
-KEYS.delete('the');
-KEYS.delete('at');
+// common words do not count; the second words of phrases that start with them do ("in the near future")
+for (const common of ['a', 'an', 'in', 'the', 'at', 'on', 'as', 'by', 'for', 'to', 'of', 'и', 'в', 'на', 'с', 'по', 'до', 'к']) {
+  KEYS.delete(common);
+  for (const trie of [COMP_PHRASES, FREE_PHRASES]) {
+    const node = trie.root.next.get(common);
+    if (node) for (const w of node.next.keys()) if (!['a', 'an', 'the', 'the'].includes(w)) KEYS.add(w);
+  }
+}
+KEYS.add('near');
+KEYS.add('end');
 
 const CYRILLIC = /[а-яё]/i;
 
@@ -52,6 +57,8 @@ export function findTimes(text: string, opts: TimeOptions): TimeMention[] {
     const end = toks[f.b - 1].end;
     const c = f.c;
     const kind: TimeMention['kind'] = c.kind ?? (c.dur ? 'duration' : c.win || c.after ? 'window' : 'point');
-    return { start, end, text: text.slice(start, end), due: res.due(c), kind };
+    const span = text.slice(start, end);
+    // within one text the same words give the same expression, so the words are the cache key
+    return { start, end, text: span, due: res.due(c, span), kind };
   });
 }

@@ -41,6 +41,8 @@ const DUR_PREFIX = buildTrie<'in' | 'thru' | 'upto'>([
   ['не более', 'upto'], ['не более чем', 'upto'], ['не дольше', 'upto'], ['не больше', 'upto'], ['до', 'upto'],
   ['up to', 'upto'], ['no more than', 'upto'], ['not more than', 'upto'], ['no later than', 'thru'],
 ]);
+/** words that can start a duration: prefixes, number words, units («часа через два»), «полчаса» */
+const DUR_STARTS = new Set<string>([...DUR_PREFIX.first, ...NUMBER_WORDS.keys(), ...VAGUE_QTY, ...UNITS.keys(), 'half']);
 const DASH = new Set(['-', '–', '—']);
 const RANGE_WORDS = new Set(['или', 'or', 'to']);
 const EVENT_LINK = new Set(['после', 'after', 'of', 'from', 'upon', 'following', 'с', 'со', 'от']);
@@ -54,6 +56,26 @@ const ZONE_TAGS = buildTrie<true>([
   ['по московскому', true], ['( мск )', true], ['moscow time', true], ['по местному времени', true], ['local time', true],
   ['ровно', true], ['sharp', true], ['включительно', true], ['inclusive', true],
 ]);
+
+/** which component parsers a word can start */
+const M_TRIE = 1;
+const M_WINDOW = 2;
+const M_DATE = 4;
+const M_WEEKDAY = 8;
+const M_CLOCK = 16;
+const M_MONTH = 32;
+const WORD_MASK = new Map<string, number>();
+const mark = (words: Iterable<string>, m: number) => {
+  for (const w of words) WORD_MASK.set(w, (WORD_MASK.get(w) ?? 0) | m);
+};
+mark(COMP_PHRASES.first, M_TRIE);
+mark(WINDOW_START, M_WINDOW);
+mark(['the', ...MONTHS.keys(), ...MONTHS_ABBR.keys()], M_DATE);
+mark([...WEEKDAYS.keys(), ...WEEKDAY_ABBR.keys(), ...Object.keys(WEEKDAY_MOD)], M_WEEKDAY);
+mark([...NUMBER_WORDS.keys(), 'час'], M_CLOCK);
+mark(['конца', 'концу', 'конце', 'конец', 'end', 'the', ...MONTHS.keys()], M_MONTH);
+mark(['после', 'after'], M_CLOCK);
+const N_MASK = M_WINDOW | M_DATE | M_CLOCK;
 
 export class Grammar {
   toks: Tok[];
@@ -99,7 +121,12 @@ export class Grammar {
   parseAt(i: number): Found | null {
     const t = this.toks[i];
     if (t.k === P || (t.k === W && !STARTERS.has(t.s))) return null;
-    return this.duration(i) ?? this.afterRule(i) ?? this.chain(i) ?? this.free(i);
+    return (
+      (t.k === N || DUR_STARTS.has(t.s) ? this.duration(i) : null) ??
+      (t.s === 'после' || t.s === 'after' ? this.afterRule(i) : null) ??
+      this.chain(i) ??
+      (FREE_PHRASES.first.has(t.s) ? this.free(i) : null)
+    );
   }
 
   // ---------- quantities and durations ----------
@@ -323,7 +350,17 @@ export class Grammar {
   }
 
   /** one component, with an optional preposition before it */
+  /** the last index where comp(i, 0) failed: a failed chain continuation is not tried again as a start */
+  private failed0 = -1;
+
   comp(i: number, prep: number): Found | null {
+    if (prep === 0 && i === this.failed0) return null;
+    const f = this.compCoreOrPrep(i, prep);
+    if (!f && prep === 0) this.failed0 = i;
+    return f;
+  }
+
+  private compCoreOrPrep(i: number, prep: number): Found | null {
     const f = this.compCore(i, prep, i - 1);
     if (f) return this.zoneTag(f);
     const pm = matchTrie(PREP_TRIE, this.toks, i);
@@ -344,23 +381,51 @@ export class Grammar {
     return f;
   }
 
+  /** compCore results by (index, preposition strength): chains and restarts look at the same places */
+  private memo = new Map<number, Found | null>();
+
   private compCore(j: number, prep: number, prevIdx: number): Found | null {
+    const key = j * 8 + prep * 2 + (prevIdx === j - 1 ? 0 : 1);
+    let f = this.memo.get(key);
+    if (f === undefined) {
+      f = this.compCoreRaw(j, prep, prevIdx);
+      this.memo.set(key, f);
+      if (this.memo.size > 64) this.memo.clear();
+    }
+    return f;
+  }
+
+  private compCoreRaw(j: number, prep: number, prevIdx: number): Found | null {
     const t = this.toks[j];
     if (!t || t.k === P) return null;
-    const tr = matchTrie(COMP_PHRASES, this.toks, j);
-    // a clock/date/weekday may be longer than a phrase («12 noon» is rare; phrases win)
-    if (tr) return { a: j, b: tr[0], c: tr[1] };
-    const win = this.window(j);
-    if (win) return win;
-    const d = this.date(j, prep);
-    if (d) return { a: j, b: d.e, c: { day: d.v } };
-    const wd = this.weekday(j, prevIdx);
-    if (wd) return { a: j, b: wd.e, c: { day: wd.v } };
-    const cl = this.clock(j, prep);
-    if (cl) return { a: j, b: cl.e, c: { time: cl.v } };
-    const mo = this.monthAlone(j, prep);
-    if (mo) return mo;
-    return null;
+    const mask = t.k === N ? N_MASK : WORD_MASK.get(t.s) ?? 0;
+    if (mask === 0) return null;
+    // «завтра после 12»: a lower bound inside a chain
+    if ((t.s === 'после' || t.s === 'after') && this.toks[j + 1]?.k === N) {
+      const cl = this.clock(j + 1, 2);
+      if (cl) return { a: j, b: cl.e, c: { time: cl.v, after: true } };
+    }
+    if (mask & M_TRIE) {
+      const tr = matchTrie(COMP_PHRASES, this.toks, j);
+      if (tr) return { a: j, b: tr[0], c: tr[1] };
+    }
+    if (mask & M_WINDOW) {
+      const win = this.window(j);
+      if (win) return win;
+    }
+    if (mask & M_DATE) {
+      const d = this.date(j, prep);
+      if (d) return { a: j, b: d.e, c: { day: d.v } };
+    }
+    if (mask & M_WEEKDAY) {
+      const wd = this.weekday(j, prevIdx);
+      if (wd) return { a: j, b: wd.e, c: { day: wd.v } };
+    }
+    if (mask & M_CLOCK) {
+      const cl = this.clock(j, prep);
+      if (cl) return { a: j, b: cl.e, c: { time: cl.v } };
+    }
+    return mask & M_MONTH ? this.monthAlone(j, prep) : null;
   }
 
   // ---------- weekdays ----------

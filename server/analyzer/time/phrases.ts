@@ -102,7 +102,7 @@ export const COMP_PHRASES = buildTrie<Comp>([
   ...each(['вечером', 'in the evening'], part('evening')),
   ...each(['evening', 'night'], part('evening', true)),
   ...each(['ночью', 'at night', 'overnight', 'в ночь'], part('night')),
-  ...each(['полдень', 'полудня', 'noon', 'midday', 'midday today'], { time: { h: 12, m: 0 } }),
+  ...each(['полдень', 'полудня', 'полудню', 'noon', 'midday', 'midday today'], { time: { h: 12, m: 0 } }),
   ...each(['полночь', 'полуночи', 'midnight'], { time: { h: 24, m: 0 } }),
 ]);
 

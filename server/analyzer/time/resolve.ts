@@ -40,8 +40,8 @@ export class Resolver {
     this.workdays = new Set(cal?.workdays ?? []);
   }
 
-  due(c: Comp): string | null {
-    const key = JSON.stringify(c);
+  /** the due time; key: what identifies c within one text (its words), JSON of c when not given */
+  due(c: Comp, key = JSON.stringify(c)): string | null {
     let v = this.cache.get(key);
     if (v === undefined) {
       const dt = this.compute(c);

@@ -34,10 +34,21 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0 || c === 0x202f || c === 0x2009 || c === 12 || c === 11;
 }
 
+/** normalized forms of words seen before: repeated words share one string and skip lowercasing */
+const NORM = new Map<string, string>();
+
 function norm(raw: string): string {
-  const s = raw.toLowerCase();
-  return s.indexOf('ё') >= 0 ? s.replace(/ё/g, 'е') : s;
+  let s = NORM.get(raw);
+  if (s !== undefined) return s;
+  s = raw.toLowerCase();
+  if (s.indexOf('ё') >= 0) s = s.replace(/ё/g, 'е');
+  if (s.indexOf('’') >= 0) s = s.replace(/’/g, "'");
+  if (NORM.size > 20000) NORM.clear();
+  NORM.set(raw, s);
+  return s;
 }
+
+const PUNCT: string[] = [];
 
 export function tokenize(text: string): Tok[] {
   const out: Tok[] = [];
@@ -70,10 +81,10 @@ export function tokenize(text: string): Tok[] {
         else break;
       }
       const raw = text.slice(i, j);
-      const s = norm(raw).replace('’', "'");
+      const s = norm(raw);
       out.push({ k: W, s, v: NaN, start: i, end: j, sp, nl, cap: raw.charCodeAt(0) !== s.charCodeAt(0) });
     } else {
-      out.push({ k: P, s: text[i], v: NaN, start: i, end: j, sp, nl, cap: false });
+      out.push({ k: P, s: c < 0x3000 ? (PUNCT[c] ??= text[i]) : text[i], v: NaN, start: i, end: j, sp, nl, cap: false });
     }
     sp = false;
     nl = false;
