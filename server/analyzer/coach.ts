@@ -25,7 +25,17 @@ const ev = (c: Ctx, first: number, last: number): Evidence => {
   const end = c.tokens[last]!.end;
   return { start, end, text: c.text.slice(start, end) };
 };
-const hitEv = (c: Ctx, hs: Hit[]) => hs.map((h) => ev(c, h.first, h.last));
+/** Evidence of hits, overlapping ones merged. */
+function hitEv(c: Ctx, hs: Hit[]): Evidence[] {
+  const sorted = [...hs].sort((a, b) => a.first - b.first || b.last - a.last);
+  const out: { first: number; last: number }[] = [];
+  for (const h of sorted) {
+    const top = out.at(-1);
+    if (top && h.first <= top.last) top.last = Math.max(top.last, h.last);
+    else out.push({ first: h.first, last: h.last });
+  }
+  return out.map((h) => ev(c, h.first, h.last));
+}
 const maxConf = (hs: Hit[], def = 0.8) => (hs.length ? Math.max(...hs.map((h) => h.conf)) : def);
 const overlaps = (a: Hit, b: { first: number; last: number }) => a.first <= b.last && b.first <= a.last;
 
@@ -75,14 +85,14 @@ function vagueWait(c: Ctx): Hit[] {
 /** Does the reply own the fix (our commitment or action, «виноваты мы», "on us")? Then naming a third party is no blame. */
 function ownsFix(c: Ctx): boolean {
   if (c.hits.ownership!.length) return true;
-  return c.promises.some((p) => p.agentive && (!p.generic || p.due !== null));
+  return c.promises.some((p) => p.promise && p.agentive && (!p.generic || p.due !== null));
 }
 
 /** A concrete next step: our commitment with a concrete action or a time, or an instruction to the customer. */
 function nextStep(c: Ctx): boolean {
   if (c.promises.some((p) => p.due !== null || (p.agentive && !p.generic))) return true;
   const blocked = [...c.hits.not_a_step!, ...c.hits.rude!, ...c.hits.vague_wait!, ...c.hits.minimizing!];
-  return c.ins.some((x) => !blocked.some((h) => h.first <= x.verb && x.verb <= h.last));
+  return c.ins.some((x) => !blocked.some((h) => h.first <= x.verb + 3 && x.verb - 2 <= h.last));
 }
 
 function hasDeadline(c: Ctx): boolean {
@@ -93,6 +103,18 @@ function hasDeadline(c: Ctx): boolean {
 function hasCause(c: Ctx): boolean {
   const notSents = new Set(c.hits.not_cause_sentence!.map((h) => c.tokens[h.first]!.sent));
   return c.hits.cause!.some((h) => !notSents.has(c.tokens[h.first]!.sent));
+}
+
+/** A workaround, another option, or a fallback step «если не поможет, …» that is more than "contact us". */
+function hasAlternative(c: Ctx): boolean {
+  if (c.hits.alternative!.length) return true;
+  const contact = new Set(c.hits.contact_verb!.map((h) => c.tokens[h.first]!.sent));
+  return c.hits.fallback_if!.some((h) => {
+    const sent = c.tokens[h.first]!.sent;
+    if (contact.has(sent)) return false;
+    return c.promises.some((p) => p.start >= c.tokens[h.last]!.end && c.tokens.some((t) => t.start === p.start && t.sent === sent))
+      || c.ins.some((x) => x.sent === sent);
+  });
 }
 
 const absent = (code: Flag, conf: number, evidence: Evidence[] = []): Finding<Flag> => ({ code, confidence: conf, evidence });
@@ -130,7 +152,7 @@ export function coachReply(reply: string, opts: CoachOptions = {}): ReplyAnalysi
       const vague = times.filter((m) => m.kind === 'vague' || m.kind === 'event').map((m) => ({ start: m.start, end: m.end, text: m.text }));
       details.push(absent('no_deadline', 0.8, vague));
     }
-    if (!hits.alternative!.length) details.push(absent('no_alternative', 0.7));
+    if (!hasAlternative(c)) details.push(absent('no_alternative', 0.7));
     if (!nextStep(c)) details.push(absent('no_next_step', 0.75));
   }
   if (ctx.our_fault && !hits.compensation!.length) details.push(absent('no_compensation', 0.75));
@@ -138,11 +160,11 @@ export function coachReply(reply: string, opts: CoachOptions = {}): ReplyAnalysi
   details.sort((a, b) => FLAGS.indexOf(a.code) - FLAGS.indexOf(b.code));
   const flags = [...new Set(details.map((d) => d.code))].sort();
   const locale: Lang = opts.locale ?? lang;
-  const suggestions = flags.map((code) => ({ code, text: (hints as Record<string, Record<Lang, string>>)[code]![locale] }));
+  const suggestions = flags.map((code) => ({ code, text: (hints as unknown as Record<string, Record<Lang, string>>)[code]![locale] }));
   return {
     lang,
     flags,
-    promises: promises.map(({ text, start, end, due, confidence }) => ({ text, start, end, due, confidence })),
+    promises: promises.filter((p) => p.promise).map(({ text, start, end, due, confidence }) => ({ text, start, end, due, confidence })),
     details,
     suggestions,
   };

@@ -22,7 +22,13 @@ const WISH = lex.wish.map((p) => p.split(' ').map(norm));
 const CONDITIONS = lex.conditions.map((p) => p.split(' ').map(norm));
 const GENERIC = set(lex.generic);
 const STAFF = set(lex.staff);
-const OUTCOME = PatternSet.of([...lex.outcome_patterns, ...lex.en_present_outcome]);
+const OUTCOME_WORDS = set(lex.outcome);
+const SCHEDULED = PatternSet.of(lex.outcome_patterns);
+const PRESENT_OUTCOME = PatternSet.of(lex.en_present_outcome);
+const EXPECT = PatternSet.of(lex.expect);
+// perfective 1st person plural without a list entry: «выкатим», «перевыставим» (not imperfective «-аем», «приносим»)
+const RU_1PL = /^(?:пере|пере|вы|по|при|за|от|до|у|с|про|под|на|вос|раз|об|из|ис)[а-я]{2,}(?:им|ем)$/;
+const RU_1PL_NOT = /(?:аем|яем|уем|еем|ваем|дим|сим|зим|жим)$/;
 const AND = new Set(['и', 'а', 'and']);
 const WE = new Set(['we', 'i', 'мы', 'я']);
 const PARTICIPLE = /(?:ен|ена|ено|ены|ан|ана|ано|аны|ят|ыт|ыта|ыто|ыты|ит|ита|ито|иты|ут|ута|уты|ed|en|ready|available|done|live|back)$/;
@@ -32,45 +38,63 @@ const NOT_PARTICIPLE = set(['может', 'должен', 'должна', 'до�
 export type PromiseInfo = Promise_ & {
   /** we (or our staff) act, not just an outcome */
   agentive: boolean;
-  /** only generic verbs («всё исправим», "we'll look into it") */
+  /** only generic verbs («всё исправим», "we'll sort it out") */
   generic: boolean;
+  /** false: a third party's future action, a next step but no promise of ours */
+  promise: boolean;
 };
 
-type Trigger = { i: number; kind: 'first' | 'third'; verb: string };
+type Trigger = {
+  i: number;
+  kind: 'first' | 'third' | 'outcome';
+  verb: string;
+  /** counts only with a time in its clause («будет в понедельник», "rebooked for Friday") */
+  needsTime?: boolean;
+};
 
 const phraseAt = (tokens: Token[], i: number, words: string[]) =>
   words.every((w, k) => tokens[i + k]?.w === w && tokens[i + k]!.sent === tokens[i]!.sent);
 
 function triggers(tokens: Token[]): Trigger[] {
   const out: Trigger[] = [];
-  const outcome = new Map<number, number>();
-  for (const m of OUTCOME.matchAll(tokens)) outcome.set(m.first, m.last);
+  const special = new Map<number, Trigger>();
+  for (const m of SCHEDULED.matchAll(tokens)) special.set(m.first, { i: m.first, kind: 'outcome', verb: tokens[m.first]!.w, needsTime: true });
+  for (const m of PRESENT_OUTCOME.matchAll(tokens)) special.set(m.first, { i: m.first, kind: 'outcome', verb: tokens[m.first]!.w });
+  for (const m of EXPECT.matchAll(tokens)) special.set(m.first, { i: m.first, kind: 'third', verb: tokens[m.first]!.w });
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     const next = tokens[i + 1]?.sent === t.sent ? tokens[i + 1] : undefined;
+    const prev = tokens[i - 1]?.sent === t.sent ? tokens[i - 1] : undefined;
     if (FIRST.has(t.w)) {
       if ((t.w === 'будем' || t.w === 'буду') && (!next || NOT_AFTER_AUX.has(next.w) || next.w.startsWith('рад'))) continue;
       out.push({ i, kind: 'first', verb: t.w });
+    } else if (RU_1PL.test(t.w) && !RU_1PL_NOT.test(t.w) && !THIRD.has(t.w)) {
+      out.push({ i, kind: 'first', verb: t.w });
+    } else if (prev?.w === 'я' && /[а-я]{3,}[ую]$/.test(t.w) && !/(?:ую|юю|ою)$/.test(t.w)) {
+      out.push({ i, kind: 'first', verb: t.w });
     } else if (EN_FIRST.has(t.w)) {
-      out.push({ i, kind: 'first', verb: next?.w ?? '' });
+      out.push({ i, kind: 'first', verb: next?.w === 'be' ? tokens[i + 2]?.w ?? '' : next?.w ?? '' });
     } else if (EN_FIRST_TWO.some((p) => phraseAt(tokens, i, p))) {
       const p = EN_FIRST_TWO.find((q) => phraseAt(tokens, i, q))!;
       out.push({ i, kind: 'first', verb: tokens[i + p.length]?.w ?? '' });
       i += p.length - 1;
-    } else if (THIRD.has(t.w)) {
+    } else if (THIRD.has(t.w) || OUTCOME_WORDS.has(t.w) && t.w !== 'will') {
+      const kind = OUTCOME_WORDS.has(t.w) ? 'outcome' : 'third';
       if (AUX.has(t.w)) {
         const a = tokens.slice(i + 1, i + 3).filter((k) => k.sent === t.sent);
-        if (!a.some((k) => (PARTICIPLE.test(k.w) && k.w.length > 4 && !NOT_PARTICIPLE.has(k.w)) || /^(готов|доступ)/.test(k.w))) continue;
+        const participle = a.some((k) => (PARTICIPLE.test(k.w) && k.w.length > 4 && !NOT_PARTICIPLE.has(k.w)) || /^(готов|доступ)/.test(k.w));
+        const atYours = a[0]?.w === 'у' && /^(вас|тебя)$/.test(a[1]?.w ?? '');
+        out.push({ i, kind, verb: t.w, needsTime: !participle && !atYours });
+        continue;
       }
-      out.push({ i, kind: 'third', verb: t.w });
+      out.push({ i, kind, verb: t.w });
     } else if (EN_WILL.has(t.w)) {
-      const prev = tokens[i - 1]?.sent === t.sent ? tokens[i - 1] : undefined;
       if (!prev) continue; // "Will you …?"
       if (next && (next.w === 'not' || next.w === 'you')) continue;
       const verb = next?.w === 'be' ? tokens[i + 2]?.w ?? '' : next?.w ?? '';
-      out.push({ i, kind: WE.has(prev.w) ? 'first' : 'third', verb });
-    } else if (outcome.has(i)) {
-      out.push({ i, kind: 'third', verb: t.w });
+      out.push({ i, kind: WE.has(prev.w) ? 'first' : STAFF.has(prev.w) ? 'third' : 'outcome', verb });
+    } else if (special.has(i)) {
+      out.push(special.get(i)!);
     }
   }
   return out;
@@ -98,14 +122,16 @@ function offered(text: string, tokens: Token[], i: number, kind: Trigger['kind']
   return false;
 }
 
+const isStaff = (w: string) => STAFF.has(w) || STAFF.has(w.replace(/s$/, '')) || (w.length > 5 && [...STAFF].some((x) => x.length > 4 && w.startsWith(x)));
+
 /** Is the subject before the trigger a third party (courier firm, seller, "they")? Returns [thirdParty, staffSubject]. */
 function subject(tokens: Token[], i: number): [boolean, boolean] {
   const t = tokens[i]!;
   for (let k = i - 1; k >= 0 && k >= i - 5; k--) {
     const s = tokens[k]!;
     if (s.clause !== t.clause || AND.has(s.w)) break;
-    if (THIRD_PARTY.has(s.w)) return [!(k > 0 && OUR.has(tokens[k - 1]!.w)), false];
-    if (STAFF.has(s.w) || STAFF.has(s.st)) return [false, true];
+    if (THIRD_PARTY.has(s.w) || THIRD_PARTY.has(s.w.replace(/s$/, ''))) return [!(k > 0 && OUR.has(tokens[k - 1]!.w)), false];
+    if (isStaff(s.w)) return [false, true];
   }
   return [false, false];
 }
@@ -128,20 +154,37 @@ function dueOf(times: Mention[], start: number, end: number, before?: { start: n
   return firstConcrete.due;
 }
 
-/** Commitments of a reply (tokens of its live text), with dues from the time mentions. */
+/** Do tokens a and a+1 belong to one clause? A time like 16:00 does not split it. */
+function joined(text: string, tokens: Token[], a: number): boolean {
+  const x = tokens[a]!;
+  const y = tokens[a + 1];
+  if (!y || y.sent !== x.sent) return false;
+  if (y.clause === x.clause) return true;
+  return x.num && y.num && /^[:.]$/.test(text.slice(x.end, y.start));
+}
+
+/**
+ * Commitments of a reply (tokens of its live text), with dues from the time mentions. Entries with
+ * `promise: false` are future actions of a third party («курьерская служба свяжется»): no promise of
+ * ours, but still a next step.
+ */
 export function findPromises(text: string, tokens: Token[], times: Mention[]): PromiseInfo[] {
   const out: PromiseInfo[] = [];
-  const spans = new Map<string, { start: number; end: number; trig: Trigger[]; agentive: boolean }>();
+  type Span = { start: number; end: number; trig: Trigger[]; agentive: boolean; ours: boolean };
+  const spans: Span[] = [];
   for (const tr of triggers(tokens)) {
     const { i } = tr;
     if (negated(tokens, i, 2) || isQuestion(text, tokens, i) || offered(text, tokens, i, tr.kind)) continue;
     const [third, staff] = subject(tokens, i);
-    if (third) continue;
-    const clause = tokens[i]!.clause;
     let s = i;
-    while (s > 0 && tokens[s - 1]!.clause === clause) s--;
+    while (s > 0 && joined(text, tokens, s - 1)) s--;
     let e = i;
-    while (tokens[e + 1] && tokens[e + 1]!.clause === clause) e++;
+    while (joined(text, tokens, e)) e++;
+    if (tr.needsTime) {
+      const a = tokens[s]!.start;
+      const b = tokens[e]!.end;
+      if (!times.some((m) => m.kind !== 'event' && m.start < b && m.end > a)) continue;
+    }
     // "IT is re-syncing now and it will be fixed by 1 pm": the promise starts after the «и»/"and"
     for (let k = i - 1; k > s; k--) {
       if (AND.has(tokens[k]!.w) && k - s >= 3) {
@@ -149,23 +192,18 @@ export function findPromises(text: string, tokens: Token[], times: Mention[]): P
         break;
       }
     }
-    const key = `${s}:${e}`;
-    const known = spans.get(key);
-    if (known) {
-      known.trig.push(tr);
-      known.agentive ||= tr.kind === 'first' || staff;
-    } else {
-      // a promise joined by «и»/"and" to the one before (same sentence, next clause) is the same promise
-      const last = [...spans.values()].at(-1);
-      if (last && AND.has(tokens[s]!.w) && tokens[s]!.sent === tokens[i]!.sent && tokens[s]!.clause - 1 === clauseAt(tokens, last.end)) {
-        last.end = e;
-        last.trig.push(tr);
-        continue;
-      }
-      spans.set(key, { start: s, end: e, trig: [tr], agentive: tr.kind === 'first' || staff });
+    const agentive = tr.kind === 'first' || staff || (tr.kind === 'third' && !third);
+    const last = spans.at(-1);
+    // one clause, or a clause joined by «и»/"and" to the previous one: the same promise
+    if (last && last.ours === !third && (last.start === s || (AND.has(tokens[s]!.w) && tokens[s]!.sent === tokens[last.end]!.sent && s === last.end + 1))) {
+      last.end = Math.max(last.end, e);
+      last.trig.push(tr);
+      last.agentive ||= agentive;
+      continue;
     }
+    spans.push({ start: s, end: e, trig: [tr], agentive: agentive || (third && tr.kind !== 'outcome'), ours: !third });
   }
-  for (const sp of spans.values()) {
+  for (const sp of spans) {
     const start = tokens[sp.start]!.start;
     const end = tokens[sp.end]!.end;
     // «Завтра, до 12:00, перезвоним»: a short clause just before may carry the time
@@ -173,17 +211,13 @@ export function findPromises(text: string, tokens: Token[], times: Mention[]): P
     const prev = sp.start - 1;
     if (prev >= 0 && tokens[prev]!.sent === tokens[sp.start]!.sent) {
       let b = prev;
-      while (b > 0 && tokens[b - 1]!.clause === tokens[prev]!.clause) b--;
+      while (b > 0 && joined(text, tokens, b - 1)) b--;
       if (prev - b <= 3) before = { start: tokens[b]!.start, end: tokens[prev]!.end };
     }
     const due = dueOf(times, start, end, before);
     const generic = sp.trig.every((t) => GENERIC.has(t.verb));
     const conf = sp.trig.some((t) => t.kind === 'first') ? (due ? 0.92 : 0.85) : due ? 0.8 : 0.7;
-    out.push({ text: text.slice(start, end), start, end, due, confidence: conf, agentive: sp.agentive, generic });
+    out.push({ text: text.slice(start, end), start, end, due, confidence: conf, agentive: sp.agentive, generic, promise: sp.ours });
   }
   return out;
-}
-
-function clauseAt(tokens: Token[], k: number): number {
-  return tokens[k]!.clause;
 }

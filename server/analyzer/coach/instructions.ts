@@ -3,7 +3,7 @@ import { liveRanges, norm, tokenize, type Token } from '../text.ts';
 
 const RU_IMP = /^[а-яе-]{2,}(?:йте|ите|ьте)(?:сь)?$/;
 const RU_NOT_IMP = new Set(['здравствуйте', 'извините', 'простите', 'хотите', 'захотите', 'видите', 'увидите', 'получите', 'будете', 'сможете', 'говорите', 'считаете']);
-const RU_ADVISE = new Set(['рекомендуем', 'рекомендую', 'советуем', 'советую', 'попробуйте', 'нужно', 'необходимо', 'следует', 'просим', 'прошу', 'можете', 'стоит']);
+const RU_ADVISE = new Set(['рекомендуем', 'рекомендую', 'советуем', 'советую', 'попробуйте', 'нужно', 'необходимо', 'следует', 'просим', 'прошу', 'можете', 'стоит', 'можно', 'пробовали']);
 const EN_IMP = new Set(`restart reboot clear reset check try log sign update reinstall install uninstall remove delete send reply call contact open go
 click tap select enter use switch turn unplug plug disconnect connect confirm visit show review verify change set make run upload attach forward renew
 share provide let download refresh close wait disable enable keep write email text re-enter re-login login logout cancel move pick bring collect
@@ -25,7 +25,8 @@ export function instructions(tokens: Token[]): Instruction[] {
       const prev = i > s ? tokens[i - 1]! : undefined;
       if (RU_IMP.test(t.w) && !RU_NOT_IMP.has(t.w)) verb = i;
       else if (RU_ADVISE.has(t.w) && tokens.slice(i + 1, Math.min(e, i + 3) + 1).some((k) => /(?:ть|ти|ться|тись)$/.test(k.w))) verb = i;
-      else if (EN_IMP.has(t.w) && (!prev || EN_LEAD.has(prev.w) || (prev.w === 'you' && i - 2 >= s && /^(could|can|may|should|must)$/.test(tokens[i - 2]!.w)))) verb = i;
+      else if (t.w === 'tried' && prev?.w === 'you' && tokens[i - 2]?.w === 'have') verb = i;
+      else if (EN_IMP.has(t.w) && (!prev || prev.clause !== t.clause || EN_LEAD.has(prev.w) || (prev.w === 'you' && i - 2 >= s && /^(could|can|may|should|must)$/.test(tokens[i - 2]!.w)))) verb = i;
       else if ((t.w === 'can' || t.w === 'could') && tokens[i + 1]?.w === 'you' && i + 2 <= e) verb = i + 2;
       else if (t.w === 'you' && /^(can|may|should|need)$/.test(tokens[i + 1]?.w ?? '') && i + 2 <= e) verb = i + 2;
       else if (t.w === 'make' && tokens[i + 1]?.w === 'sure') verb = i;
