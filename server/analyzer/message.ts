@@ -167,7 +167,16 @@ export function analyzeMessage(text: string, _opts: MessageOptions = {}): Messag
         miss *= 1 - h.conf;
       }
     }
-    const evidence = [...ev.values()].sort((a, b) => a.start - b.start || a.end - b.end);
+    const evidence: Evidence[] = [];
+    for (const e of [...ev.values()].sort((a, b) => a.start - b.start || b.end - a.end)) {
+      const last = evidence[evidence.length - 1];
+      if (last && e.start <= last.end) {
+        if (e.end > last.end) {
+          last.end = e.end;
+          last.text = text.slice(last.start, last.end);
+        }
+      } else evidence.push({ ...e });
+    }
     details.push({ code, confidence: Math.round(Math.min(0.99, 1 - miss) * 100) / 100, evidence });
   }
   details.sort((a, b) => (a.code < b.code ? -1 : 1));
@@ -235,7 +244,7 @@ function promiseReports(toks: Token[], acc: Acc) {
     if (third) continue;
     for (let k = m.last + 1; k < toks.length && k <= m.last + 14 && toks[k]!.sent === t.sent; k++) {
       const w = toks[k]!.w;
-      const fut = FUTURE.some((f) => w.startsWith(f)) && !/(ть|ти|ться)$/.test(w);
+      const fut = FUTURE.some((f) => w.startsWith(f)) && (/^[a-z]/.test(w) || /(ут|ют|ет|ёт|ит|ят|ем|ём|им|тся)$/.test(w));
       if (fut || /'ll$|'d$/.test(w)) {
         acc.add('broken_promise', { first: m.first, last: k, conf: 0.75 });
         break;
@@ -262,9 +271,8 @@ function urgentLimits(toks: Token[], acc: Acc, quotes: Quote[]) {
     if (promiseSents.has(s)) return false;
     if (past.some((m) => toks[m.first]!.sent === s && m.first < h.first)) return false;
     // «с 20 до 23», "from 8 to 12": a window someone else set, unless the customer asks for it
-    const p1 = toks[h.first - 2];
-    const p2 = toks[h.first - 3];
-    if (!request.has(s) && ((p1 && p1.sent === s && (p1.w === 'с' || p1.w === 'from' || p1.w === 'between')) || (p2 && p2.sent === s && (p2.w === 'с' || p2.w === 'from' || p2.w === 'between')))) return false;
+    const win = (k: number) => ['с', 'from', 'between'].includes(toks[k]?.w ?? '') && toks[k]!.sent === s && toks[k + 1]!.num;
+    if (!request.has(s) && (win(h.first - 2) || win(h.first - 3))) return false;
     if (threatSents.has(s)) {
       for (let k = h.first - 1; k >= 0 && toks[k]!.sent === s; k--) if (CONDITIONAL.has(toks[k]!.w)) return false;
     }

@@ -55,6 +55,7 @@ const QUOTE_HEAD = [
   /(wrote|пишет|написал|написала|написал\(а\)|писал|писала|писал\(а\)|писали|schrieb):\s*$/i,
   /^\s*-----/,
   /^begin forwarded message/i,
+  /^\d{1,2}[./]\d{1,2}[./]\d{2,4}.{0,120}@[^\s<>]{1,100}>"?\s*:\s*$/,
 ];
 const SIG_DASH = /^-- ?$/;
 
@@ -115,7 +116,8 @@ export function tokenize(text: string, ranges: Range[] = [{ start: 0, end: text.
     while ((m = WORD.exec(part))) {
       const gap = part.slice(last, m.index);
       if (gap) {
-        if (/[.!?…]|\n\s*\n/.test(gap) && !/^\.\d/.test(part.slice(m.index - 1, m.index + 1))) {
+        // a dot inside a word is no sentence end: 10.30, vc.ru, banki.ru
+        if (/[.!?…]|\n\s*\n/.test(gap) && !(gap === '.' && /[\p{L}\p{N}]/u.test(part[m.index - 2] ?? '') && (/^\d/.test(m[0]) || /^\p{Ll}/u.test(m[0])))) {
           sent++;
           clause++;
         } else if (/[,;:()\u2014\u2013\n"«»]|\s-\s/.test(gap)) clause++;

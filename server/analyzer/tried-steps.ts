@@ -22,6 +22,8 @@ const EN_PAST_SAME = new Set(['reset', 'ran', 'rebuilt', 'put', 'set', 'reran', 
 const EN_BLOCK = new Set(['can', 'could', 'should', 'would', 'will', 'need', 'needs', 'want', 'please', 'to', "can't", "don't", "didn't", 'must', 'may', 'might', 'let']);
 const FIRST_PERSON = new Set(['i', 'we', "i've", "we've", "i'd", "we'd", 'me', 'myself', 'ourselves']);
 const OTHER_PERSON = new Set(['you', 'they', 'he', 'she', 'it', 'someone', 'somebody', 'agent', 'engineer', 'technician', 'support', 'driver', 'your']);
+const PRONOUN = new Set(['его', 'её', 'ее', 'их', 'него', 'нее', 'неё', 'it', 'them', 'him', 'her']);
+const WE = new Set(['мы', 'нас', 'нам', 'нами']);
 const VAGUE = new Set(['все', 'всё', 'everything', 'all', 'что', 'что-то', 'something', 'anything', 'это', 'this', 'that']);
 
 const isCyr = (w: string) => /[а-я]/.test(w);
@@ -87,42 +89,58 @@ function lowerCapitalized(raw: string): string {
 
 type Ctx = { text: string; toks: Token[] };
 
-/** Object words after verb token v (same clause), ended by a stop word or another step verb. */
-function objectAfter(c: Ctx, v: number, max = 5): number[] {
+const PREP = new Set(['в', 'во', 'на', 'у', 'с', 'со', 'из', 'через', 'по', 'для', 'без', 'от', 'к', 'ко', 'под', 'при', 'за', 'о', 'об', 'про', 'над', 'около', 'in', 'on', 'at', 'from', 'with', 'via', 'for', 'to', 'into', 'onto', 'through']);
+
+/** Object words after verb token v (same clause), ended by a stop word, another step verb or a second preposition. */
+function objectAfter(c: Ctx, v: number, max = 4): number[] {
   const out: number[] = [];
   const { toks } = c;
   const clause = toks[v]!.clause;
+  let preps = 0;
   for (let k = v + 1; k < toks.length && out.length < max; k++) {
     const t = toks[k]!;
     if (t.clause !== clause) break;
-    if (STOP.has(t.w) && !(t.w === 'and' && !isStepVerbAt(c, k + 1) && out.length)) break;
-    if ((t.w === 'и' || t.w === 'and') && isStepVerbAt(c, k + 1)) break;
-    if (out.length && isStepVerbAt(c, k)) break;
     if (t.w === 'и' || t.w === 'and') {
-      // «логин и пароль»: keep a coordinated object
-      if (k + 1 < toks.length && toks[k + 1]!.clause === clause) out.push(k);
+      const n = toks[k + 1];
+      // «логин и пароль»: keep a coordinated object, not a new verb or phrase
+      if (!out.length || !n || n.clause !== clause || PREP.has(n.w) || isStepVerbAt(c, k + 1) || STOP.has(n.w) || FILLERS.has(n.w)) break;
+      out.push(k);
       continue;
     }
+    if (STOP.has(t.w)) break;
+    if (out.length && isStepVerbAt(c, k)) break;
+    if (PREP.has(t.w) && ++preps > 1) break;
     out.push(k);
   }
-  while (out.length && (FILLERS.has(toks[out[out.length - 1]!]!.w) || toks[out[out.length - 1]!]!.w === 'и' || toks[out[out.length - 1]!]!.w === 'and')) out.pop();
+  while (out.length) {
+    const w = toks[out[out.length - 1]!]!.w;
+    if (FILLERS.has(w) || PREP.has(w) || PRONOUN.has(w) || w === 'и' || w === 'and') out.pop();
+    else break;
+  }
   return out;
 }
 
-/** Fronted object words before verb token v («роутер перезагружал», «Реквизиты проверил»). */
+/** Fronted object words at the clause start, before verb token v («роутер перезагружал», «Реквизиты проверил»). */
 function objectBefore(c: Ctx, v: number): number[] {
   const { toks } = c;
-  const clause = toks[v]!.clause;
   let s = v;
-  while (s > 0 && toks[s - 1]!.clause === clause) s--;
+  while (s > 0 && sameClause(c, s - 1, s)) s--;
+  while (s < v && (FILLERS.has(toks[s]!.w) || toks[s]!.num)) s++;
   const out: number[] = [];
-  for (let k = s; k < v && k < s + 4; k++) {
+  for (let k = s; k < v && out.length < 3; k++) {
     const t = toks[k]!;
-    if (FILLERS.has(t.w) || t.num || /^\d/.test(t.w)) continue;
-    if (STOP.has(t.w)) return [];
+    if (FILLERS.has(t.w) || t.num || STOP.has(t.w) || isStepVerbAt(c, k) || STAFF.has(t.w)) break;
     out.push(k);
   }
-  return out.length <= 3 ? out : out.slice(-3);
+  return out;
+}
+
+/** Same clause, or split only by quote marks («Спам»). */
+function sameClause(c: Ctx, a: number, b: number): boolean {
+  const x = c.toks[a]!;
+  const y = c.toks[b]!;
+  if (x.clause === y.clause) return true;
+  return x.sent === y.sent && /^[\s«»"“”„']+$/.test(c.text.slice(x.end, y.start));
 }
 
 function isStepVerbAt(c: Ctx, k: number): boolean {
@@ -175,6 +193,7 @@ export function extractSteps(text: string, toks: Token[], blocked: (k: number) =
     out.push(s);
   };
   const used = new Set<number>();
+  const weSpeaker = toks.some((t) => WE.has(t.w));
   for (let i = 0; i < toks.length; i++) {
     if (used.has(i)) continue;
     const t = toks[i]!;
@@ -184,6 +203,8 @@ export function extractSteps(text: string, toks: Token[], blocked: (k: number) =
     if (cyr ? !ruPast(t.w) : !enPast(t.w)) continue;
     if (negated(toks, i) || blocked(i)) continue;
     if (cyr ? staffSubject(c, i) : !enFirstPerson(c, i)) continue;
+    // «заменили», «отключили»: a plural past is the customer's only when they speak as «мы»
+    if (cyr && /(ли|лись)$/.test(t.w) && !weSpeaker) continue;
     // «пробовал X, Y и Z» / "tried X and Y"
     if (v === 'пробовал' || v === 'попробовал' || v === 'tried' || v === 'пытал' || v === 'попытал') {
       const list = tryList(c, i, used);
@@ -195,8 +216,16 @@ export function extractSteps(text: string, toks: Token[], blocked: (k: number) =
     let obj = objectAfter(c, i);
     const before = objectBefore(c, i);
     if (cyr && (!obj.length || before.length)) obj = [...before, ...obj];
-    if (!cyr && !obj.length) continue;
-    if (!obj.length) continue;
+    if (!obj.length) {
+      // «переподключался несколько раз», «вышел»: intransitive steps stand alone
+      if (cyr && /(ся|сь)$/.test(t.w) && !CONTACT.some((x) => t.w.startsWith(x))) {
+        const verb = ruPerfective(text.slice(t.start, t.end));
+        const rest = toks[i + 1] && toks[i + 1]!.clause === t.clause && /^(несколько|заново|повторно)$/.test(toks[i + 1]!.w) ? [i + 1] : [];
+        if (rest.length && toks[i + 1]!.w === 'несколько' && toks[i + 2]?.w.startsWith('раз')) rest.push(i + 2);
+        push({ text: render(c, verb, rest), first: i, last: rest.length ? rest[rest.length - 1]! : i });
+      }
+      continue;
+    }
     const objWords = obj.map((k) => toks[k]!.w);
     if (objWords.every((w) => VAGUE.has(w) || FILLERS.has(w))) continue;
     if (has(objWords, NOT_FIX)) continue;
@@ -204,6 +233,9 @@ export function extractSteps(text: string, toks: Token[], blocked: (k: number) =
     if (req && !has(objWords, [...req[1]])) continue;
     if (CONTACT.some((x) => t.w.startsWith(x))) {
       if (has(objWords, US)) continue;
+      // a contact needs an addressee: «в агентство», «куратору», "the bank"
+      const head = objWords.find((w) => !FILLERS.has(w));
+      if (!head || !(PREP.has(head) || /(у|ю|ам|ям|ому|ему)$/.test(head) || ['the', 'my', 'a', 'an', 'our'].includes(head))) continue;
       // a contact with no addressee («звонил вчера») is not a step
       if (!objWords.some((w) => !FILLERS.has(w) && !/^(вчера|сегодня|утром|вечером|днем|днём|on|last|yesterday|today|monday|tuesday|wednesday|thursday|friday|saturday|sunday|по|этой|этому|проблеме|вопросу|about|this|regarding)$/.test(w))) continue;
     }
