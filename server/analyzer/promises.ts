@@ -27,8 +27,11 @@ const SCHEDULED = PatternSet.of(lex.outcome_patterns);
 const PRESENT_OUTCOME = PatternSet.of(lex.en_present_outcome);
 const EXPECT = PatternSet.of(lex.expect);
 // perfective 1st person plural without a list entry: «выкатим», «перевыставим» (not imperfective «-аем», «приносим»)
-const RU_1PL = /^(?:пере|пере|вы|по|при|за|от|до|у|с|про|под|на|вос|раз|об|из|ис)[а-я]{2,}(?:им|ем)$/;
-const RU_1PL_NOT = /(?:аем|яем|уем|еем|ваем|дим|сим|зим|жим)$/;
+const RU_1PL = /^(?:пере|вы|по|при|за|от|до|у|с|про|под|на|вос|раз|об|из|ис)[а-я]{3,}им$/;
+// imperfective «приносим», «проводим»; adjectives «высшим», «высоким», «следующим»
+const RU_1PL_NOT = /(?:дим|сим|зим|жим|щим|шим|ким|гим|хим|ьим|ным|ним)$/;
+// 1st person singular after «я»: «я переключу»; not the imperfective present «я отменяю»
+const RU_1SG_NOT = /(?:аю|яю|ую|юю|ею|ою)$/;
 const AND = new Set(['и', 'а', 'and']);
 const WE = new Set(['we', 'i', 'мы', 'я']);
 const PARTICIPLE = /(?:ен|ена|ено|ены|ан|ана|ано|аны|ят|ыт|ыта|ыто|ыты|ит|ита|ито|иты|ут|ута|уты|ed|en|ready|available|done|live|back)$/;
@@ -70,7 +73,7 @@ function triggers(tokens: Token[]): Trigger[] {
       out.push({ i, kind: 'first', verb: t.w });
     } else if (RU_1PL.test(t.w) && !RU_1PL_NOT.test(t.w) && !THIRD.has(t.w)) {
       out.push({ i, kind: 'first', verb: t.w });
-    } else if (prev?.w === 'я' && /[а-я]{3,}[ую]$/.test(t.w) && !/(?:ую|юю|ою)$/.test(t.w)) {
+    } else if (prev?.w === 'я' && /[а-я]{3,}[ую]$/.test(t.w) && !RU_1SG_NOT.test(t.w)) {
       out.push({ i, kind: 'first', verb: t.w });
     } else if (EN_FIRST.has(t.w)) {
       out.push({ i, kind: 'first', verb: next?.w === 'be' ? tokens[i + 2]?.w ?? '' : next?.w ?? '' });
@@ -100,6 +103,7 @@ function triggers(tokens: Token[]): Trigger[] {
   return out;
 }
 
+const CLAUSE_CONDITION = new Set(['как', 'когда', 'если', 'пока', 'чтобы', 'once', 'when', 'if', 'until', 'unless', 'after']);
 const gapText = (text: string, tokens: Token[], k: number) => text.slice(tokens[k - 1]!.end, tokens[k]!.start);
 const STRONG = /[—–:;]|\s-\s/;
 
@@ -107,8 +111,11 @@ const STRONG = /[—–:;]|\s-\s/;
 function offered(text: string, tokens: Token[], i: number, kind: Trigger['kind']): boolean {
   const sent = tokens[i]!.sent;
   const clause = tokens[i]!.clause;
+  let c0 = i;
+  while (c0 > 0 && tokens[c0 - 1]!.clause === clause) c0--;
+  if (c0 < i && CLAUSE_CONDITION.has(tokens[c0]!.w)) return true;
   for (let k = i - 1; k >= 0 && tokens[k]!.sent === sent; k--) {
-    if (STRONG.test(gapText(text, tokens, k + 1))) break;
+    if (STRONG.test(gapText(text, tokens, k + 1)) && !(tokens[k]!.num && tokens[k + 1]!.num)) break;
     const w = tokens[k]!.w;
     if (OFFER.has(w)) {
       const prev = tokens[k - 1];
@@ -185,15 +192,18 @@ export function findPromises(text: string, tokens: Token[], times: Mention[]): P
       const b = tokens[e]!.end;
       if (!times.some((m) => m.kind !== 'event' && m.start < b && m.end > a)) continue;
     }
-    // "IT is re-syncing now and it will be fixed by 1 pm": the promise starts after the «и»/"and"
-    for (let k = i - 1; k > s; k--) {
-      if (AND.has(tokens[k]!.w) && k - s >= 3) {
-        s = k + 1;
-        break;
-      }
-    }
     const agentive = tr.kind === 'first' || staff || (tr.kind === 'third' && !third);
     const last = spans.at(-1);
+    // "IT is re-syncing now and it will be fixed by 1 pm": the promise starts after the «и»/"and",
+    // unless a commitment before it opened the span already («проверю … и напишу»)
+    if (!(last && last.start === s)) {
+      for (let k = i - 1; k > s; k--) {
+        if (AND.has(tokens[k]!.w) && k - s >= 3) {
+          s = k + 1;
+          break;
+        }
+      }
+    }
     // one clause, or a clause joined by «и»/"and" to the previous one: the same promise
     if (last && last.ours === !third && (last.start === s || (AND.has(tokens[s]!.w) && tokens[s]!.sent === tokens[last.end]!.sent && s === last.end + 1))) {
       last.end = Math.max(last.end, e);

@@ -13,9 +13,13 @@ export function liveTimes(text: string, ranges: Range[], o: TimeOpts): Mention[]
   for (const r of ranges) {
     const part = text.slice(r.start, r.end);
     if (!/[\p{L}\p{N}]/u.test(part)) continue;
-    for (const m of findTimes(part, { sentAt: o.sentAt, timeZone: o.timeZone, calendar: o.calendar }) as Mention[]) {
-      out.push({ ...m, start: m.start + r.start, end: m.end + r.start });
+    let found: Mention[] = [];
+    try {
+      found = findTimes(part, { sentAt: o.sentAt, timeZone: o.timeZone, calendar: o.calendar }) as Mention[];
+    } catch {
+      // a time-parser failure must not take the whole coach down: the reply is judged without times
     }
+    for (const m of found) out.push({ ...m, start: m.start + r.start, end: m.end + r.start });
   }
   return out;
 }
