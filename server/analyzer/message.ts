@@ -42,6 +42,8 @@ const FUTURE = R.promise_report.future.map(norm);
 const THIRD = R.promise_report.third_party.map(norm);
 const QUOTED_PROMISE = PatternSet.of(R.quoted_promise.patterns);
 const UL = R.urgent_limit;
+const MOVE = PatternSet.of(R.churn_move.verbs);
+const MOVE_PREP = new Set(R.churn_move.preps);
 const LIMIT_HEADS = new Set(UL.heads.map(norm));
 const LIMIT_PAST = PatternSet.of(UL.past);
 const LIMIT_REQUEST = PatternSet.of(UL.request);
@@ -114,6 +116,16 @@ export function analyzeMessage(text: string, _opts: MessageOptions = {}): Messag
     if (GIVEN_UP.has(code) && givenUp(m)) continue;
     if (JOKE_CODES.has(code) && (jokes.has(s) || jokes.has(s + 1))) continue;
     acc.add(code, { first: m.first, last: m.last, conf: m.pattern.conf });
+  }
+
+  // «перехожу в Билайн»: a leaving verb + a capitalized name
+  for (const m of MOVE.matchAll(toks)) {
+    const p = toks[m.last + 1];
+    const n = toks[m.last + 2];
+    if (!p || !n || !MOVE_PREP.has(p.w) || n.sent !== p.sent || negated(toks, m.first)) continue;
+    const ch = text[n.start]!;
+    if (ch !== ch.toLowerCase() && !n.caps) acc.add('churn', { first: m.first, last: m.last + 2, conf: 0.7 });
+    else if (n.caps && n.w.length >= 3) acc.add('churn', { first: m.first, last: m.last + 2, conf: 0.6 });
   }
 
   // ---- anger: hostile words, sarcasm, scare quotes, intensity
