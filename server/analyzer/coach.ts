@@ -92,12 +92,18 @@ function ownsFix(c: Ctx): boolean {
 function nextStep(c: Ctx): boolean {
   if (c.promises.some((p) => p.due !== null || (p.agentive && !p.generic))) return true;
   const blocked = [...c.hits.not_a_step!, ...c.hits.rude!, ...c.hits.vague_wait!, ...c.hits.minimizing!];
-  return c.ins.some((x) => !blocked.some((h) => h.first <= x.verb + 3 && x.verb - 2 <= h.last));
+  const near = (h: Hit, x: Instruction) => c.tokens[h.first]!.sent === x.sent && h.first <= x.verb + 3 && x.verb - 2 <= h.last;
+  return c.ins.some((x) => !blocked.some((h) => near(h, x)));
 }
 
+/** A concrete future time for the next step or the fix: inside a commitment (ours or a third party's) or an instruction. */
 function hasDeadline(c: Ctx): boolean {
   const t0 = c.sentAt.getTime();
-  return c.times.some((m) => concrete(m) && Date.parse(m.due!) > t0);
+  const spans = [
+    ...c.promises.map((p) => [p.start, p.end]),
+    ...c.ins.map((x) => [c.tokens[x.first]!.start, c.tokens[x.last]!.end]),
+  ];
+  return c.times.some((m) => concrete(m) && Date.parse(m.due!) > t0 && spans.some(([a, b]) => m.start < b! && m.end > a!));
 }
 
 function hasCause(c: Ctx): boolean {
