@@ -486,10 +486,14 @@ test('linear time on 1 MB adversarial inputs', () => {
     'as soon as '.repeat(90000),
   ];
   for (const s of inputs) {
-    const t = performance.now();
-    findTimes(s, o);
-    const ms = performance.now() - t;
-    assert.ok(ms < 900, `${s.slice(0, 20)}…: ${ms.toFixed(0)} ms`);
+    // the best of two runs, so that a busy machine does not fail the test; ~100–400 ms on 2 slow cores
+    let best = Infinity;
+    for (let r = 0; r < 2 && best >= 600; r++) {
+      const t = performance.now();
+      findTimes(s, o);
+      best = Math.min(best, performance.now() - t);
+    }
+    assert.ok(best < 600, `${s.slice(0, 20)}…: ${best.toFixed(0)} ms`);
   }
 });
 

@@ -42,8 +42,8 @@ export function findTimes(text: string, opts: TimeOptions): TimeMention[] {
   if (!text) return [];
   const toks = tokenize(text);
   let any = false;
-  for (const t of toks) {
-    if (t.k === 1 || (t.k === 0 && KEYS.has(t.s))) {
+  for (let i = 0; i < toks.n; i++) {
+    if (toks.k[i] === 1 || (toks.k[i] === 0 && KEYS.has(toks.s[i]))) {
       any = true;
       break;
     }
@@ -53,8 +53,8 @@ export function findTimes(text: string, opts: TimeOptions): TimeMention[] {
   if (found.length === 0) return [];
   const res = new Resolver(opts.sentAt, opts.timeZone, opts.calendar);
   return found.map((f) => {
-    const start = toks[f.a].start;
-    const end = toks[f.b - 1].end;
+    const start = toks.start[f.a];
+    const end = toks.end[f.b - 1];
     const c = f.c;
     const kind: TimeMention['kind'] = c.kind ?? (c.dur ? 'duration' : c.win || c.after ? 'window' : 'point');
     const span = text.slice(start, end);

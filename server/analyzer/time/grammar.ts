@@ -1,6 +1,6 @@
 // Finds time expressions in tokens. Every parser looks at a bounded number of tokens from its start,
 // and the scan moves forward only, so the whole pass is linear in the text length.
-import type { Tok } from './tokens.ts';
+import type { Toks } from './tokens.ts';
 import * as L from './lexicon.ts';
 import type { Unit } from './lexicon.ts';
 import * as PH from './phrases.ts';
@@ -14,6 +14,7 @@ type R<T> = { e: number; v: T } | null;
 const W = 0;
 const N = 1;
 const P = 2;
+const NONE = 3;
 const {
   WEEKDAYS, WEEKDAY_ABBR, WEEKDAY_MOD, SREDA_PREPS, MONTHS, MONTHS_ABBR, MONTH_AMBIGUOUS, NUMBER_WORDS, TENS, VAGUE_QTY,
   UNITS, DAY24, UNIT_WORDS, BUSINESS, CALENDAR_ADJ, HOUR_WORDS, HOUR_PARTS, AMPM, NOT_AFTER_BARE, BARE_OK_AFTER, PREPS,
@@ -78,31 +79,30 @@ mark(['после', 'after'], M_CLOCK);
 const N_MASK = M_WINDOW | M_DATE | M_CLOCK;
 
 export class Grammar {
-  toks: Tok[];
+  toks: Toks;
   n: number;
   ru: boolean;
-  constructor(toks: Tok[], ru: boolean) {
+  constructor(toks: Toks, ru: boolean) {
     this.toks = toks;
-    this.n = toks.length;
+    this.n = toks.n;
     this.ru = ru;
   }
 
+  kind(i: number): number {
+    return this.toks.kind(i);
+  }
   w(i: number): string {
-    const t = this.toks[i];
-    return t && t.k === W ? t.s : '';
+    return this.toks.kind(i) === W ? this.toks.s[i] : '';
   }
   num(i: number): number {
-    const t = this.toks[i];
-    return t && t.k === N ? t.v : NaN;
+    return this.toks.kind(i) === N ? this.toks.v[i] : NaN;
   }
   p(i: number, ch?: string): boolean {
-    const t = this.toks[i];
-    return !!t && t.k === P && (ch === undefined || t.s === ch);
+    return this.toks.kind(i) === P && (ch === undefined || this.toks.s[i] === ch);
   }
   /** token i exists and touches the previous one (no space, no line break) */
   adj(i: number): boolean {
-    const t = this.toks[i];
-    return !!t && !t.sp;
+    return this.toks.kind(i) !== NONE && !this.toks.sp(i);
   }
 
   parseAll(): Found[] {
@@ -119,13 +119,15 @@ export class Grammar {
   }
 
   parseAt(i: number): Found | null {
-    const t = this.toks[i];
-    if (t.k === P || (t.k === W && !STARTERS.has(t.s))) return null;
+    const tk = this.kind(i);
+    const ts = this.toks.str(i);
+    const tv = this.toks.v[i];
+    if (tk === P || (tk === W && !STARTERS.has(ts))) return null;
     return (
-      (t.k === N || DUR_STARTS.has(t.s) ? this.duration(i) : null) ??
-      (t.s === 'после' || t.s === 'after' ? this.afterRule(i) : null) ??
+      (tk === N || DUR_STARTS.has(ts) ? this.duration(i) : null) ??
+      (ts === 'после' || ts === 'after' ? this.afterRule(i) : null) ??
       this.chain(i) ??
-      (FREE_PHRASES.first.has(t.s) ? this.free(i) : null)
+      (FREE_PHRASES.first.has(ts) ? this.free(i) : null)
     );
   }
 
@@ -133,23 +135,25 @@ export class Grammar {
 
   /** a quantity: 2, 1,5, 2-3, «двух», "a couple of", "twenty-four"; vague for «несколько» */
   qty(j: number): R<number | 'vague'> {
-    const t = this.toks[j];
-    if (!t) return null;
+    const tk = this.kind(j);
+    const ts = this.toks.str(j);
+    const tv = this.toks.v[j];
+    if ((tk === NONE)) return null;
     let n: number;
     let e: number;
-    if (t.k === N) {
-      if (!(t.v <= 1000)) return null;
-      n = t.v;
+    if (tk === N) {
+      if (!(tv <= 1000)) return null;
+      n = tv;
       e = j + 1;
-      if ((this.p(e, ',') || this.p(e, '.')) && this.adj(e) && this.adj(e + 1) && this.toks[e + 1]?.k === N && this.toks[e + 1].s.length <= 2) {
-        n = +`${t.s}.${this.toks[e + 1].s}`;
+      if ((this.p(e, ',') || this.p(e, '.')) && this.adj(e) && this.adj(e + 1) && this.kind(e + 1) === N && this.toks.str(e + 1).length <= 2) {
+        n = +`${ts}.${this.toks.str(e + 1)}`;
         e += 2;
       }
       // «2-х», «5-ти», «2х»
       if (this.p(e, '-') && this.adj(e) && this.adj(e + 1) && NUM_SUFFIX.has(this.w(e + 1))) e += 2;
       else if (this.adj(e) && (this.w(e) === 'х' || this.w(e) === 'x')) e += 1;
-    } else if (t.k === W) {
-      const s = t.s;
+    } else if (tk === W) {
+      const s = ts;
       if (VAGUE_QTY.has(s)) return { e: j + 1, v: 'vague' };
       if ((s === 'a' || s === 'an') && this.w(j + 1) === 'few') return { e: j + 2, v: 'vague' };
       if (s === 'half' && (this.w(j + 1) === 'an' || this.w(j + 1) === 'a')) return { e: j + 2, v: 0.5 };
@@ -171,7 +175,7 @@ export class Grammar {
       }
     } else return null;
     // a range: 2-3, «два-три», "2 to 3", «2 или 3» → the upper bound
-    if ((this.p(e) && DASH.has(this.toks[e].s)) || RANGE_WORDS.has(this.w(e))) {
+    if ((this.p(e) && DASH.has(this.toks.str(e))) || RANGE_WORDS.has(this.w(e))) {
       const q = this.qtyPlain(e + 1);
       if (q && q.v > n) return { e: q.e, v: q.v };
     }
@@ -179,15 +183,17 @@ export class Grammar {
   }
 
   private qtyPlain(j: number): R<number> {
-    const t = this.toks[j];
-    if (!t) return null;
-    if (t.k === N) {
+    const tk = this.kind(j);
+    const ts = this.toks.str(j);
+    const tv = this.toks.v[j];
+    if ((tk === NONE)) return null;
+    if (tk === N) {
       let e = j + 1;
       if (this.p(e, '-') && this.adj(e) && NUM_SUFFIX.has(this.w(e + 1))) e += 2;
-      return t.v <= 1000 ? { e, v: t.v } : null;
+      return tv <= 1000 ? { e, v: tv } : null;
     }
-    const v = NUMBER_WORDS.get(t.s);
-    return t.k === W && v !== undefined && t.s !== 'a' && t.s !== 'an' ? { e: j + 1, v } : null;
+    const v = NUMBER_WORDS.get(ts);
+    return tk === W && v !== undefined && ts !== 'a' && ts !== 'an' ? { e: j + 1, v } : null;
   }
 
   /** a unit after a quantity: «рабочих дней», "business days", «часа», "24h" */
@@ -217,7 +223,7 @@ export class Grammar {
     let j = i;
     let kind: 'in' | 'thru' | 'upto' | null = null;
     if (pre) [j, kind] = pre;
-    else if (this.toks[i]?.k !== N && NUMBER_WORDS.get(s0) === undefined) return null;
+    else if (this.kind(i) !== N && NUMBER_WORDS.get(s0) === undefined) return null;
     // «в течение часа», «через полчаса», "within an hour"
     const whole = UNIT_WORDS[this.w(j)];
     if (kind && whole) return this.durDone(i, j + 1, whole[0], whole[1], false);
@@ -246,7 +252,7 @@ export class Grammar {
     if (q.v === 'vague') return this.eventTail({ a: i, b: u.e, c: { kind: 'vague' } });
     let e = u.e;
     // "a day or two", «день-два»
-    if (RANGE_WORDS.has(this.w(e)) || (this.p(e) && DASH.has(this.toks[e].s))) {
+    if (RANGE_WORDS.has(this.w(e)) || (this.p(e) && DASH.has(this.toks.str(e)))) {
       const q2 = this.qtyPlain(e + 1);
       if (q2 && q2.v > q.v) return this.durDone(i, q2.e, q2.v * u.v.mul, u.v.u, u.v.biz);
     }
@@ -263,19 +269,21 @@ export class Grammar {
   eventTail(f: Found): Found {
     const e = f.b;
     const fp = matchTrie(FREE_PHRASES, this.toks, e);
-    if (fp && fp[1].kind === 'event' && !this.toks[e].nl) {
+    if (fp && fp[1].kind === 'event' && !this.toks.nl(e)) {
       return { a: f.a, b: this.extendWords(fp[0], fp[1].extend ?? 0), c: { kind: 'event' } };
     }
     const s = this.w(e);
-    if (!EVENT_LINK.has(s) || this.toks[e].nl) return f;
-    const nx = this.toks[e + 1];
-    if (!nx || nx.k !== W || NOT_EVENT.has(nx.s) || nx.nl) return f;
+    if (!EVENT_LINK.has(s) || this.toks.nl(e)) return f;
+    const xk = this.kind(e + 1);
+    const xs = this.toks.str(e + 1);
+    const xv = this.toks.v[e + 1];
+    if ((xk === NONE) || xk !== W || NOT_EVENT.has(xs) || this.toks.nl(e + 1)) return f;
     if ((s === 'с' || s === 'со' || s === 'от' || s === 'from' || s === 'of') && this.startsTime(e + 1)) return f;
     if (s === 'after' || s === 'после' || s === 'following') {
       if (this.chain(e + 1)) return f;
     }
     let b = e + 2;
-    if (FUNCTION_WORDS.has(nx.s) && this.toks[b]?.k === W && !this.toks[b].nl) b++;
+    if (FUNCTION_WORDS.has(xs) && this.kind(b) === W && !this.toks.nl(b)) b++;
     return { a: f.a, b, c: { kind: 'event' } };
   }
 
@@ -287,8 +295,10 @@ export class Grammar {
   private extendWords(e: number, k: number): number {
     let b = e;
     for (let c = 0; c < k; c++) {
-      const t = this.toks[b];
-      if (!t || t.k !== W || t.nl) break;
+      const tk = this.kind(b);
+      const ts = this.toks.str(b);
+      const tv = this.toks.v[b];
+      if ((tk === NONE) || tk !== W || this.toks.nl(b)) break;
       b++;
     }
     return b;
@@ -305,10 +315,12 @@ export class Grammar {
       if (c.c.period || !(c.c.day || c.c.time || c.c.part)) return null;
       return { a: i, b: c.b, c: { ...c.c, after: true, win: false } };
     }
-    const nx = this.toks[i + 1];
-    if (!nx || nx.k !== W || NOT_EVENT.has(nx.s) || nx.nl) return null;
+    const xk = this.kind(i + 1);
+    const xs = this.toks.str(i + 1);
+    const xv = this.toks.v[i + 1];
+    if ((xk === NONE) || xk !== W || NOT_EVENT.has(xs) || this.toks.nl(i + 1)) return null;
     let b = i + 2;
-    if (FUNCTION_WORDS.has(nx.s) && this.toks[b]?.k === W && !this.toks[b].nl) b++;
+    if (FUNCTION_WORDS.has(xs) && this.kind(b) === W && !this.toks.nl(b)) b++;
     return { a: i, b, c: { kind: 'event' } };
   }
 
@@ -337,7 +349,7 @@ export class Grammar {
     for (let count = 1; count < 4; count++) {
       let k = b;
       if (this.p(k, ',')) k++;
-      if (!this.toks[k] || this.toks[k].nl) break;
+      if (k >= this.n || this.toks.nl(k)) break;
       const nx = this.comp(k, 0);
       if (!nx) break;
       const m = merge(acc, nx.c);
@@ -381,27 +393,15 @@ export class Grammar {
     return f;
   }
 
-  /** compCore results by (index, preposition strength): chains and restarts look at the same places */
-  private memo = new Map<number, Found | null>();
-
   private compCore(j: number, prep: number, prevIdx: number): Found | null {
-    const key = j * 8 + prep * 2 + (prevIdx === j - 1 ? 0 : 1);
-    let f = this.memo.get(key);
-    if (f === undefined) {
-      f = this.compCoreRaw(j, prep, prevIdx);
-      this.memo.set(key, f);
-      if (this.memo.size > 64) this.memo.clear();
-    }
-    return f;
-  }
-
-  private compCoreRaw(j: number, prep: number, prevIdx: number): Found | null {
-    const t = this.toks[j];
-    if (!t || t.k === P) return null;
-    const mask = t.k === N ? N_MASK : WORD_MASK.get(t.s) ?? 0;
+    const tk = this.kind(j);
+    const ts = this.toks.str(j);
+    const tv = this.toks.v[j];
+    if ((tk === NONE) || tk === P) return null;
+    const mask = tk === N ? N_MASK : WORD_MASK.get(ts) ?? 0;
     if (mask === 0) return null;
     // «завтра после 12»: a lower bound inside a chain
-    if ((t.s === 'после' || t.s === 'after') && this.toks[j + 1]?.k === N) {
+    if ((ts === 'после' || ts === 'after') && this.kind(j + 1) === N) {
       const cl = this.clock(j + 1, 2);
       if (cl) return { a: j, b: cl.e, c: { time: cl.v, after: true } };
     }
@@ -446,7 +446,7 @@ export class Grammar {
       if (wd === undefined) return null;
       const isPrep = PREP_WORDS.has(prev);
       const latin = s.charCodeAt(0) < 128;
-      if (!(isPrep || mod || (latin && this.toks[k].cap))) return null;
+      if (!(isPrep || mod || (latin && this.toks.cap(k)))) return null;
       if (this.p(k + 1, '.') && this.adj(k + 1)) k++;
     }
     return { e: k + 1, v: { k: 'wd', wd, mod: mod === 'this' ? 'this' : 'next' } };
@@ -457,15 +457,17 @@ export class Grammar {
   private year(j: number): R<number> {
     let k = j;
     if (this.p(k, ',')) k++;
-    const t = this.toks[k];
-    if (!t || t.k !== N || t.s.length !== 4 || t.v < 1990 || t.v > 2100) return null;
+    const tk = this.kind(k);
+    const ts = this.toks.str(k);
+    const tv = this.toks.v[k];
+    if ((tk === NONE) || tk !== N || ts.length !== 4 || tv < 1990 || tv > 2100) return null;
     let e = k + 1;
     const s = this.w(e);
     if (s === 'г' || s === 'года' || s === 'год' || s === 'гг') {
       e++;
       if (this.p(e, '.') && this.adj(e)) e++;
     }
-    return { e, v: t.v };
+    return { e, v: tv };
   }
 
   private month(j: number): R<number> {
@@ -485,53 +487,61 @@ export class Grammar {
   }
 
   date(j: number, prep: number): R<Day> {
-    const t = this.toks[j];
-    if (!t) return null;
-    if (t.k === W) {
-      if (t.s === 'the') {
+    const tk = this.kind(j);
+    const ts = this.toks.str(j);
+    const tv = this.toks.v[j];
+    if ((tk === NONE)) return null;
+    if (tk === W) {
+      if (ts === 'the') {
         const d = this.num(j + 1);
         const o = this.ordinal(j + 2);
         if (!(d >= 1 && d <= 31) || o === j + 2) return null;
         return this.dayMonth(o, d, true);
       }
       const m = this.month(j);
-      if (!m || (MONTH_AMBIGUOUS.has(t.s) && !t.cap)) return null;
+      if (!m || (MONTH_AMBIGUOUS.has(ts) && !this.toks.cap(j))) return null;
       const d = this.num(m.e);
-      if (!(d >= 1 && d <= 31) || this.p(m.e + 1, ':') || this.p(m.e + 1, '.') && this.toks[m.e + 2]?.k === N) return null;
+      if (!(d >= 1 && d <= 31) || this.p(m.e + 1, ':') || this.p(m.e + 1, '.') && this.kind(m.e + 2) === N) return null;
       let e = this.ordinal(m.e + 1);
       const y = this.year(e);
       if (y) e = y.e;
       return { e, v: { k: 'date', d, m: m.v, y: y?.v } };
     }
-    if (t.k !== N) return null;
-    const v = t.v;
+    if (tk !== N) return null;
+    const v = tv;
     // ISO 2026-11-25
-    if (t.s.length === 4 && this.p(j + 1, '-') && this.adj(j + 1) && this.adj(j + 2) && this.num(j + 2) <= 12 &&
+    if (ts.length === 4 && this.p(j + 1, '-') && this.adj(j + 1) && this.adj(j + 2) && this.num(j + 2) <= 12 &&
       this.p(j + 3, '-') && this.adj(j + 3) && this.adj(j + 4) && this.num(j + 4) <= 31) {
       return { e: j + 5, v: { k: 'date', y: v, m: this.num(j + 2), d: this.num(j + 4) } };
     }
-    if (!(v >= 1 && v <= 31) || t.s.length > 2) return null;
-    if (this.p(j - 1) && !this.toks[j].sp && (this.p(j - 1, '.') || this.p(j - 1, ':') || this.p(j - 1, '/'))) return null;
+    if (!(v >= 1 && v <= 31) || ts.length > 2) return null;
+    if (this.p(j - 1) && !this.toks.sp(j) && (this.p(j - 1, '.') || this.p(j - 1, ':') || this.p(j - 1, '/'))) return null;
     // 25.11, 25.11.2026, 25/11
-    const sep = this.toks[j + 1];
-    if (sep && sep.k === P && (sep.s === '.' || sep.s === '/') && this.adj(j + 1) && this.adj(j + 2) && this.toks[j + 2]?.k === N) {
-      const b = this.toks[j + 2];
+    const sepk = this.kind(j + 1);
+    const seps = this.toks.str(j + 1);
+    const sepv = this.toks.v[j + 1];
+    if (sepk !== NONE && sepk === P && (seps === '.' || seps === '/') && this.adj(j + 1) && this.adj(j + 2) && this.kind(j + 2) === N) {
+      const bk = this.kind(j + 2);
+      const bs = this.toks.str(j + 2);
+      const bv = this.toks.v[j + 2];
       let d = v;
-      let m = b.v;
+      let m = bv;
       let e = j + 3;
       let y: number | undefined;
-      if (this.p(e, sep.s) && this.adj(e) && this.adj(e + 1) && this.toks[e + 1]?.k === N) {
-        const ys = this.toks[e + 1];
-        if (ys.s.length !== 2 && ys.s.length !== 4) return null;
-        y = ys.s.length === 2 ? 2000 + ys.v : ys.v;
+      if (this.p(e, seps) && this.adj(e) && this.adj(e + 1) && this.kind(e + 1) === N) {
+        const ysk = this.kind(e + 1);
+        const yss = this.toks.str(e + 1);
+        const ysv = this.toks.v[e + 1];
+        if (yss.length !== 2 && yss.length !== 4) return null;
+        y = yss.length === 2 ? 2000 + ysv : ysv;
         e += 2;
-        if (this.p(e, sep.s) && this.toks[e + 1]?.k === N) return null;
+        if (this.p(e, seps) && this.kind(e + 1) === N) return null;
       }
-      if (sep.s === '.') {
-        if (b.s.length !== 2 || m < 1 || m > 12) return null;
-        if (y === undefined && (UNITS.has(this.w(e)) || (prep === 0 && t.s.length < 2))) return null;
+      if (seps === '.') {
+        if (bs.length !== 2 || m < 1 || m > 12) return null;
+        if (y === undefined && (UNITS.has(this.w(e)) || (prep === 0 && ts.length < 2))) return null;
       } else {
-        if (b.s.length > 2 || (y === undefined && prep === 0)) return null;
+        if (bs.length > 2 || (y === undefined && prep === 0)) return null;
         if (v === 24 && m === 7) return null;
         // Russian texts write dd/mm, English ones mm/dd; a part above 12 decides
         const mmdd = this.ru ? v <= 12 && m > 12 : !(v > 12 && m <= 12);
@@ -548,7 +558,7 @@ export class Grammar {
     let e = e0;
     if (this.w(e) === 'of') e++;
     const m = this.month(e);
-    if (m && !(MONTH_AMBIGUOUS.has(this.w(e)) && !this.toks[e].cap)) {
+    if (m && !(MONTH_AMBIGUOUS.has(this.w(e)) && !this.toks.cap(e))) {
       const y = this.year(m.e);
       return { e: y ? y.e : m.e, v: { k: 'date', d, m: m.v, y: y?.v } };
     }
@@ -574,8 +584,8 @@ export class Grammar {
     if (m === undefined) return null;
     const prev = this.w(j - 1);
     if (!end && !(prev === 'в' || prev === 'in' || prev === 'during' || prev === 'во')) return null;
-    if (MONTH_AMBIGUOUS.has(this.w(k)) && !this.toks[k].cap) return null;
-    if (this.toks[k + 1]?.k === N && this.num(k + 1) <= 31) return null;
+    if (MONTH_AMBIGUOUS.has(this.w(k)) && !this.toks.cap(k)) return null;
+    if (this.kind(k + 1) === N && this.num(k + 1) <= 31) return null;
     const y = this.year(k + 1);
     return { a: j, b: y ? y.e : k + 1, c: { period: { k: 'month', off: 0, m } } };
   }
@@ -584,48 +594,54 @@ export class Grammar {
 
   /** 15:30, 12.00, 5pm, «10 утра», «3 часа дня», «12 часов»; a bare «до 12» needs a preposition */
   clock(j: number, prep: number): R<Clock> {
-    const t = this.toks[j];
-    if (!t) return null;
+    const tk = this.kind(j);
+    const ts = this.toks.str(j);
+    const tv = this.toks.v[j];
+    if ((tk === NONE)) return null;
     let h: number;
     let m = 0;
     let e = j + 1;
     let explicit = false;
     let single = false;
-    if (t.k === N) {
-      h = t.v;
-      if (!(h <= 24) || t.s.length > 2) return null;
-      if (!t.sp && (this.p(j - 1, ':') || this.p(j - 1, '.'))) return null;
-      single = t.s.length === 1;
-      const sep = this.toks[e];
-      const mt = this.toks[e + 1];
-      if (sep && sep.k === P && this.adj(e) && mt && mt.k === N && this.adj(e + 1) && mt.s.length === 2 && mt.v < 60) {
-        if (sep.s === ':') {
-          m = mt.v;
+    if (tk === N) {
+      h = tv;
+      if (!(h <= 24) || ts.length > 2) return null;
+      if (!this.toks.sp(j) && (this.p(j - 1, ':') || this.p(j - 1, '.'))) return null;
+      single = ts.length === 1;
+      const sepk = this.kind(e);
+      const seps = this.toks.str(e);
+      const sepv = this.toks.v[e];
+      const mtk = this.kind(e + 1);
+      const mts = this.toks.str(e + 1);
+      const mtv = this.toks.v[e + 1];
+      if (sepk !== NONE && sepk === P && this.adj(e) && mtk !== NONE && mtk === N && this.adj(e + 1) && mts.length === 2 && mtv < 60) {
+        if (seps === ':') {
+          m = mtv;
           e += 2;
           explicit = true;
-          if (this.p(e, ':') && this.adj(e) && this.toks[e + 1]?.k === N && this.toks[e + 1].s.length === 2) e += 2;
-        } else if (sep.s === '.' && prep > 0 && !(this.p(e + 2, '.') && this.toks[e + 3]?.k === N) && !this.p(e + 2, '%')) {
-          m = mt.v;
+          if (this.p(e, ':') && this.adj(e) && this.kind(e + 1) === N && this.toks.str(e + 1).length === 2) e += 2;
+        } else if (seps === '.' && prep > 0 && !(this.p(e + 2, '.') && this.kind(e + 3) === N) && !this.p(e + 2, '%')) {
+          m = mtv;
           e += 2;
           explicit = true;
-        } else if (sep.s === '-' && prep > 0 && !UNITS.has(this.w(e + 2))) {
-          m = mt.v;
+        } else if (seps === '-' && prep > 0 && !UNITS.has(this.w(e + 2))) {
+          m = mtv;
           e += 2;
           explicit = true;
         }
       }
-    } else if (t.k === W) {
-      const v = NUMBER_WORDS.get(t.s);
-      if (t.s === 'час' && (HOUR_PARTS[this.w(e)] || prep > 0)) {
+    } else if (tk === W) {
+      const v = NUMBER_WORDS.get(ts);
+      if (ts === 'час' && (HOUR_PARTS[this.w(e)] || prep > 0)) {
         // «в час дня»
         return this.clockTail(e, 1, 0, true, false, prep, true);
       }
-      if (v === undefined || !Number.isInteger(v) || v > 12 || v < 1 || t.s === 'a' || t.s === 'an' || t.s === 'couple' ||
-        t.s === 'пару' || t.s === 'пары' || t.s === 'пара' || t.s === 'парочку') return null;
+      if (v === undefined || !Number.isInteger(v) || v > 12 || v < 1 || ts === 'a' || ts === 'an' || ts === 'couple' ||
+        ts === 'пару' || ts === 'пары' || ts === 'пара' || ts === 'парочку') return null;
       h = v;
       single = v <= 9;
     } else return null;
-    return this.clockTail(e, h, m, explicit, single, prep, t.k === N);
+    return this.clockTail(e, h, m, explicit, single, prep, tk === N);
   }
 
   private clockTail(e0: number, h: number, m: number, explicit: boolean, single: boolean, prep: number, digits: boolean): R<Clock> {
@@ -670,14 +686,16 @@ export class Grammar {
       } else {
         // a bare number: only after a preposition, and not before a unit or a noun of count
         if (prep === 0) return null;
-        const nx = this.toks[e];
-        if (nx) {
-          if (nx.k === N) return null;
-          if (nx.k === P && !nx.sp && (nx.s === '%' || nx.s === '.' || nx.s === ':' || nx.s === '/' || nx.s === '-' || nx.s === ',') && this.toks[e + 1]?.k === N) return null;
-          if (nx.k === P && (nx.s === '%' || nx.s === '$' || nx.s === '₽' || nx.s === '€' || nx.s === '+')) return null;
-          if (nx.k === W) {
-            if (NOT_AFTER_BARE.has(nx.s) || UNITS.has(nx.s) || MONTHS.has(nx.s) || MONTHS_ABBR.has(nx.s) || DAY24.has(nx.s)) return null;
-            if (prep === 1 && !BARE_OK_AFTER.has(nx.s) && !WEEKDAYS.has(nx.s) && !nx.nl) return null;
+        const xk = this.kind(e);
+        const xs = this.toks.str(e);
+        const xv = this.toks.v[e];
+        if (xk !== NONE) {
+          if (xk === N) return null;
+          if (xk === P && !this.toks.sp(e) && (xs === '%' || xs === '.' || xs === ':' || xs === '/' || xs === '-' || xs === ',') && this.kind(e + 1) === N) return null;
+          if (xk === P && (xs === '%' || xs === '$' || xs === '₽' || xs === '€' || xs === '+')) return null;
+          if (xk === W) {
+            if (NOT_AFTER_BARE.has(xs) || UNITS.has(xs) || MONTHS.has(xs) || MONTHS_ABBR.has(xs) || DAY24.has(xs)) return null;
+            if (prep === 1 && !BARE_OK_AFTER.has(xs) && !WEEKDAYS.has(xs) && !this.toks.nl(e)) return null;
           }
         }
         if (!digits && prep < 2) return null;
@@ -699,7 +717,7 @@ export class Grammar {
       const t1 = this.clock(j + 1, 2);
       if (t1) {
         const k = t1.e;
-        const sep = this.w(k) || (this.p(k) && DASH.has(this.toks[k].s) ? '-' : '');
+        const sep = this.w(k) || (this.p(k) && DASH.has(this.toks.str(k)) ? '-' : '');
         if (sep && (WINDOW_SEP.has(sep) || sep === '-') && !(sep === 'и' && s !== 'between')) {
           const t2 = this.clock(k + 1, 2);
           if (t2) return { a: j, b: t2.e, c: { time: windowEnd(t1.v, t2.v), win: true } };
@@ -709,7 +727,7 @@ export class Grammar {
       const d1 = this.num(j + 1) <= 31 ? { e: this.ordinal(j + 2) } : this.date(j + 1, 2) ?? this.weekday(j + 1, j);
       if (d1) {
         const k = d1.e;
-        const sep = this.w(k) || (this.p(k) && DASH.has(this.toks[k].s) ? '-' : '');
+        const sep = this.w(k) || (this.p(k) && DASH.has(this.toks.str(k)) ? '-' : '');
         if (sep && (WINDOW_SEP.has(sep) || sep === '-')) {
           const d2 = this.date(k + 1, 2) ?? this.weekday(k + 1, k);
           if (d2 && (d2.v.k !== 'dom' || this.num(j + 1) <= 31)) return { a: j, b: d2.e, c: { day: d2.v, win: true } };
@@ -717,20 +735,22 @@ export class Grammar {
       }
       return null;
     }
-    const t = this.toks[j];
-    if (!t || t.k !== N) return null;
+    const tk = this.kind(j);
+    const ts = this.toks.str(j);
+    const tv = this.toks.v[j];
+    if ((tk === NONE) || tk !== N) return null;
     // 10:00–14:00
     if (this.p(j + 1, ':')) {
       const t1 = this.clock(j, 0);
-      if (!t1 || !this.p(t1.e) || !DASH.has(this.toks[t1.e].s)) return null;
+      if (!t1 || !this.p(t1.e) || !DASH.has(this.toks.str(t1.e))) return null;
       const t2 = this.clock(t1.e + 1, 0);
       if (!t2 || !this.p(t1.e + 2, ':')) return null;
       return { a: j, b: t2.e, c: { time: windowEnd(t1.v, t2.v), win: true } };
     }
     // 25–27 ноября
-    if (t.v >= 1 && t.v <= 31 && this.p(j + 1) && DASH.has(this.toks[j + 1].s)) {
+    if (tv >= 1 && tv <= 31 && this.p(j + 1) && DASH.has(this.toks.str(j + 1))) {
       const d2 = this.date(j + 2, 0);
-      if (d2 && d2.v.k === 'date' && d2.v.d > t.v) return { a: j, b: d2.e, c: { day: d2.v, win: true } };
+      if (d2 && d2.v.k === 'date' && d2.v.d > tv) return { a: j, b: d2.e, c: { day: d2.v, win: true } };
     }
     return null;
   }

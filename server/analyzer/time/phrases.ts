@@ -1,5 +1,5 @@
 // Fixed multi-word expressions, matched on tokens with a trie.
-import { tokenize, type Tok } from './tokens.ts';
+import { tokenize, type Toks } from './tokens.ts';
 import type { Comp } from './spec.ts';
 
 type Node<T> = { next: Map<string, Node<T>>; val?: T };
@@ -11,10 +11,11 @@ export function buildTrie<T>(entries: [string, T][]): Trie<T> {
   for (const [phrase, val] of entries) {
     let node = root;
     const toks = tokenize(phrase);
-    first.add(toks[0].s);
-    for (const t of toks) {
-      let nx = node.next.get(t.s);
-      if (!nx) node.next.set(t.s, (nx = { next: new Map() }));
+    first.add(toks.s[0]);
+    for (let k = 0; k < toks.n; k++) {
+      const w = toks.s[k];
+      let nx = node.next.get(w);
+      if (!nx) node.next.set(w, (nx = { next: new Map() }));
       node = nx;
     }
     node.val = val;
@@ -23,13 +24,13 @@ export function buildTrie<T>(entries: [string, T][]): Trie<T> {
 }
 
 /** longest phrase starting at token i: [end token index, value] */
-export function matchTrie<T>(trie: Trie<T>, toks: Tok[], i: number): [number, T] | null {
-  if (i >= toks.length || !trie.first.has(toks[i].s)) return null;
+export function matchTrie<T>(trie: Trie<T>, toks: Toks, i: number): [number, T] | null {
+  if (i < 0 || i >= toks.n || !trie.first.has(toks.s[i])) return null;
   let node = trie.root;
   let best: [number, T] | null = null;
-  for (let j = i; j < toks.length; j++) {
-    if (j > i && toks[j].nl) break;
-    const nx = node.next.get(toks[j].s);
+  for (let j = i; j < toks.n; j++) {
+    if (j > i && toks.nl(j)) break;
+    const nx = node.next.get(toks.s[j]);
     if (!nx) break;
     node = nx;
     if (node.val !== undefined) best = [j + 1, node.val];

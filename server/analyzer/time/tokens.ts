@@ -1,25 +1,55 @@
 // Tokenizer for time expressions: words (lowercased, ё→е), digit runs and single punctuation marks,
-// with UTF-16 offsets. One pass, no regular expressions.
+// with UTF-16 offsets. One pass, no regular expressions; tokens are kept in flat arrays (a 1 MB text
+// has up to a million tokens, and objects for them cost more than the parsing).
 
 export const W = 0; // word
 export const N = 1; // number (digit run)
 export const P = 2; // punctuation mark
+export const NONE = 3; // out of range
 
-export type Tok = {
-  k: 0 | 1 | 2;
-  /** normalized text: lowercase, ё→е */
-  s: string;
+const SP = 1; // whitespace before the token
+const NL = 2; // a line break before the token
+const CAP = 4; // first letter uppercase in the original
+
+export class Toks {
+  n = 0;
+  /** W, N or P */
+  k: Uint8Array;
+  /** normalized text of words and marks: lowercase, ё→е ('' for numbers: see str) */
+  s: string[] = [];
+  text = '';
   /** digit value for numbers (NaN when longer than 6 digits) */
-  v: number;
-  start: number;
-  end: number;
-  /** whitespace before the token */
-  sp: boolean;
-  /** a line break before the token */
-  nl: boolean;
-  /** first letter is uppercase in the original */
-  cap: boolean;
-};
+  v: Float64Array;
+  start: Int32Array;
+  end: Int32Array;
+  f: Uint8Array;
+  constructor(cap: number) {
+    this.k = new Uint8Array(cap);
+    this.v = new Float64Array(cap);
+    this.start = new Int32Array(cap);
+    this.end = new Int32Array(cap);
+    this.f = new Uint8Array(cap);
+  }
+  kind(i: number): number {
+    return i >= 0 && i < this.n ? this.k[i] : NONE;
+  }
+  /** the normalized text of token i ('' out of range); numbers are sliced on demand */
+  str(i: number): string {
+    if (i < 0 || i >= this.n) return '';
+    return this.k[i] === N ? this.text.slice(this.start[i], this.end[i]) : this.s[i];
+  }
+  /** whitespace before token i */
+  sp(i: number): boolean {
+    return i >= 0 && i < this.n && (this.f[i] & SP) !== 0;
+  }
+  /** a line break before token i */
+  nl(i: number): boolean {
+    return i >= 0 && i < this.n && (this.f[i] & NL) !== 0;
+  }
+  cap(i: number): boolean {
+    return i >= 0 && i < this.n && (this.f[i] & CAP) !== 0;
+  }
+}
 
 function isLetter(c: number): boolean {
   if (c < 65) return false;
@@ -50,29 +80,38 @@ function norm(raw: string): string {
 
 const PUNCT: string[] = [];
 
-export function tokenize(text: string): Tok[] {
-  const out: Tok[] = [];
+/** one buffer reused by every call (the analyzer is synchronous); grown as needed */
+let shared = new Toks(1024);
+
+/** the tokens of text; the result is valid until the next call */
+export function tokenize(text: string): Toks {
   const n = text.length;
-  let sp = true;
-  let nl = true;
+  if (shared.k.length < n) shared = new Toks(Math.max(n, shared.k.length * 2));
+  const t = shared;
+  t.s.length = 0;
+  t.text = text;
+  let flags = SP | NL;
   let i = 0;
+  let m = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
     if (isSpace(c)) {
-      sp = true;
-      if (c === 10 || c === 13) nl = true;
+      flags |= c === 10 || c === 13 ? SP | NL : SP;
       i++;
       continue;
     }
     let j = i + 1;
     if (c >= 48 && c <= 57) {
+      let v = c - 48;
       while (j < n) {
         const d = text.charCodeAt(j);
         if (d < 48 || d > 57) break;
+        v = v * 10 + d - 48;
         j++;
       }
-      const s = text.slice(i, j);
-      out.push({ k: N, s, v: j - i > 6 ? NaN : +s, start: i, end: j, sp, nl, cap: false });
+      t.k[m] = N;
+      t.s[m] = '';
+      t.v[m] = j - i > 6 ? NaN : v;
     } else if (isLetter(c)) {
       while (j < n) {
         const d = text.charCodeAt(j);
@@ -82,13 +121,22 @@ export function tokenize(text: string): Tok[] {
       }
       const raw = text.slice(i, j);
       const s = norm(raw);
-      out.push({ k: W, s, v: NaN, start: i, end: j, sp, nl, cap: raw.charCodeAt(0) !== s.charCodeAt(0) });
+      t.k[m] = W;
+      t.s[m] = s;
+      t.v[m] = NaN;
+      if (raw.charCodeAt(0) !== s.charCodeAt(0)) flags |= CAP;
     } else {
-      out.push({ k: P, s: c < 0x3000 ? (PUNCT[c] ??= text[i]) : text[i], v: NaN, start: i, end: j, sp, nl, cap: false });
+      t.k[m] = P;
+      t.s[m] = c < 0x3000 ? (PUNCT[c] ??= text[i]) : text[i];
+      t.v[m] = NaN;
     }
-    sp = false;
-    nl = false;
+    t.start[m] = i;
+    t.end[m] = j;
+    t.f[m] = flags;
+    m++;
+    flags = 0;
     i = j;
   }
-  return out;
+  t.n = m;
+  return t;
 }
