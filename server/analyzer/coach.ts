@@ -96,14 +96,23 @@ function nextStep(c: Ctx): boolean {
   return c.ins.some((x) => !blocked.some((h) => near(h, x)));
 }
 
-/** A concrete future time for the next step or the fix: inside a commitment (ours or a third party's) or an instruction. */
+const USUALLY = new Set(['обычно', 'как правило', 'usually', 'typically', 'normally', 'generally']);
+
+/**
+ * A concrete future time for the next step or the fix: in a sentence with a commitment (ours or a
+ * third party's), not in a general statement («обычно это занимает до 5 дней»).
+ */
 function hasDeadline(c: Ctx): boolean {
   const t0 = c.sentAt.getTime();
-  const spans = [
-    ...c.promises.map((p) => [p.start, p.end]),
-    ...c.ins.map((x) => [c.tokens[x.first]!.start, c.tokens[x.last]!.end]),
-  ];
-  return c.times.some((m) => concrete(m) && Date.parse(m.due!) > t0 && spans.some(([a, b]) => m.start < b! && m.end > a!));
+  const sents = new Set<number>();
+  for (const p of c.promises) for (const t of c.tokens) if (t.start >= p.start && t.end <= p.end) sents.add(t.sent);
+  return c.times.some((m) => {
+    if (!concrete(m) || Date.parse(m.due!) <= t0) return false;
+    const k = c.tokens.findIndex((t) => t.end > m.start);
+    if (k < 0 || !sents.has(c.tokens[k]!.sent)) return false;
+    const clause = c.tokens[k]!.clause;
+    return !c.tokens.some((t) => t.clause === clause && USUALLY.has(t.w));
+  });
 }
 
 function hasCause(c: Ctx): boolean {
