@@ -114,6 +114,9 @@ group('Russian: clock times (Friday 10:15 MSK)', [
   ['до пяти', 'до пяти', msk('2026-11-20 17:00'), P],
   ['до 5', 'до 5', msk('2026-11-20 17:00'), P],
   ['в 07:00', 'в 07:00', msk('2026-11-21 07:00'), P],
+  ['в 7:00', 'в 7:00', msk('2026-11-21 07:00'), P],
+  ['в 5:30', 'в 5:30', msk('2026-11-21 05:30'), P],
+  ['в 3 дня', 'в 3 дня', msk('2026-11-20 15:00'), P],
   ['в 9 утра', 'в 9 утра', msk('2026-11-21 09:00'), P],
   ['к 10 утра по Москве', 'к 10 утра по Москве', msk('2026-11-21 10:00'), P],
   ['в 10 (мск)', 'в 10 (мск)', msk('2026-11-21 10:00'), P],
@@ -226,6 +229,8 @@ group('English (Wednesday 09:30 New York)', [
   ['at 10:30 am', 'at 10:30 am', est('2026-11-18 10:30'), P],
   ['at 9 am', 'at 9 am', est('2026-11-19 09:00'), P],
   ['at 3', 'at 3', est('2026-11-18 15:00'), P],
+  ['at 5:30', 'at 5:30', est('2026-11-18 17:30'), P],
+  ['tomorrow at 9am.', 'tomorrow at 9am', est('2026-11-19 09:00'), P],
   ["at 4 o'clock", "at 4 o'clock", est('2026-11-18 16:00'), P],
   ['by noon', 'by noon', est('2026-11-18 12:00'), P],
   ['at midnight', 'at midnight', est('2026-11-19 00:00'), P],
@@ -279,6 +284,9 @@ group('English durations, windows, vague and event (Wednesday 09:30 New York)', 
   ['between 10 and 2', 'between 10 and 2', est('2026-11-18 14:00'), WIN],
   ['tomorrow between 9 and 11 am', 'tomorrow between 9 and 11 am', est('2026-11-19 11:00'), WIN],
   ['from Monday to Wednesday', 'from Monday to Wednesday', est('2026-11-25 18:00'), WIN],
+  ['from 5 to 8', 'from 5 to 8', est('2026-11-18 20:00'), WIN],
+  ['from 9 to 5', 'from 9 to 5', est('2026-11-18 17:00'), WIN],
+  ['for Friday between 7am and 1pm.', 'for Friday between 7am and 1pm', est('2026-11-20 13:00'), WIN],
   ['soon', 'soon', null, 'vague'],
   ['shortly', 'shortly', null, 'vague'],
   ['ASAP', 'ASAP', null, 'vague'],
@@ -315,6 +323,9 @@ group('windows (Russian, Friday 10:15 MSK)', [
 none('not time expressions', [
   'Пробный период продлим на 7 дней',
   'позвонит за час',
+  'объявление было размещено за 3 дня',
+  'за три дня без интернета',
+  'на 3 дня подключили безлимит',
   'в 2 раза быстрее',
   'до 5 раз в сутки',
   'версия 2.10',
@@ -469,6 +480,14 @@ test('time zones: UTC offsets are written as +00:00; a bad zone falls back to UT
   assert.equal(findTimes('Сегодня до 18:00 пришлю список', nsk)[0].due, '2026-12-02T18:00:00+07:00');
 });
 
+/** CPU milliseconds (user + system) spent by fn */
+function cpuMs(fn: () => void): number {
+  const c = process.cpuUsage();
+  fn();
+  const d = process.cpuUsage(c);
+  return (d.user + d.system) / 1000;
+}
+
 test('linear time on 1 MB adversarial inputs', () => {
   const o = { sentAt: FRI, timeZone: MSK };
   findTimes('завтра до 12:00 '.repeat(100), o); // warm up
@@ -486,13 +505,9 @@ test('linear time on 1 MB adversarial inputs', () => {
     'as soon as '.repeat(90000),
   ];
   for (const s of inputs) {
-    // the best of two runs, so that a busy machine does not fail the test; ~100–400 ms on 2 slow cores
+    // CPU time of this process (other jobs on a shared machine stretch wall time), the best of two runs
     let best = Infinity;
-    for (let r = 0; r < 2 && best >= 600; r++) {
-      const t = performance.now();
-      findTimes(s, o);
-      best = Math.min(best, performance.now() - t);
-    }
+    for (let r = 0; r < 2 && best >= 600; r++) best = Math.min(best, cpuMs(() => findTimes(s, o)));
     assert.ok(best < 600, `${s.slice(0, 20)}…: ${best.toFixed(0)} ms`);
   }
 });
@@ -508,8 +523,8 @@ test('throughput: ≥ 5,000 messages/s', () => {
   ];
   for (let k = 0; k < 200; k++) for (const m of msgs) findTimes(m, o);
   const n = 5000;
-  const t = performance.now();
-  for (let k = 0; k < n; k++) findTimes(msgs[k % msgs.length], o);
-  const perSec = n / ((performance.now() - t) / 1000);
+  const perSec = n / (cpuMs(() => {
+    for (let k = 0; k < n; k++) findTimes(msgs[k % msgs.length], o);
+  }) / 1000);
   assert.ok(perSec >= 5000, `${perSec.toFixed(0)} messages/s`);
 });

@@ -593,7 +593,18 @@ export class Grammar {
   // ---------- clock times ----------
 
   /** 15:30, 12.00, 5pm, «10 утра», «3 часа дня», «12 часов»; a bare «до 12» needs a preposition */
+  private lastClock: [number, number, R<Clock>] = [-1, -1, null];
+
+  /** clock() with a one-entry memo: windows, dates and components ask about the same token in a row */
   clock(j: number, prep: number): R<Clock> {
+    const last = this.lastClock;
+    if (last[0] === j && last[1] === prep) return last[2];
+    const r = this.clockRaw(j, prep);
+    this.lastClock = [j, prep, r];
+    return r;
+  }
+
+  private clockRaw(j: number, prep: number): R<Clock> {
     const tk = this.kind(j);
     const ts = this.toks.str(j);
     const tv = this.toks.v[j];
@@ -649,10 +660,9 @@ export class Grammar {
     let ap: Clock['ap'];
     let hourWord = false;
     const s = this.w(e);
-    if (AMPM[s] && (s === 'am' || s === 'pm')) {
+    if (s === 'am' || s === 'pm') {
       ap = AMPM[s];
       e++;
-      if (this.p(e, '.') && this.adj(e)) e++;
     } else if ((s === 'a' || s === 'p') && this.p(e + 1, '.') && this.w(e + 2) === 'm') {
       ap = AMPM[s];
       e += 3;
@@ -671,7 +681,8 @@ export class Grammar {
     }
     if (!ap) {
       const part = HOUR_PARTS[this.w(e)];
-      if (part) {
+      // «3 дня» is also "three days": «дня» means p.m. only after «часа» or a preposition («в 3 дня»)
+      if (part && (part !== 'day' || hourWord || prep >= 1)) {
         ap = part;
         e++;
       }
@@ -704,7 +715,8 @@ export class Grammar {
     if (h === 24 && m > 0) return null;
     const c: Clock = { h, m };
     if (ap) c.ap = ap;
-    else if (single && h >= 1 && h <= 7) c.bare = true;
+    // the afternoon rule for 1–7 (see clockHM): bare hours, and in English also h:mm
+    else if (single && h >= 1 && h <= 7 && (!explicit || !this.ru)) c.bare = true;
     return { e, v: c };
   }
 
@@ -759,7 +771,7 @@ export class Grammar {
 /** the end of a window, with am/pm taken from the start when missing («с 10 до 2» ends at 14:00) */
 function windowEnd(a: Clock, b: Clock): Clock {
   if (b.ap || b.h >= 12) return b;
-  const startH = a.ap === 'pm' && a.h < 12 ? a.h + 12 : a.h;
+  const startH = (a.ap === 'pm' || a.ap === 'day' || a.bare) && a.h < 12 ? a.h + 12 : a.h;
   if (b.h > startH) return b;
   return { h: b.h + 12, m: b.m };
 }

@@ -15,9 +15,8 @@ export class Toks {
   n = 0;
   /** W, N or P */
   k: Uint8Array;
-  /** normalized text of words and marks: lowercase, ё→е ('' for numbers: see str) */
+  /** normalized text: lowercase, ё→е; digits as written */
   s: string[] = [];
-  text = '';
   /** digit value for numbers (NaN when longer than 6 digits) */
   v: Float64Array;
   start: Int32Array;
@@ -33,10 +32,9 @@ export class Toks {
   kind(i: number): number {
     return i >= 0 && i < this.n ? this.k[i] : NONE;
   }
-  /** the normalized text of token i ('' out of range); numbers are sliced on demand */
+  /** the normalized text of token i ('' out of range) */
   str(i: number): string {
-    if (i < 0 || i >= this.n) return '';
-    return this.k[i] === N ? this.text.slice(this.start[i], this.end[i]) : this.s[i];
+    return i >= 0 && i < this.n ? this.s[i] : '';
   }
   /** whitespace before token i */
   sp(i: number): boolean {
@@ -79,6 +77,8 @@ function norm(raw: string): string {
 }
 
 const PUNCT: string[] = [];
+/** digit strings up to 4 digits, by length and value ("01" and "1" differ) */
+const NUMS: string[] = [];
 
 /** one buffer reused by every call (the analyzer is synchronous); grown as needed */
 let shared = new Toks(1024);
@@ -89,7 +89,6 @@ export function tokenize(text: string): Toks {
   if (shared.k.length < n) shared = new Toks(Math.max(n, shared.k.length * 2));
   const t = shared;
   t.s.length = 0;
-  t.text = text;
   let flags = SP | NL;
   let i = 0;
   let m = 0;
@@ -110,7 +109,8 @@ export function tokenize(text: string): Toks {
         j++;
       }
       t.k[m] = N;
-      t.s[m] = '';
+      const len = j - i;
+      t.s[m] = len <= 4 ? (NUMS[(len - 1) * 10000 + v] ??= text.slice(i, j)) : text.slice(i, j);
       t.v[m] = j - i > 6 ? NaN : v;
     } else if (isLetter(c)) {
       while (j < n) {
