@@ -1,15 +1,13 @@
 // The reply coach: POST /api/v1/coach on drafts (context, roles, no writes) and the coach
 // record stored with every sent public reply (also through a macro).
-// Plumbing is checked against what coachReply returns for the same inputs; the contract
-// examples (analyzer.md) are skipped while the analyzer is still a stub.
+// Plumbing is checked against what coachReply returns for the same inputs; contract examples from
+// analyzer.md check real results.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { analyzeMessage, coachReply } from '../../analyzer/index.ts';
+import { coachReply } from '../../analyzer/index.ts';
 import { makeTicket, setup, type Client, type TestCtx } from '../../test/harness.ts';
 import { draftText } from './coach.service.ts';
 
-const STUB = analyzeMessage('Подам в суд.').langs.length === 0;
-const contract = { skip: STUB ? 'analyzer bodies not landed yet' : false };
 
 const CUSTOMER = 'Почему у нас третий день не приходят письма клиентам? Стоят продажи.';
 const VAGUE = 'Ожидайте.';
@@ -40,7 +38,7 @@ describe('POST /api/v1/coach', () => {
     assert.equal(r.body.customerMessageId, msgs[0].id);
   });
 
-  test('contract: «Ожидайте.» with an unresolved problem is vague_wait, with suggestions', contract, async () => {
+  test('contract: «Ожидайте.» with an unresolved problem is vague_wait, with suggestions', async () => {
     const t = await makeTicket(agent, { message: { body: CUSTOMER } });
     const r = await coach(agent, { ticket: t.id, text: VAGUE });
     assert.ok(r.body.flags.includes('vague_wait'), r.body.flags.join());
@@ -101,6 +99,19 @@ describe('POST /api/v1/coach', () => {
     assert.equal(await count(), before.events);
     assert.equal((await agent.get(`/api/v1/tickets/${t.id}/messages`)).body.items.length, 1);
   });
+  test('a runaway client is limited per agent (429 problem), other agents are not', async () => {
+    const t = await makeTicket(agent);
+    const busy = await ctx.as('agent');
+    let limited: { status: number; headers: Record<string, unknown>; body: { code?: string } } | null = null;
+    for (let i = 0; i < 260 && !limited; i++) {
+      const r = await coach(busy, { ticket: t.id, text: 'Проверим.' });
+      if (r.status === 429) limited = r;
+      else assert.equal(r.status, 200);
+    }
+    assert.ok(limited, 'some request was limited');
+    assert.equal(limited.body.code, 'rate_limited');
+    assert.equal((await coach(agent, { ticket: t.id, text: 'Проверим.' })).status, 200);
+  });
 });
 
 describe('a sent reply keeps the coach record', () => {
@@ -131,7 +142,7 @@ describe('a sent reply keeps the coach record', () => {
     assert.equal((await storedCoach(r.body.id))!.context.unresolved, false);
   });
 
-  test('contract: a vague reply sent anyway is stored with vague_wait overridden', contract, async () => {
+  test('contract: a vague reply sent anyway is stored with vague_wait overridden', async () => {
     const t = await makeTicket(agent, { message: { body: CUSTOMER } });
     const r = await agent.post(`/api/v1/tickets/${t.id}/messages`, { body: VAGUE, coachAck: true });
     assert.ok(r.body.coach.overridden.includes('vague_wait'), r.body.coach.overridden.join());
