@@ -1,3 +1,4 @@
+import type { Token } from './text.ts';
 import type { Lang } from './types.ts';
 
 const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 160;
@@ -38,5 +39,30 @@ export function detectLang(text: string): { lang: Lang; langs: Lang[] } {
   const total = cyr + lat;
   const minority = Math.min(cyr, lat);
   const langs: Lang[] = total && minority / total >= 0.2 ? ['ru', 'en'] : [lang];
+  return { lang, langs };
+}
+
+const URLISH = new Set(['@', '/', ':', '.', '_', '=', '&', '?', '#', '%']);
+
+/** detectLang over tokens (cheaper when the text is tokenized anyway); parts of URLs and e-mails are skipped. */
+export function detectLangTokens(text: string, toks: Token[]): { lang: Lang; langs: Lang[] } {
+  let cyr = 0;
+  let lat = 0;
+  for (const t of toks) {
+    const c = t.w.charCodeAt(0);
+    const isCyr = c >= 0x430 && c <= 0x44f;
+    const isLat = c >= 97 && c <= 122;
+    if (!isCyr && !isLat) continue;
+    const before = text[t.start - 1];
+    const after = text[t.end];
+    if ((before && URLISH.has(before) && before !== '.' && before !== '?') || (after === '@') || (before === '.' && after === '.') || (after && (after === '/' || after === ':') && text[t.end + 1] === '/')) continue;
+    if (before === '.' && /[a-z]/.test(text[t.start - 2] ?? '')) continue; // example.com
+    if (after === '.' && /[a-z]/.test(text[t.end + 1] ?? '')) continue;
+    if (isCyr) cyr += t.w.length;
+    else lat += t.w.length;
+  }
+  const lang: Lang = cyr >= lat && cyr > 0 ? 'ru' : lat > 0 ? 'en' : 'ru';
+  const total = cyr + lat;
+  const langs: Lang[] = total && Math.min(cyr, lat) / total >= 0.2 ? ['ru', 'en'] : [lang];
   return { lang, langs };
 }

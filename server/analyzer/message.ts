@@ -3,8 +3,8 @@
 // jokes, anger intensity (caps, !!!, ?!), sarcasm and scare quotes, sincere vs formulaic thanks.
 import neg from './lexicons/negation.json' with { type: 'json' };
 import lex from './lexicons/signals.json' with { type: 'json' };
-import { detectLang } from './lang.ts';
-import { compileCodes, PatternSet, type Match, type PatternSpec } from './patterns.ts';
+import { detectLangTokens } from './lang.ts';
+import { compile, PatternSet, type Match, type PatternSpec } from './patterns.ts';
 import { liveRanges, norm, tokenize, type Range, type Token } from './text.ts';
 import { extractSteps } from './tried-steps.ts';
 import { SIGNALS, type Evidence, type Finding, type MessageAnalysis, type Signal } from './types.ts';
@@ -15,38 +15,67 @@ type SignalLex = { patterns: PatternSpec[]; suppress?: PatternSpec[] };
 const SIG = lex.signals as unknown as Partial<Record<Signal, SignalLex>>;
 const R = lex.rules;
 
-const MAIN = compileCodes(SIGNALS, Object.fromEntries(Object.entries(SIG).map(([k, v]) => [k, v!.patterns])));
-const SUPPRESS = compileCodes(SIGNALS, Object.fromEntries(Object.entries(SIG).map(([k, v]) => [k, v!.suppress ?? []])));
-const POST_NEG = PatternSet.of(lex.post_negation.patterns);
-const POST_NEG_WITHIN = lex.post_negation.within;
-const INTENT = PatternSet.of(R.given_up.intent);
-const TURN = PatternSet.of(R.given_up.turn);
-const GIVEN_UP = new Set(R.given_up.signals);
-const JOKE = PatternSet.of(R.joke.patterns);
-const JOKE_CODES = new Set(R.joke.signals);
-const HOSTILE = PatternSet.of(R.anger.hostile, 0, 0.85);
-const SARCASM = PatternSet.of(R.anger.sarcasm, 0, 0.75);
+// Every word list is compiled into one pattern set at load, so a message is scanned once.
+const ALL = new PatternSet();
+const GROUPS: string[] = [];
+function group(name: string, specs: PatternSpec[], conf?: number): number {
+  const tag = GROUPS.length;
+  GROUPS.push(name);
+  for (const sp of specs) ALL.add(compile(sp, tag, conf));
+  return tag;
+}
+const MAIN_TAG = new Map<number, Signal>();
+const SUPP_TAG = new Map<number, Signal>();
+for (const code of SIGNALS) {
+  const l = SIG[code];
+  if (!l) continue;
+  MAIN_TAG.set(group(`main:${code}`, l.patterns), code);
+  if (l.suppress?.length) SUPP_TAG.set(group(`supp:${code}`, l.suppress), code);
+}
+const G = {
+  postNeg: group('postNeg', lex.post_negation.patterns),
+  intent: group('intent', R.given_up.intent),
+  turn: group('turn', R.given_up.turn),
+  joke: group('joke', R.joke.patterns),
+  hostile: group('hostile', R.anger.hostile, 0.85),
+  sarcasm: group('sarcasm', R.anger.sarcasm, 0.75),
+  scare: group('scare', R.anger.scare_positive),
+  bare: group('bare', R.gratitude.bare),
+  resolved: group('resolved', R.gratitude.resolved),
+  sarcObj: group('sarcObj', R.gratitude.sarcastic_objects),
+  request: group('request', ['=подскажите', '=прошу', '=скажите', '=уточните', '=можно', '=please', '=could =you', '=can =you', '=would =you', '=how =do', '=как', '=когда', '=где']),
+  formulaic: group('formulaic', SIG.gratitude?.suppress ?? []),
+  say: group('say', R.promise_report.say),
+  qPromise: group('qPromise', R.quoted_promise.patterns),
+  move: group('move', R.churn_move.verbs),
+  past: group('past', R.urgent_limit.past),
+  limitRequest: group('limitRequest', R.urgent_limit.request),
+};
+
+/** Matches of one scan, bucketed by group tag. */
+class Scan {
+  readonly by: Match[][] = GROUPS.map(() => []);
+  constructor(toks: Token[]) {
+    for (const m of ALL.matchAll(toks)) this.by[m.pattern.tag]!.push(m);
+  }
+  get(tag: number): Match[] {
+    return this.by[tag]!;
+  }
+}
 const SHORT_SARCASM = new Set(R.anger.short_sarcasm.map(norm));
-const SCARE_POS = PatternSet.of(R.anger.scare_positive);
 const CAPS_IGNORE = new Set(R.anger.caps_ignore.map(norm));
-const BARE = PatternSet.of(R.gratitude.bare);
-const RESOLVED = PatternSet.of(R.gratitude.resolved);
-const SARC_OBJ = PatternSet.of(R.gratitude.sarcastic_objects);
-const REQUEST = PatternSet.of(['подскажите', 'прошу', 'скажите', 'уточните', 'можно', 'please', '=could =you', '=can =you', '=would =you', '=how =do', 'как', 'когда', 'где']);
+const POST_NEG_WITHIN = lex.post_negation.within;
+const GIVEN_UP = new Set(R.given_up.signals);
+const JOKE_CODES = new Set(R.joke.signals);
 const NEG_WINDOW = 6;
 const NEGATORS = new Set(neg.negators.map(norm));
 const BREAKERS = new Set(neg.scope_breakers.map(norm));
 const WEAK_NEG = new Set(['нет', 'no']);
-const SAY = PatternSet.of(R.promise_report.say);
 const FUTURE = R.promise_report.future.map(norm);
 const THIRD = R.promise_report.third_party.map(norm);
-const QUOTED_PROMISE = PatternSet.of(R.quoted_promise.patterns);
 const UL = R.urgent_limit;
-const MOVE = PatternSet.of(R.churn_move.verbs);
 const MOVE_PREP = new Set(R.churn_move.preps);
 const LIMIT_HEADS = new Set(UL.heads.map(norm));
-const LIMIT_PAST = PatternSet.of(UL.past);
-const LIMIT_REQUEST = PatternSet.of(UL.request);
 const CONDITIONAL = new Set(UL.conditional.map(norm));
 
 /** A negator up to `window` words before token `first`, same clause («нет»/"no" only right before). */
@@ -85,15 +114,17 @@ export function analyzeMessage(text: string, _opts: MessageOptions = {}): Messag
   const ranges = liveRanges(text);
   const toks = tokenize(text, ranges);
   const liveText = ranges.map((r) => text.slice(r.start, r.end)).join('\n');
-  const { lang, langs } = detectLang(liveText);
+  const { lang, langs } = detectLangTokens(text, toks);
   const acc = new Acc();
 
   // ---- lexicon matches, minus negated / suppressed / given-up / joking ones
-  const supp = new Set(SUPPRESS.matchAll(toks).map((m) => `${m.pattern.tag}:${toks[m.first]!.sent}`));
-  const postNeg = new Set(POST_NEG.matchAll(toks).map((m) => m.first));
-  const intents = INTENT.matchAll(toks);
-  const turns = TURN.matchAll(toks);
-  const jokes = bySentence(JOKE.matchAll(toks), toks);
+  const sc = new Scan(toks);
+  const supp = new Set<string>();
+  for (const [tag, code] of SUPP_TAG) for (const m of sc.get(tag)) supp.add(`${code}:${toks[m.first]!.sent}`);
+  const postNeg = new Set(sc.get(G.postNeg).map((m) => m.first));
+  const intents = sc.get(G.intent);
+  const turns = sc.get(G.turn);
+  const jokes = bySentence(sc.get(G.joke), toks);
   const sentOf = (i: number) => toks[i]!.sent;
   const isPostNegated = (m: Match) => {
     const t = toks[m.last]!;
@@ -107,19 +138,17 @@ export function analyzeMessage(text: string, _opts: MessageOptions = {}): Messag
     const s = sentOf(m.first);
     return intents.some((x) => sentOf(x.first) === s && x.last < m.first) && turns.some((x) => sentOf(x.first) === s && x.first > m.last);
   };
-  const matches = MAIN.matchAll(toks);
-  for (const m of matches) {
-    const code = SIGNALS[m.pattern.tag]!;
+  for (const [tag, code] of MAIN_TAG) for (const m of sc.get(tag)) {
     const s = sentOf(m.first);
     if (m.pattern.negatable && (negated(toks, m.first, NEG_WINDOW) || isPostNegated(m))) continue;
-    if (supp.has(`${m.pattern.tag}:${s}`)) continue;
+    if (supp.has(`${code}:${s}`)) continue;
     if (GIVEN_UP.has(code) && givenUp(m)) continue;
     if (JOKE_CODES.has(code) && (jokes.has(s) || jokes.has(s + 1))) continue;
     acc.add(code, { first: m.first, last: m.last, conf: m.pattern.conf });
   }
 
   // «перехожу в Билайн»: a leaving verb + a capitalized name
-  for (const m of MOVE.matchAll(toks)) {
+  for (const m of sc.get(G.move)) {
     const p = toks[m.last + 1];
     const n = toks[m.last + 2];
     if (!p || !n || !MOVE_PREP.has(p.w) || n.sent !== p.sent || negated(toks, m.first)) continue;
@@ -129,8 +158,8 @@ export function analyzeMessage(text: string, _opts: MessageOptions = {}): Messag
   }
 
   // ---- anger: hostile words, sarcasm, scare quotes, intensity
-  const hostile = HOSTILE.matchAll(toks).filter((m) => !negated(toks, m.first, 3));
-  const sarcasm = SARCASM.matchAll(toks);
+  const hostile = sc.get(G.hostile).filter((m) => !negated(toks, m.first, 3));
+  const sarcasm = sc.get(G.sarcasm);
   const sarcSents = new Set<number>();
   const hostSents = new Set<number>();
   for (const m of hostile) {
@@ -144,18 +173,19 @@ export function analyzeMessage(text: string, _opts: MessageOptions = {}): Messag
   shortSarcasm(toks, acc, sarcSents);
   const quotes = quoteSpans(text, ranges, toks);
   for (const q of quotes) {
-    if (SCARE_POS.matchAll(toks, q.first, q.last + 1).length) {
+    const inside = (m: Match) => m.first >= q.first && m.last <= q.last;
+    if (sc.get(G.scare).some(inside)) {
       acc.add('anger', { start: q.start, end: q.end, conf: 0.75 });
       sarcSents.add(toks[q.first]!.sent);
     }
-    for (const m of QUOTED_PROMISE.matchAll(toks, q.first, q.last + 1)) acc.add('broken_promise', { first: m.first, last: m.last, conf: 0.7 });
+    for (const m of sc.get(G.qPromise).filter(inside)) acc.add('broken_promise', { first: m.first, last: m.last, conf: 0.7 });
   }
   intensity(text, ranges, toks, acc);
-  promiseReports(toks, acc);
-  urgentLimits(toks, acc, quotes);
+  promiseReports(toks, acc, sc);
+  urgentLimits(toks, acc, quotes, sc);
 
   // ---- gratitude: sarcastic thanks is anger; bare thanks only next to a resolution; formulaic never
-  gratitude(toks, acc, sarcSents, hostSents, liveText);
+  gratitude(toks, acc, sarcSents, hostSents, liveText, sc);
 
   // ---- tried steps
   const threatClauses = new Set<number>();
@@ -218,38 +248,35 @@ type Quote = { start: number; end: number; first: number; last: number };
 /** Short quoted spans of the live text («…», “…”, "…", '…'), with their token range. */
 function quoteSpans(text: string, ranges: Range[], toks: Token[]): Quote[] {
   const out: Quote[] = [];
+  const re = /[«“„"']/g;
   for (const r of ranges) {
-    let i = r.start;
-    while (i < r.end) {
-      const ch = text[i]!;
-      const close = OPEN[ch];
-      if (!close || (ch === "'" && (isLetter(text[i - 1]) || !isLetter(text[i + 1])))) {
-        i++;
-        continue;
-      }
+    re.lastIndex = r.start;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) && m.index < r.end) {
+      const i = m.index;
+      const ch = m[0];
+      const close = OPEN[ch]!;
+      if (ch === "'" && (isLetter(text[i - 1]) || !isLetter(text[i + 1]))) continue;
       let j = i + 1;
       const lim = Math.min(r.end, i + 100);
       while (j < lim && text[j] !== close && text[j] !== '\n') {
         if (close === "'" && text[j] === "'" && !isLetter(text[j + 1])) break;
         j++;
       }
-      if (j >= lim || text[j] !== close) {
-        i++;
-        continue;
-      }
+      if (j >= lim || text[j] !== close) continue;
       const first = lowerBound(toks, i + 1);
       let a = first;
       while (a < toks.length && toks[a]!.end <= j) a++;
       if (a > first && a - first <= 10) out.push({ start: i, end: j + 1, first, last: a - 1 });
-      i = j + 1;
+      re.lastIndex = j + 1;
     }
   }
   return out;
 }
 
 /** «оператор сказала, что сделают перерасчёт», "Mark told me it would be processed": a reported promise. */
-function promiseReports(toks: Token[], acc: Acc) {
-  for (const m of SAY.matchAll(toks)) {
+function promiseReports(toks: Token[], acc: Acc, sc: Scan) {
+  for (const m of sc.get(G.say)) {
     const t = toks[m.first]!;
     let third = false;
     for (let k = m.first - 1; k >= 0 && k >= m.first - 4 && toks[k]!.clause === t.clause; k--) if (THIRD.some((x) => toks[k]!.w.startsWith(x))) third = true;
@@ -266,14 +293,14 @@ function promiseReports(toks: Token[], acc: Acc) {
 }
 
 /** A time limit («до 18:00», "within the hour") is the customer's own only outside promises, quotes, past and recurring windows and threats' conditions. */
-function urgentLimits(toks: Token[], acc: Acc, quotes: Quote[]) {
+function urgentLimits(toks: Token[], acc: Acc, quotes: Quote[], sc: Scan) {
   const hits = acc.hits.get('urgent');
   if (!hits) return;
   const sentsWith = (code: Signal) => new Set((acc.hits.get(code) ?? []).map((h) => ('first' in h ? toks[h.first]!.sent : -1)));
   const promiseSents = sentsWith('broken_promise');
   const threatSents = new Set([...sentsWith('threat_public'), ...sentsWith('threat_regulator'), ...sentsWith('churn')]);
-  const past = LIMIT_PAST.matchAll(toks);
-  const request = bySentence(LIMIT_REQUEST.matchAll(toks), toks);
+  const past = sc.get(G.past);
+  const request = bySentence(sc.get(G.limitRequest), toks);
   const kept = hits.filter((h) => {
     if (!('first' in h)) return true;
     const t = toks[h.first]!;
@@ -311,13 +338,11 @@ function intensity(text: string, ranges: Range[], toks: Token[], acc: Acc) {
   let bangs = 0;
   const ev: { start: number; end: number }[] = [];
   for (const r of ranges) {
-    let i = r.start;
-    while (i < r.end) {
-      const c = text[i];
-      if (c !== '!' && c !== '?') {
-        i++;
-        continue;
-      }
+    const re = /[!?]/g;
+    re.lastIndex = r.start;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) && m.index < r.end) {
+      const i = m.index;
       let j = i;
       let ex = 0;
       let q = 0;
@@ -337,7 +362,7 @@ function intensity(text: string, ranges: Range[], toks: Token[], acc: Acc) {
         points++;
         ev.push({ start: i, end: j });
       }
-      i = j;
+      re.lastIndex = j;
     }
   }
   let k = 0;
@@ -365,8 +390,8 @@ function capsWord(t: Token): boolean {
   return t.caps && !t.num && !CAPS_IGNORE.has(t.w) && !/\d/.test(t.w);
 }
 
-function gratitude(toks: Token[], acc: Acc, sarcSents: Set<number>, hostSents: Set<number>, liveText: string) {
-  const sarcObj = bySentence(SARC_OBJ.matchAll(toks), toks);
+function gratitude(toks: Token[], acc: Acc, sarcSents: Set<number>, hostSents: Set<number>, liveText: string, sc: Scan) {
+  const sarcObj = bySentence(sc.get(G.sarcObj), toks);
   const bad = (s: number) => sarcSents.has(s) || sarcObj.has(s);
   const kept = (acc.hits.get('gratitude') ?? []).filter((h) => {
     const s = 'first' in h ? toks[h.first]!.sent : -1;
@@ -380,10 +405,10 @@ function gratitude(toks: Token[], acc: Acc, sarcSents: Set<number>, hostSents: S
   for (const h of kept) acc.add('gratitude', h);
   // bare «спасибо» / "thanks": sincere next to a resolution, or closing a message that asks nothing
   const have = new Set(kept.map((h) => ('first' in h ? toks[h.first]!.sent : -1)));
-  const resolved = bySentence(RESOLVED.matchAll(toks), toks);
-  const asks = liveText.includes('?') || REQUEST.matchAll(toks).length > 0;
-  const formulaic = new Set(SIG.gratitude?.suppress ? PatternSet.of(SIG.gratitude.suppress).matchAll(toks).map((m) => toks[m.first]!.sent) : []);
-  for (const m of BARE.matchAll(toks)) {
+  const resolved = bySentence(sc.get(G.resolved), toks);
+  const asks = liveText.includes('?') || sc.get(G.request).length > 0;
+  const formulaic = bySentence(sc.get(G.formulaic), toks);
+  for (const m of sc.get(G.bare)) {
     const s = toks[m.first]!.sent;
     if (have.has(s) || formulaic.has(s) || negated(toks, m.first, 2)) continue;
     if (bad(s) || hostSents.has(s)) {

@@ -23,6 +23,8 @@ export type Pattern = {
   negatable: boolean;
   /** index into the owner list (which code / rule it belongs to) */
   tag: number;
+  /** scratch for PatternSet (de-duplication stamp) */
+  mark?: number;
 };
 
 export type Match = { pattern: Pattern; first: number; last: number };
@@ -50,7 +52,7 @@ export function compile(spec: PatternSpec, tag: number, defConf = 0.85): Pattern
     } else steps.push({ atoms: part.split('|').filter(Boolean).map(atom) });
   }
   if (!steps.length || 'gap' in steps[0]! || 'gap' in steps[steps.length - 1]!) throw new Error(`bad pattern "${source}"`);
-  const o = typeof spec === 'string' ? {} : spec;
+  const o: { conf?: number; negatable?: boolean } = typeof spec === 'string' ? {} : spec;
   return { source, steps, conf: o.conf ?? defConf, negatable: o.negatable ?? true, tag };
 }
 
@@ -118,32 +120,46 @@ export class PatternSet {
     const b = this.byExact.get(t.w);
     const c = t.w.length >= 3 ? this.byPrefix.get(t.w.slice(0, 3)) : undefined;
     const d = t.num && this.byNum.length ? this.byNum : undefined;
-    if (!b && !c && !d) return a ?? null;
-    const all = new Set<Pattern>([...(a ?? []), ...(b ?? []), ...(c ?? []), ...(d ?? [])]);
-    return [...all];
+    const n = (a ? 1 : 0) + (b ? 1 : 0) + (c ? 1 : 0) + (d ? 1 : 0);
+    if (n === 0) return null;
+    if (n === 1) return (a ?? b ?? c ?? d)!;
+    // union without a Set: mark each pattern with this call's stamp
+    const stamp = ++STAMP;
+    const out: Pattern[] = [];
+    for (const l of [a, b, c, d]) {
+      if (!l) continue;
+      for (const p of l) {
+        if (p.mark === stamp) continue;
+        p.mark = stamp;
+        out.push(p);
+      }
+    }
+    return out;
   }
 }
 
+let STAMP = 0;
+
 /** Index of the last token of the match starting at i, or -1. */
 function matchFrom(p: Pattern, tokens: Token[], i: number, to: number): number {
-  const sent = tokens[i]!.sent;
-  const go = (step: number, at: number): number => {
-    if (step === p.steps.length) return at - 1;
-    const s = p.steps[step]!;
-    if ('gap' in s) {
-      for (let k = 0; k <= s.gap; k++) {
-        const r = go(step + 1, at + k);
-        if (r >= 0) return r;
-      }
-      return -1;
+  return go(p.steps, tokens, tokens[i]!.sent, to, 0, i);
+}
+
+function go(steps: Step[], tokens: Token[], sent: number, to: number, step: number, at: number): number {
+  if (step === steps.length) return at - 1;
+  const s = steps[step]!;
+  if ('gap' in s) {
+    for (let k = 0; k <= s.gap; k++) {
+      const r = go(steps, tokens, sent, to, step + 1, at + k);
+      if (r >= 0) return r;
     }
-    if (at >= to) return -1;
-    const t = tokens[at]!;
-    if (t.sent !== sent) return -1;
-    for (const a of s.atoms) if (hit(a, t)) return go(step + 1, at + 1);
     return -1;
-  };
-  return go(0, i);
+  }
+  if (at >= to) return -1;
+  const t = tokens[at]!;
+  if (t.sent !== sent) return -1;
+  for (const a of s.atoms) if (hit(a, t)) return go(steps, tokens, sent, to, step + 1, at + 1);
+  return -1;
 }
 
 /** Lexicon file helper: a map of code → pattern list compiled into one set, tag = index of the code. */

@@ -9,7 +9,10 @@ const CACHE_MAX = 200_000;
 
 /** Lower-cased word with ё→е and ’→' (how words are compared everywhere in the analyzer). */
 export function norm(word: string): string {
-  return word.toLowerCase().replace(/ё/g, 'е').replace(/[’`]/g, "'");
+  let w = word.toLowerCase();
+  if (w.includes('ё')) w = w.replace(/ё/g, 'е');
+  if (w.includes('’') || w.includes('`')) w = w.replace(/[’`]/g, "'");
+  return w;
 }
 
 export function isCyrillic(word: string): boolean {
@@ -101,6 +104,47 @@ function merge(rs: Range[]): Range[] {
 const WORD = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
 const CLAUSE_WORDS = new Set(['но', 'однако', 'зато', 'but', 'however', 'although', 'though', 'хотя']);
 
+type WordInfo = { w: string; st: string; caps: boolean; num: boolean };
+const words = new Map<string, WordInfo>();
+
+/** Normalized form, stem, caps and number flags of a word as written, cached. */
+function wordInfo(raw: string): WordInfo {
+  let e = words.get(raw);
+  if (e) return e;
+  const w = norm(raw);
+  const letters = raw === w ? '' : raw.replace(/[^\p{L}]/gu, '');
+  e = {
+    w,
+    st: stem(w),
+    caps: letters.length >= 2 && letters === letters.toUpperCase() && letters !== letters.toLowerCase(),
+    num: w.charCodeAt(0) >= 48 && w.charCodeAt(0) <= 57,
+  };
+  if (words.size >= CACHE_MAX) words.clear();
+  if (raw.length <= 40) words.set(raw, e);
+  return e;
+}
+
+const isWs = (c: number) => c === 32 || c === 9 || c === 13 || c === 10 || c === 12 || c === 11 || c === 160 || (c >= 0x2000 && c <= 0x200a) || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff || c === 0x2028 || c === 0x2029 || c === 0x1680;
+
+/** What the text between two words does: 2 = ends a sentence ([.!?…] or a blank line), 1 = ends a clause. */
+function gapKind(gap: string): number {
+  let kind = 0;
+  let nl = false;
+  for (let i = 0; i < gap.length; i++) {
+    const c = gap.charCodeAt(i);
+    if (c === 46 || c === 33 || c === 63 || c === 0x2026) kind |= 2;
+    else if (c === 10) {
+      if (nl) kind |= 2;
+      nl = true;
+      kind |= 1;
+      continue;
+    } else if (c === 44 || c === 59 || c === 58 || c === 40 || c === 41 || c === 0x2014 || c === 0x2013 || c === 34 || c === 0xab || c === 0xbb) kind |= 1;
+    else if (c === 45 && i > 0 && i + 1 < gap.length && isWs(gap.charCodeAt(i - 1)) && isWs(gap.charCodeAt(i + 1))) kind |= 1;
+    if (!isWs(c)) nl = false;
+  }
+  return kind;
+}
+
 /** Tokens of the live ranges, with sentence and clause numbers. */
 export function tokenize(text: string, ranges: Range[] = [{ start: 0, end: text.length }]): Token[] {
   const out: Token[] = [];
@@ -114,28 +158,28 @@ export function tokenize(text: string, ranges: Range[] = [{ start: 0, end: text.
     let last = 0;
     let m: RegExpExecArray | null;
     while ((m = WORD.exec(part))) {
-      const gap = part.slice(last, m.index);
+      const gap = m.index - last === 1 && part.charCodeAt(last) === 32 ? '' : part.slice(last, m.index);
       if (gap) {
+        const k = gapKind(gap);
         // a dot inside a word is no sentence end: 10.30, vc.ru, banki.ru
-        if (/[.!?…]|\n\s*\n/.test(gap) && !(gap === '.' && /[\p{L}\p{N}]/u.test(part[m.index - 2] ?? '') && (/^\d/.test(m[0]) || /^\p{Ll}/u.test(m[0])))) {
+        if (k & 2 && !(gap === '.' && /[\p{L}\p{N}]/u.test(part[m.index - 2] ?? '') && (/^\d/.test(m[0]) || /^\p{Ll}/u.test(m[0])))) {
           sent++;
           clause++;
-        } else if (/[,;:()\u2014\u2013\n"«»]|\s-\s/.test(gap)) clause++;
+        } else if (k & 1) clause++;
       }
       last = m.index + m[0].length;
       const raw = m[0];
-      const w = norm(raw);
-      if (CLAUSE_WORDS.has(w)) clause++;
-      const letters = raw.replace(/[^\p{L}]/gu, '');
+      const word = wordInfo(raw);
+      if (CLAUSE_WORDS.has(word.w)) clause++;
       out.push({
         start: r.start + m.index,
         end: r.start + last,
-        w,
-        st: stem(w),
+        w: word.w,
+        st: word.st,
         sent,
         clause,
-        caps: letters.length >= 2 && letters === letters.toUpperCase() && letters !== letters.toLowerCase(),
-        num: /^\d/.test(w),
+        caps: word.caps,
+        num: word.num,
       });
     }
   }

@@ -32,8 +32,18 @@ const ruInf = (w: string) => /(ть|ти|чь|ться|тись)$/.test(w);
 const enPast = (w: string) => (w.length >= 5 && /ed$/.test(w)) || EN_PAST_SAME.has(w);
 const enGerund = (w: string) => w.length >= 5 && /ing$/.test(w);
 
+// verb prefixes indexed by their first 3 letters
+const VERB_INDEX = new Map<string, string[]>();
+for (const v of [...VERBS_RU, ...VERBS_EN]) {
+  const k = v.slice(0, 3);
+  const l = VERB_INDEX.get(k);
+  if (l) l.push(v);
+  else VERB_INDEX.set(k, [v]);
+}
+
 function verbOf(w: string): string | null {
-  const list = isCyr(w) ? VERBS_RU : VERBS_EN;
+  const list = VERB_INDEX.get(w.slice(0, 3));
+  if (!list) return null;
   for (const v of list) if (w.startsWith(v)) return v;
   return null;
 }
