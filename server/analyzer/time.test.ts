@@ -386,6 +386,35 @@ test('Russian case forms and ё', () => {
   assert.equal(due('ЗАВТРА ДО 12:00'), msk('2026-11-21 12:00'));
 });
 
+test('more phrases: next business day, weekday next week, parentheses, collective numerals, zones, «когда»', () => {
+  const mon = { sentAt: new Date('2026-11-16T10:00:00+03:00'), timeZone: MSK }; // Monday
+  const one = (t: string, o: TimeOptions = mon) => {
+    const got = findTimes(t, o);
+    assert.equal(got.length, 1, `${t}: ${JSON.stringify(got)}`);
+    return [got[0].text, got[0].due, got[0].kind];
+  };
+  assert.deepEqual(one('Friday next week'), ['Friday next week', msk('2026-11-27 18:00'), 'point']);
+  assert.deepEqual(one('в пятницу на следующей неделе'), ['в пятницу на следующей неделе', msk('2026-11-27 18:00'), 'point']);
+  assert.deepEqual(one('next week on Tuesday'), ['next week on Tuesday', msk('2026-11-24 18:00'), 'point']);
+  assert.deepEqual(one('в следующую пятницу'), ['в следующую пятницу', msk('2026-11-20 18:00'), 'point']);
+  assert.deepEqual(one('next business day', { sentAt: FRI, timeZone: MSK }), ['next business day', msk('2026-11-23 18:00'), 'point']);
+  assert.deepEqual(one('на следующий рабочий день до 12:00', { sentAt: FRI, timeZone: MSK }),
+    ['на следующий рабочий день до 12:00', msk('2026-11-23 12:00'), 'point']);
+  assert.deepEqual(one('first thing tomorrow'), ['first thing tomorrow', msk('2026-11-17 09:00'), 'point']);
+  assert.deepEqual(findTimes('the first thing you do', mon), []);
+  assert.deepEqual(one('в течение 3 (трёх) рабочих дней'), ['в течение 3 (трёх) рабочих дней', msk('2026-11-19 18:00'), 'duration']);
+  assert.deepEqual(one('через двое суток'), ['через двое суток', msk('2026-11-18 10:00'), 'duration']);
+  assert.deepEqual(one('within the hour'), ['within the hour', msk('2026-11-16 11:00'), 'duration']);
+  assert.deepEqual(one('by 5pm EST'), ['by 5pm EST', msk('2026-11-16 17:00'), 'point']);
+  assert.deepEqual(one('к выходным'), ['к выходным', msk('2026-11-20 18:00'), 'point']);
+  assert.deepEqual(one('до Нового года'), ['до Нового года', msk('2026-12-31 18:00'), 'point']);
+  assert.deepEqual(one('today before noon'), ['today before noon', msk('2026-11-16 12:00'), 'point']);
+  assert.deepEqual(one('когда получим ответ'), ['когда получим', null, 'event']);
+  assert.deepEqual(one('я напишу вам, когда проверю'), ['когда проверю', null, 'event']);
+  assert.deepEqual(one("we'll ship it when it's ready"), ["when it's ready", null, 'event']);
+  assert.deepEqual(findTimes('когда вам удобно', mon), []);
+});
+
 test('a weekday is the next such day strictly after today', () => {
   const o = { sentAt: FRI, timeZone: MSK };
   assert.equal(findTimes('в пятницу', o)[0].due, msk('2026-11-27 18:00'));

@@ -30,7 +30,7 @@ const STARTERS = new Set<string>([
   ...MONTHS.keys(), ...MONTHS_ABBR.keys(), ...NUMBER_WORDS.keys(), ...UNITS.keys(), ...Object.keys(UNIT_WORDS), ...DAY24,
   ...VAGUE_QTY, ...PREPS.map(([p]) => p.split(' ')[0]), 'после', 'after', 'конца', 'концу', 'конце', 'конец', 'end', 'the',
   'half', 'через', 'спустя', 'в', 'within', 'in', 'over', 'during', 'не', 'максимум', 'up', 'no', 'not', 'с', 'со', 'from',
-  'between',
+  'between', 'когда',
 ]);
 
 const PREP_TRIE = buildTrie<0 | 1 | 2>(PREPS);
@@ -50,12 +50,15 @@ const EVENT_LINK = new Set(['после', 'after', 'of', 'from', 'upon', 'follow
 const FUNCTION_WORDS = new Set(['того', 'the', 'a', 'an', 'we', 'you', 'it', 'момента', 'даты', 'дня', 'moment', 'date',
   'day', 'time', 'your', 'our', 'its', 'этого', 'вашей', 'вашего', 'нашей', 'нашего', 'их', 'его', 'ее']);
 const NOT_EVENT = new Set(['now', 'сейчас', 'today', 'сегодня', 'all', 'everything', 'все', 'всего', 'нас', 'меня', 'вас']);
+const WHEN_NEXT = new Set(['мы', 'будет', 'появится', 'придет', 'поступит', 'получим', 'вернется', 'починят', 'исправят']);
 const WINDOW_START = new Set(['с', 'со', 'from', 'between']);
 const WINDOW_SEP = new Set(['до', 'по', 'to', 'till', 'until', 'and', 'through', 'thru', 'и']);
 const ZONE_TAGS = buildTrie<true>([
   ['по москве', true], ['по мск', true], ['мск', true], ['msk', true], ['по московскому времени', true],
   ['по московскому', true], ['( мск )', true], ['moscow time', true], ['по местному времени', true], ['local time', true],
-  ['ровно', true], ['sharp', true], ['включительно', true], ['inclusive', true],
+  ['ровно', true], ['sharp', true], ['включительно', true], ['inclusive', true], ['est', true], ['edt', true], ['et', true],
+  ['pt', true], ['pst', true], ['pdt', true], ['ct', true], ['cst', true], ['gmt', true], ['utc', true], ['bst', true],
+  ['cet', true], ['eastern', true], ['pacific', true], ['eastern time', true], ['pacific time', true],
 ]);
 
 /** which component parsers a word can start */
@@ -127,7 +130,7 @@ export class Grammar {
       (tk === N || DUR_STARTS.has(ts) ? this.duration(i) : null) ??
       (ts === 'после' || ts === 'after' ? this.afterRule(i) : null) ??
       this.chain(i) ??
-      (FREE_PHRASES.first.has(ts) ? this.free(i) : null)
+      (FREE_PHRASES.first.has(ts) || ts === 'когда' ? this.free(i) : null)
     );
   }
 
@@ -238,7 +241,10 @@ export class Grammar {
     }
     const q = this.qty(j);
     if (!q) return null;
-    const u = this.unit(q.e);
+    let qe = q.e;
+    // «в течение 3 (трёх) рабочих дней»
+    if (this.p(qe, '(') && (this.kind(qe + 1) === N || NUMBER_WORDS.has(this.w(qe + 1))) && this.p(qe + 2, ')')) qe += 3;
+    const u = this.unit(qe);
     if (!u) return null;
     if (!kind) {
       // no prefix: only "N business days" and "N hours from now"
@@ -327,6 +333,15 @@ export class Grammar {
   // ---------- vague words and unknown events ----------
 
   free(i: number): Found | null {
+    if (this.w(i) === 'когда') {
+      // «когда получим», «когда мы проверим», «когда будет готово»: our own later step
+      const nx = this.w(i + 1);
+      if (!nx || this.toks.nl(i + 1)) return null;
+      if (WHEN_NEXT.has(nx) || (nx.length > 4 && (nx.endsWith('им') || nx.endsWith('ем') || nx.endsWith('ю')))) {
+        return { a: i, b: this.extendWords(i + 1, nx === 'мы' || nx === 'будет' ? 2 : 1), c: { kind: 'event' } };
+      }
+      return null;
+    }
     const m = matchTrie(FREE_PHRASES, this.toks, i);
     if (!m) return null;
     const [e, f] = m;
@@ -776,7 +791,7 @@ function windowEnd(a: Clock, b: Clock): Clock {
   return { h: b.h + 12, m: b.m };
 }
 
-const DAY_RANK: Record<Day['k'], number> = { date: 3, rel: 2, dom: 1, wd: 1 };
+const DAY_RANK: Record<Day['k'], number> = { date: 3, rel: 2, biz: 2, dom: 1, wd: 1 };
 
 /** joins two neighbouring components; null when they clash (two days, two times) */
 export function merge(a: Comp, b: Comp): Comp | null {

@@ -121,6 +121,8 @@ export class Resolver {
         }
         return dt;
       }
+      case 'biz':
+        return this.addWorkdays(d.n).startOf('day');
       case 'dom': {
         for (let k = d.d >= t.day ? 0 : 1; k < 3; k++) {
           const m = t.startOf('month').plus({ months: k });
@@ -160,7 +162,10 @@ export class Resolver {
     if (c.kind) return null;
     if (c.dur) return this.duration(c.dur.n, c.dur.u, c.dur.biz);
     let day: DateTime | null = null;
-    if (c.day) {
+    if (c.day && c.day.k === 'wd' && c.period?.k === 'week') {
+      // "Friday next week", «в пятницу на следующей неделе»
+      day = this.periodDay({ k: 'week', off: c.period.off, at: c.day.wd });
+    } else if (c.day) {
       day = this.dayOf(c.day);
       if (!day) return null;
     } else if (c.period) day = this.periodDay(c.period);

@@ -8,7 +8,9 @@ export type Day =
   | { k: 'rel'; n: number }
   | { k: 'wd'; wd: number; mod: 'this' | 'next' }
   | { k: 'date'; d: number; m: number; y?: number }
-  | { k: 'dom'; d: number };
+  | { k: 'dom'; d: number }
+  /** the n-th working day after today */
+  | { k: 'biz'; n: number };
 
 export type Period =
   | { k: 'week'; off: number; at: number }
