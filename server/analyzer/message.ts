@@ -91,12 +91,15 @@ export function negated(toks: Token[], first: number, window = NEG_WINDOW): bool
 
 type Hit = { first: number; last: number; conf: number } | { start: number; end: number; conf: number };
 
+/** Evidence kept per signal (enough to show why; bounds the work on huge inputs). */
+const MAX_HITS = 40;
+
 class Acc {
   hits = new Map<Signal, Hit[]>();
   add(code: Signal, h: Hit) {
     const l = this.hits.get(code);
-    if (l) l.push(h);
-    else this.hits.set(code, [h]);
+    if (!l) this.hits.set(code, [h]);
+    else if (l.length < MAX_HITS) l.push(h);
   }
   drop(code: Signal) {
     this.hits.delete(code);
@@ -249,6 +252,16 @@ type Quote = { start: number; end: number; first: number; last: number };
 function quoteSpans(text: string, ranges: Range[], toks: Token[]): Quote[] {
   const out: Quote[] = [];
   const re = /[«“„"']/g;
+  // next position of each closing mark and of a newline, found with indexOf and reused (linear overall)
+  const next = new Map<string, number>();
+  const nextOf = (ch: string, from: number) => {
+    let at = next.get(ch);
+    if (at === undefined || (at >= 0 && at < from)) {
+      at = text.indexOf(ch, from);
+      next.set(ch, at);
+    }
+    return at < 0 ? Infinity : at;
+  };
   for (const r of ranges) {
     re.lastIndex = r.start;
     let m: RegExpExecArray | null;
@@ -257,16 +270,15 @@ function quoteSpans(text: string, ranges: Range[], toks: Token[]): Quote[] {
       const ch = m[0];
       const close = OPEN[ch]!;
       if (ch === "'" && (isLetter(text[i - 1]) || !isLetter(text[i + 1]))) continue;
-      let j = i + 1;
-      const lim = Math.min(r.end, i + 100);
-      while (j < lim && text[j] !== close && text[j] !== '\n') {
-        if (close === "'" && text[j] === "'" && !isLetter(text[j + 1])) break;
-        j++;
+      let j = nextOf(close, i + 1);
+      if (close === "'") {
+        // a closing apostrophe is not followed by a letter ("it's" is no quote end)
+        while (j < i + 100 && isLetter(text[j + 1])) j = text.indexOf("'", j + 1) >>> 0 || Infinity;
       }
-      if (j >= lim || text[j] !== close) continue;
+      if (j >= Math.min(r.end, i + 100) || nextOf('\n', i + 1) < j) continue;
       const first = lowerBound(toks, i + 1);
       let a = first;
-      while (a < toks.length && toks[a]!.end <= j) a++;
+      while (a < toks.length && toks[a]!.end <= j && a - first <= 10) a++;
       if (a > first && a - first <= 10) out.push({ start: i, end: j + 1, first, last: a - 1 });
       re.lastIndex = j + 1;
     }

@@ -11,7 +11,38 @@
 import { norm, stem, type Token } from './text.ts';
 
 type Atom = { kind: 'stem' | 'prefix' | 'exact'; v: string } | { kind: 'num' };
-type Step = { atoms: Atom[] } | { gap: number };
+type Step = { atoms: Atom[]; test?: (t: Token) => boolean } | { gap: number };
+
+/** One test for a step's alternatives: stems and exact words by set, prefixes by their first 3 letters. */
+function stepTest(atoms: Atom[]): (t: Token) => boolean {
+  if (atoms.length === 1) {
+    const a = atoms[0]!;
+    return (t) => hit(a, t);
+  }
+  const stems = new Set<string>();
+  const exact = new Set<string>();
+  const prefixes = new Map<string, string[]>();
+  let num = false;
+  for (const a of atoms) {
+    if (a.kind === 'num') num = true;
+    else if (a.kind === 'stem') stems.add(a.v);
+    else if (a.kind === 'exact') exact.add(a.v);
+    else {
+      const k = a.v.slice(0, 3);
+      const l = prefixes.get(k);
+      if (l) l.push(a.v);
+      else prefixes.set(k, [a.v]);
+    }
+  }
+  return (t) => {
+    if (num && t.num) return true;
+    if (stems.has(t.st) || exact.has(t.w)) return true;
+    if (!prefixes.size || t.w.length < 3) return false;
+    const l = prefixes.get(t.w.slice(0, 3));
+    if (l) for (const v of l) if (t.w.startsWith(v)) return true;
+    return false;
+  };
+}
 
 export type PatternSpec = string | { p: string; conf?: number; negatable?: boolean; note?: string };
 
@@ -49,7 +80,10 @@ export function compile(spec: PatternSpec, tag: number, defConf = 0.85): Pattern
       const n = Number(gap[1]);
       if (n < 1 || n > 6) throw new Error(`gap out of range in "${source}"`);
       steps.push({ gap: n });
-    } else steps.push({ atoms: part.split('|').filter(Boolean).map(atom) });
+    } else {
+      const atoms = part.split('|').filter(Boolean).map(atom);
+      steps.push({ atoms, test: stepTest(atoms) });
+    }
   }
   if (!steps.length || 'gap' in steps[0]! || 'gap' in steps[steps.length - 1]!) throw new Error(`bad pattern "${source}"`);
   const o: { conf?: number; negatable?: boolean } = typeof spec === 'string' ? {} : spec;
@@ -158,6 +192,7 @@ function go(steps: Step[], tokens: Token[], sent: number, to: number, step: numb
   if (at >= to) return -1;
   const t = tokens[at]!;
   if (t.sent !== sent) return -1;
+  if (s.test) return s.test(t) ? go(steps, tokens, sent, to, step + 1, at + 1) : -1;
   for (const a of s.atoms) if (hit(a, t)) return go(steps, tokens, sent, to, step + 1, at + 1);
   return -1;
 }

@@ -77,6 +77,10 @@ export function liveRanges(text: string): Range[] {
     if (nl < 0) nl = n;
     const line = text.slice(pos, Math.min(nl, pos + 400)).replace(/\r$/, '');
     const t = line.trimStart();
+    if (!t) {
+      pos = nl + 1;
+      continue;
+    }
     if (t.startsWith('>')) {
       if (pos > runStart) out.push({ start: runStart, end: pos });
       runStart = nl + 1;

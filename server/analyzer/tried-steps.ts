@@ -134,7 +134,7 @@ function objectAfter(c: Ctx, v: number, max = 4): number[] {
 function objectBefore(c: Ctx, v: number): number[] {
   const { toks } = c;
   let s = v;
-  while (s > 0 && sameClause(c, s - 1, s)) s--;
+  while (s > 0 && s > v - 8 && sameClause(c, s - 1, s)) s--;
   while (s < v && (FILLERS.has(toks[s]!.w) || toks[s]!.num)) s++;
   const out: number[] = [];
   for (let k = s; k < v && out.length < 3; k++) {
@@ -178,7 +178,7 @@ function enFirstPerson(c: Ctx, v: number): boolean {
   const { toks } = c;
   const sent = toks[v]!.sent;
   if (v > 0 && EN_BLOCK.has(toks[v - 1]!.w)) return false;
-  for (let k = v - 1; k >= 0 && toks[k]!.sent === sent; k--) {
+  for (let k = v - 1; k >= 0 && k >= v - 30 && toks[k]!.sent === sent; k--) {
     const w = toks[k]!.w;
     if (FIRST_PERSON.has(w)) return true;
     if (OTHER_PERSON.has(w)) return false;
@@ -204,7 +204,7 @@ export function extractSteps(text: string, toks: Token[], blocked: (k: number) =
   };
   const used = new Set<number>();
   const weSpeaker = toks.some((t) => WE.has(t.w));
-  for (let i = 0; i < toks.length; i++) {
+  for (let i = 0; i < toks.length && out.length < 12; i++) {
     if (used.has(i)) continue;
     const t = toks[i]!;
     const v = verbOf(t.w);
