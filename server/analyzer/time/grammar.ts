@@ -47,8 +47,9 @@ const DUR_STARTS = new Set<string>([...DUR_PREFIX.first, ...NUMBER_WORDS.keys(),
 const DASH = new Set(['-', '–', '—']);
 const RANGE_WORDS = new Set(['или', 'or', 'to']);
 const EVENT_LINK = new Set(['после', 'after', 'of', 'from', 'upon', 'following', 'с', 'со', 'от']);
-const FUNCTION_WORDS = new Set(['того', 'the', 'a', 'an', 'we', 'you', 'it', 'момента', 'даты', 'дня', 'moment', 'date',
-  'day', 'time', 'your', 'our', 'its', 'этого', 'вашей', 'вашего', 'нашей', 'нашего', 'их', 'его', 'ее']);
+const FUNCTION_WORDS = new Set(['того', 'the', 'a', 'an', 'we', 'you', 'it', 'i', 'they', 'момента', 'даты', 'дня', 'moment',
+  'date', 'day', 'time', 'your', 'our', 'its', 'my', 'his', 'her', 'their', 'this', 'that', 'these', 'those', 'этого', 'этой',
+  'этих', 'вашей', 'вашего', 'ваших', 'нашей', 'нашего', 'наших', 'моей', 'моего', 'моих', 'их', 'его', 'ее', 'мы', 'вы']);
 const NOT_EVENT = new Set(['now', 'сейчас', 'today', 'сегодня', 'all', 'everything', 'все', 'всего', 'нас', 'меня', 'вас']);
 const WHEN_NEXT = new Set(['мы', 'будет', 'появится', 'придет', 'поступит', 'получим', 'вернется', 'починят', 'исправят']);
 const WINDOW_START = new Set(['с', 'со', 'from', 'between']);
@@ -288,9 +289,14 @@ export class Grammar {
     if (s === 'after' || s === 'после' || s === 'following') {
       if (this.chain(e + 1)) return f;
     }
-    let b = e + 2;
-    if (FUNCTION_WORDS.has(xs) && this.kind(b) === W && !this.toks.nl(b)) b++;
-    return { a: f.a, b, c: { kind: 'event' } };
+    return { a: f.a, b: this.eventEnd(e + 1), c: { kind: 'event' } };
+  }
+
+  /** the end of an event's words after «после»/"after": up to two function words and one more word */
+  private eventEnd(j: number): number {
+    let b = j;
+    for (let k = 0; k < 2 && FUNCTION_WORDS.has(this.w(b)) && this.kind(b + 1) === W && !this.toks.nl(b + 1); k++) b++;
+    return b + 1;
   }
 
   private startsTime(j: number): boolean {
@@ -325,9 +331,7 @@ export class Grammar {
     const xs = this.toks.str(i + 1);
     const xv = this.toks.v[i + 1];
     if ((xk === NONE) || xk !== W || NOT_EVENT.has(xs) || this.toks.nl(i + 1)) return null;
-    let b = i + 2;
-    if (FUNCTION_WORDS.has(xs) && this.kind(b) === W && !this.toks.nl(b)) b++;
-    return { a: i, b, c: { kind: 'event' } };
+    return { a: i, b: this.eventEnd(i + 1), c: { kind: 'event' } };
   }
 
   // ---------- vague words and unknown events ----------
@@ -662,6 +666,8 @@ export class Grammar {
         // «в час дня»
         return this.clockTail(e, 1, 0, true, false, prep, true);
       }
+      // a bare number word is an hour only from 2 up («до пяти»); «до одного» is a count
+      if (v === 1 && !HOUR_WORDS.has(this.w(e)) && !HOUR_PARTS[this.w(e)] && this.w(e) !== 'pm' && this.w(e) !== 'am') return null;
       if (v === undefined || !Number.isInteger(v) || v > 12 || v < 1 || ts === 'a' || ts === 'an' || ts === 'couple' ||
         ts === 'пару' || ts === 'пары' || ts === 'пара' || ts === 'парочку') return null;
       h = v;

@@ -86,7 +86,10 @@ let shared = new Toks(1024);
 /** the tokens of text; the result is valid until the next call */
 export function tokenize(text: string): Toks {
   const n = text.length;
-  if (shared.k.length < n) shared = new Toks(Math.max(n, shared.k.length * 2));
+  const cap = shared.k.length;
+  // grow as needed; give back the memory of a huge text once texts are small again
+  if (cap < n) shared = new Toks(Math.max(n, cap * 2));
+  else if (cap > 1 << 16 && n < cap >> 4) shared = new Toks(Math.max(1024, n * 2));
   const t = shared;
   t.s.length = 0;
   let flags = SP | NL;
