@@ -509,6 +509,35 @@ test('time zones: UTC offsets are written as +00:00; a bad zone falls back to UT
   assert.equal(findTimes('Сегодня до 18:00 пришлю список', nsk)[0].due, '2026-12-02T18:00:00+07:00');
 });
 
+test('fuzz: random mixes of time words, digits and marks never throw and give consistent spans', () => {
+  const parts = ['завтра', 'до', '12', ':', '00', 'в', 'понедельник', 'с', '10', 'по', '25', 'ноября', '.', '11', '-', '–',
+    'через', '2', 'часа', 'рабочих', 'дней', 'после', 'оплаты', 'как', 'только', 'by', 'Friday', 'EOD', 'pm', 'am', 'at',
+    'within', 'an', 'hour', 'business', 'days', 'the', '5th', 'of', 'December', 'between', 'and', ',', '(', ')', '/', 'утра',
+    'дня', 'вечером', 'конца', 'недели', 'месяца', 'in', 'next', 'week', 'once', 'we', 'soon', '24', '7', '2026', ' ', '\n',
+    'ё', 'Ё', '👍', 'час', 'полчаса', 'пару', 'the end', 'of the', 'двух', 'часов', '31', '0', '99', '.', '%'];
+  let seed = 12345;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/;
+  const o = { sentAt: FRI, timeZone: NY };
+  for (let k = 0; k < 3000; k++) {
+    let text = '';
+    const len = 1 + rnd(12);
+    for (let j = 0; j < len; j++) text += parts[rnd(parts.length)] + (rnd(3) ? ' ' : '');
+    const got = findTimes(text, o);
+    let prevEnd = 0;
+    for (const m of got) {
+      assert.ok(m.start >= prevEnd && m.end > m.start && m.end <= text.length, text);
+      assert.equal(text.slice(m.start, m.end), m.text);
+      assert.ok(m.due === null || iso.test(m.due), `${text}: ${m.due}`);
+      if (m.kind === 'vague' || m.kind === 'event') assert.equal(m.due, null);
+      prevEnd = m.end;
+    }
+  }
+});
+
 /** CPU milliseconds (user + system) spent by fn */
 function cpuMs(fn: () => void): number {
   const c = process.cpuUsage();
