@@ -8,6 +8,7 @@ import { liveRanges, tokenize, type Token } from './text.ts';
 import { matchGroups, type Hit, type Hits } from './coach/lexicon.ts';
 import { customerSteps, instructions, repeatedSteps, type Instruction } from './coach/instructions.ts';
 import { concrete, liveTimes, type Mention } from './coach/times.ts';
+import { bounds, firstEndingAfter, type Bounds } from './coach/bounds.ts';
 import { FLAGS, type CoachOptions, type Evidence, type Finding, type Flag, type Lang, type ReplyAnalysis } from './types.ts';
 
 type Ctx = {
@@ -18,6 +19,7 @@ type Ctx = {
   promises: PromiseInfo[];
   ins: Instruction[];
   sentAt: Date;
+  b: Bounds;
 };
 
 const ev = (c: Ctx, first: number, last: number): Evidence => {
@@ -25,19 +27,22 @@ const ev = (c: Ctx, first: number, last: number): Evidence => {
   const end = c.tokens[last]!.end;
   return { start, end, text: c.text.slice(start, end) };
 };
+/** evidence pieces shown per flag at most */
+const MAX_EVIDENCE = 20;
+
 /** Evidence of hits, overlapping ones merged. */
 function hitEv(c: Ctx, hs: Hit[]): Evidence[] {
   const sorted = [...hs].sort((a, b) => a.first - b.first || b.last - a.last);
   const out: { first: number; last: number }[] = [];
   for (const h of sorted) {
+    if (out.length >= MAX_EVIDENCE && h.first > out.at(-1)!.last) break;
     const top = out.at(-1);
     if (top && h.first <= top.last) top.last = Math.max(top.last, h.last);
     else out.push({ first: h.first, last: h.last });
   }
   return out.map((h) => ev(c, h.first, h.last));
 }
-const maxConf = (hs: Hit[], def = 0.8) => (hs.length ? Math.max(...hs.map((h) => h.conf)) : def);
-const overlaps = (a: Hit, b: { first: number; last: number }) => a.first <= b.last && b.first <= a.last;
+const maxConf = (hs: Hit[], def = 0.8) => (hs.length ? hs.reduce((m, h) => Math.max(m, h.conf), 0) : def);
 
 /** Flags that fire on what the reply says. */
 function presenceFlags(c: Ctx, owned: boolean): Finding<Flag>[] {
@@ -54,30 +59,26 @@ function presenceFlags(c: Ctx, owned: boolean): Finding<Flag>[] {
 
 function stockApology(c: Ctx): Hit[] {
   const hs = [...c.hits.stock_apology!];
+  const taken = new Set(hs.map((h) => c.tokens[h.first]!.sent));
   // «Приносим извинения.» / "We apologize." alone in its sentence is a stock formula too
   for (const h of c.hits.bare_apology!) {
-    if (hs.some((x) => overlaps(x, h))) continue;
-    const sent = c.tokens[h.first]!.sent;
-    let n = 0;
-    for (let i = h.first; i < c.tokens.length && c.tokens[i]!.sent === sent; i++) n++;
-    let before = 0;
-    for (let i = h.first - 1; i >= 0 && c.tokens[i]!.sent === sent; i--) before++;
-    if (n - (h.last - h.first + 1) <= 2 && before <= 2) hs.push(h);
+    if (taken.has(c.tokens[h.first]!.sent)) continue;
+    const after = c.b.sentLast[h.last]! - h.last;
+    const before = h.first - c.b.sentFirst[h.first]!;
+    if (after <= 2 && before <= 2) hs.push(h);
   }
   return hs;
 }
 
 function vagueWait(c: Ctx): Hit[] {
   const hs = [...c.hits.vague_wait!];
+  const covered = new Set<number>();
+  for (const h of hs) for (let k = h.first; k <= h.last; k++) covered.add(k);
+  const timed = new Set<number>();
+  for (const m of c.times) if (concrete(m)) timed.add(c.tokens[Math.min(firstEndingAfter(c.tokens, m.start), c.tokens.length - 1)]!.sent);
   // «ожидайте» / "please wait" with a concrete time in the same sentence is no vague wait
   for (const h of c.hits.wait_verb!) {
-    const sent = c.tokens[h.first]!.sent;
-    const from = c.tokens.findIndex((t) => t.sent === sent);
-    let to = from;
-    while (c.tokens[to + 1]?.sent === sent) to++;
-    const a = c.tokens[from]!.start;
-    const b = c.tokens[to]!.end;
-    if (!c.times.some((m) => concrete(m) && m.start < b && m.end > a) && !hs.some((x) => overlaps(x, h))) hs.push(h);
+    if (!timed.has(c.tokens[h.first]!.sent) && !covered.has(h.first)) hs.push(h);
   }
   return hs.sort((a, b) => a.first - b.first);
 }
@@ -88,15 +89,35 @@ function ownsFix(c: Ctx): boolean {
   return c.promises.some((p) => p.promise && p.agentive && (!p.generic || p.due !== null));
 }
 
+const bySent = (c: Ctx, hs: Hit[]) => {
+  const m = new Map<number, Hit[]>();
+  for (const h of hs) {
+    const k = c.tokens[h.first]!.sent;
+    const l = m.get(k);
+    if (l) l.push(h);
+    else m.set(k, [h]);
+  }
+  return m;
+};
+
 /** A concrete next step: our commitment with a concrete action or a time, or an instruction to the customer. */
 function nextStep(c: Ctx): boolean {
   if (c.promises.some((p) => p.due !== null || (p.agentive && !p.generic))) return true;
-  const blocked = [...c.hits.not_a_step!, ...c.hits.rude!, ...c.hits.vague_wait!, ...c.hits.minimizing!];
-  const near = (h: Hit, x: Instruction) => c.tokens[h.first]!.sent === x.sent && h.first <= x.verb + 3 && x.verb - 2 <= h.last;
-  return c.ins.some((x) => !blocked.some((h) => near(h, x)));
+  const blocked = bySent(c, [...c.hits.not_a_step!, ...c.hits.rude!, ...c.hits.vague_wait!, ...c.hits.minimizing!]);
+  return c.ins.some((x) => !(blocked.get(x.sent) ?? []).some((h) => h.first <= x.verb + 3 && x.verb - 2 <= h.last));
 }
 
-const USUALLY = new Set(['обычно', 'как правило', 'usually', 'typically', 'normally', 'generally']);
+const USUALLY = new Set(['обычно', 'usually', 'typically', 'normally', 'generally']);
+
+/** Sentence numbers of the promises (incl. third parties' commitments). */
+function promiseSents(c: Ctx): Set<number> {
+  const out = new Set<number>();
+  for (const p of c.promises) {
+    out.add(c.tokens[firstEndingAfter(c.tokens, p.start)]!.sent);
+    out.add(c.tokens[firstEndingAfter(c.tokens, p.end - 1)]!.sent);
+  }
+  return out;
+}
 
 /**
  * A concrete future time for the next step or the fix: in a sentence with a commitment (ours or a
@@ -104,14 +125,13 @@ const USUALLY = new Set(['обычно', 'как правило', 'usually', 'ty
  */
 function hasDeadline(c: Ctx): boolean {
   const t0 = c.sentAt.getTime();
-  const sents = new Set<number>();
-  for (const p of c.promises) for (const t of c.tokens) if (t.start >= p.start && t.end <= p.end) sents.add(t.sent);
+  const sents = promiseSents(c);
+  const usual = new Set<number>();
+  for (const t of c.tokens) if (USUALLY.has(t.w)) usual.add(t.clause);
   return c.times.some((m) => {
     if (!concrete(m) || Date.parse(m.due!) <= t0) return false;
-    const k = c.tokens.findIndex((t) => t.end > m.start);
-    if (k < 0 || !sents.has(c.tokens[k]!.sent)) return false;
-    const clause = c.tokens[k]!.clause;
-    return !c.tokens.some((t) => t.clause === clause && USUALLY.has(t.w));
+    const t = c.tokens[firstEndingAfter(c.tokens, m.start)];
+    return !!t && sents.has(t.sent) && !usual.has(t.clause);
   });
 }
 
@@ -120,15 +140,25 @@ function hasCause(c: Ctx): boolean {
   return c.hits.cause!.some((h) => !notSents.has(c.tokens[h.first]!.sent));
 }
 
-/** A workaround, another option, or a fallback step «если не поможет, …» that is more than "contact us". */
-function hasAlternative(c: Ctx): boolean {
-  if (c.hits.alternative!.length) return true;
+/**
+ * A workaround, another option, or a fallback «если не поможет, …» done by us or the customer — not
+ * "contact us", not an engineer's visit, not a step the customer already took.
+ */
+function hasAlternative(c: Ctx, repeated: Instruction[]): boolean {
+  const rep = new Set(repeated.map((x) => x.sent));
+  if (c.hits.alternative!.some((h) => !rep.has(c.tokens[h.first]!.sent))) return true;
   const contact = new Set(c.hits.contact_verb!.map((h) => c.tokens[h.first]!.sent));
+  const ours = new Map<number, number>(); // sentence → end of the last promise of ours (not staff) in it
+  for (const p of c.promises) {
+    if (!p.promise || p.staff) continue;
+    const k = c.tokens[firstEndingAfter(c.tokens, p.start)]!.sent;
+    ours.set(k, Math.max(ours.get(k) ?? 0, p.start + 1));
+  }
+  const insSents = new Set(c.ins.map((x) => x.sent));
   return c.hits.fallback_if!.some((h) => {
     const sent = c.tokens[h.first]!.sent;
-    if (contact.has(sent)) return false;
-    return c.promises.some((p) => p.start >= c.tokens[h.last]!.end && c.tokens.some((t) => t.start === p.start && t.sent === sent))
-      || c.ins.some((x) => x.sent === sent);
+    if (contact.has(sent) || rep.has(sent)) return false;
+    return (ours.get(sent) ?? -1) > c.tokens[h.last]!.end || insSents.has(sent);
   });
 }
 
@@ -146,28 +176,29 @@ export function coachReply(reply: string, opts: CoachOptions = {}): ReplyAnalysi
   const times = tokens.length ? liveTimes(reply, ranges, { sentAt, timeZone, calendar: opts.calendar }) : [];
   const hits = matchGroups(tokens);
   const promises = findPromises(reply, tokens, times);
-  const c: Ctx = { text: reply, tokens, hits, times, promises, ins: instructions(tokens), sentAt };
+  const c: Ctx = { text: reply, tokens, hits, times, promises, ins: instructions(tokens), sentAt, b: bounds(tokens) };
 
   const details = presenceFlags(c, ownsFix(c));
 
-  if (opts.customerMessage) {
+  let rep: Instruction[] = [];
+  if (opts.customerMessage && c.ins.length) {
     let extra: string[] = [];
     try {
       extra = analyzeMessage(opts.customerMessage).tried_steps;
     } catch {
       // the message analyzer is optional here; our own step matching still runs
     }
-    const rep = repeatedSteps(tokens, c.ins, customerSteps(opts.customerMessage, extra));
-    if (rep.length) details.push({ code: 'asks_already_tried', confidence: 0.75, evidence: rep.map((x) => ev(c, x.first, x.last)) });
+    rep = repeatedSteps(tokens, c.ins, customerSteps(opts.customerMessage, extra));
+    if (rep.length) details.push({ code: 'asks_already_tried', confidence: 0.75, evidence: rep.slice(0, MAX_EVIDENCE).map((x) => ev(c, x.first, x.last)) });
   }
 
   if ((ctx.our_fault || ctx.customer_asked_cause) && !hasCause(c)) details.push(absent('no_cause', 0.75));
   if (ctx.unresolved) {
     if (!hasDeadline(c)) {
-      const vague = times.filter((m) => m.kind === 'vague' || m.kind === 'event').map((m) => ({ start: m.start, end: m.end, text: m.text }));
+      const vague = times.filter((m) => m.kind === 'vague' || m.kind === 'event').slice(0, MAX_EVIDENCE).map((m) => ({ start: m.start, end: m.end, text: m.text }));
       details.push(absent('no_deadline', 0.8, vague));
     }
-    if (!hasAlternative(c)) details.push(absent('no_alternative', 0.7));
+    if (!hasAlternative(c, rep)) details.push(absent('no_alternative', 0.7));
     if (!nextStep(c)) details.push(absent('no_next_step', 0.75));
   }
   if (ctx.our_fault && !hits.compensation!.length) details.push(absent('no_compensation', 0.75));

@@ -5,6 +5,7 @@ import { PatternSet } from './patterns.ts';
 import { negated } from './scope.ts';
 import { norm, type Token } from './text.ts';
 import { concrete, type Mention } from './coach/times.ts';
+import { bounds, within, type Bounds } from './coach/bounds.ts';
 import type { Promise_ } from './types.ts';
 
 const set = (xs: string[]) => new Set(xs.map(norm));
@@ -15,6 +16,7 @@ const AUX = set([...lex.future_aux, 'станет', 'станут']);
 const EN_FIRST = set(lex.en_first);
 const EN_FIRST_TWO = lex.en_first_two.map((p) => p.split(' ').map(norm));
 const EN_WILL = set(lex.en_will);
+const EN_TWO_FIRST = new Set(EN_FIRST_TWO.map((p) => p[0]!));
 const THIRD_PARTY = set(lex.third_party);
 const OUR = set(lex.our);
 const OFFER = set(lex.offer);
@@ -45,6 +47,8 @@ export type PromiseInfo = Promise_ & {
   generic: boolean;
   /** false: a third party's future action, a next step but no promise of ours */
   promise: boolean;
+  /** our staff acts (engineer, master), not «мы»/«я» */
+  staff: boolean;
 };
 
 type Trigger = {
@@ -77,7 +81,7 @@ function triggers(tokens: Token[]): Trigger[] {
       out.push({ i, kind: 'first', verb: t.w });
     } else if (EN_FIRST.has(t.w)) {
       out.push({ i, kind: 'first', verb: next?.w === 'be' ? tokens[i + 2]?.w ?? '' : next?.w ?? '' });
-    } else if (EN_FIRST_TWO.some((p) => phraseAt(tokens, i, p))) {
+    } else if (EN_TWO_FIRST.has(t.w) && EN_FIRST_TWO.some((p) => phraseAt(tokens, i, p))) {
       const p = EN_FIRST_TWO.find((q) => phraseAt(tokens, i, q))!;
       out.push({ i, kind: 'first', verb: tokens[i + p.length]?.w ?? '' });
       i += p.length - 1;
@@ -103,18 +107,20 @@ function triggers(tokens: Token[]): Trigger[] {
   return out;
 }
 
+/** commitments looked at per reply (a real reply has a handful; this bounds hostile input) */
+const MAX_TRIGGERS = 500;
+/** how far back (tokens) an offer or a wish still governs a commitment */
+const LOOKBACK = 40;
 const CLAUSE_CONDITION = new Set(['как', 'когда', 'если', 'пока', 'чтобы', 'once', 'when', 'if', 'until', 'unless', 'after']);
 const gapText = (text: string, tokens: Token[], k: number) => text.slice(tokens[k - 1]!.end, tokens[k]!.start);
 const STRONG = /[—–:;]|\s-\s/;
 
 /** Is the trigger inside an offer («можем…», "we can…") or a wish («если хотите»), or a condition clause? */
-function offered(text: string, tokens: Token[], i: number, kind: Trigger['kind']): boolean {
-  const sent = tokens[i]!.sent;
+function offered(text: string, tokens: Token[], b: Bounds, i: number, kind: Trigger['kind']): boolean {
   const clause = tokens[i]!.clause;
-  let c0 = i;
-  while (c0 > 0 && tokens[c0 - 1]!.clause === clause) c0--;
+  const c0 = b.clauseFirst[i]!;
   if (c0 < i && CLAUSE_CONDITION.has(tokens[c0]!.w)) return true;
-  for (let k = i - 1; k >= 0 && tokens[k]!.sent === sent; k--) {
+  for (let k = i - 1; k >= b.sentFirst[i]! && k >= i - LOOKBACK; k--) {
     if (STRONG.test(gapText(text, tokens, k + 1)) && !(tokens[k]!.num && tokens[k + 1]!.num)) break;
     const w = tokens[k]!.w;
     if (OFFER.has(w)) {
@@ -123,13 +129,16 @@ function offered(text: string, tokens: Token[], i: number, kind: Trigger['kind']
       if (prev && WE.has(prev.w)) return true;
       if (prev && (prev.w === 'be' || prev.w === "i'd" || prev.w === "we'd") ) return true;
     }
-    if (WISH.some((p) => phraseAt(tokens, k, p))) return true;
-    if (tokens[k]!.clause === clause && i - k <= (kind === 'first' ? 2 : 6) && CONDITIONS.some((p) => phraseAt(tokens, k, p))) return true;
+    if (WISH_FIRST.has(w) && WISH.some((p) => phraseAt(tokens, k, p))) return true;
+    if (CONDITION_FIRST.has(w) && tokens[k]!.clause === clause && i - k <= (kind === 'first' ? 2 : 6) && CONDITIONS.some((p) => phraseAt(tokens, k, p))) return true;
   }
   return false;
 }
 
-const isStaff = (w: string) => STAFF.has(w) || STAFF.has(w.replace(/s$/, '')) || (w.length > 5 && [...STAFF].some((x) => x.length > 4 && w.startsWith(x)));
+const STAFF_STEMS = [...STAFF].filter((x) => x.length > 4);
+const isStaff = (w: string) => STAFF.has(w) || STAFF.has(w.replace(/s$/, '')) || (w.length > 5 && STAFF_STEMS.some((x) => w.startsWith(x)));
+const WISH_FIRST = new Set(WISH.map((p) => p[0]!));
+const CONDITION_FIRST = new Set(CONDITIONS.map((p) => p[0]!));
 
 /** Is the subject before the trigger a third party (courier firm, seller, "they")? Returns [thirdParty, staffSubject]. */
 function subject(tokens: Token[], i: number): [boolean, boolean] {
@@ -143,17 +152,16 @@ function subject(tokens: Token[], i: number): [boolean, boolean] {
   return [false, false];
 }
 
-function isQuestion(text: string, tokens: Token[], i: number): boolean {
-  let k = i;
-  while (tokens[k + 1] && tokens[k + 1]!.sent === tokens[i]!.sent) k++;
+function isQuestion(text: string, tokens: Token[], b: Bounds, i: number): boolean {
+  const k = b.sentLast[i]!;
   const after = text.slice(tokens[k]!.end, tokens[k + 1]?.start ?? text.length);
   return /^\s*[)»"]*\s*\?/.test(after);
 }
 
 /** Due time of a span: the first concrete mention in it, null when none or when it depends on an event. */
 function dueOf(times: Mention[], start: number, end: number, before?: { start: number; end: number }): string | null {
-  let inSpan = times.filter((m) => m.end > start && m.start < end);
-  if (!inSpan.some(concrete) && before) inSpan = times.filter((m) => m.end > before.start && m.start < before.end);
+  let inSpan = within(times, start, end);
+  if (!inSpan.some(concrete) && before) inSpan = within(times, before.start, before.end);
   const firstConcrete = inSpan.find(concrete);
   if (!firstConcrete) return null;
   const ev = inSpan.find((m) => m.kind === 'event');
@@ -177,27 +185,28 @@ function joined(text: string, tokens: Token[], a: number): boolean {
  */
 export function findPromises(text: string, tokens: Token[], times: Mention[]): PromiseInfo[] {
   const out: PromiseInfo[] = [];
-  type Span = { start: number; end: number; trig: Trigger[]; agentive: boolean; ours: boolean };
+  type Span = { start: number; end: number; trig: Trigger[]; agentive: boolean; ours: boolean; staff: boolean };
   const spans: Span[] = [];
-  for (const tr of triggers(tokens)) {
+  const b = bounds(tokens);
+  // segments: clauses, but a time like 16:00 does not split one
+  const n = tokens.length;
+  const segFirst = new Int32Array(n);
+  const segLast = new Int32Array(n);
+  for (let k = 0; k < n; k++) segFirst[k] = k > 0 && joined(text, tokens, k - 1) ? segFirst[k - 1]! : k;
+  for (let k = n - 1; k >= 0; k--) segLast[k] = k < n - 1 && joined(text, tokens, k) ? segLast[k + 1]! : k;
+  for (const tr of triggers(tokens).slice(0, MAX_TRIGGERS)) {
     const { i } = tr;
-    if (negated(tokens, i, 2) || isQuestion(text, tokens, i) || offered(text, tokens, i, tr.kind)) continue;
+    if (negated(tokens, i, 2) || isQuestion(text, tokens, b, i) || offered(text, tokens, b, i, tr.kind)) continue;
     const [third, staff] = subject(tokens, i);
-    let s = i;
-    while (s > 0 && joined(text, tokens, s - 1)) s--;
-    let e = i;
-    while (joined(text, tokens, e)) e++;
-    if (tr.needsTime) {
-      const a = tokens[s]!.start;
-      const b = tokens[e]!.end;
-      if (!times.some((m) => m.kind !== 'event' && m.start < b && m.end > a)) continue;
-    }
+    let s = segFirst[i]!;
+    const e = segLast[i]!;
+    if (tr.needsTime && !within(times, tokens[s]!.start, tokens[e]!.end).some((m) => m.kind !== 'event')) continue;
     const agentive = tr.kind === 'first' || staff || (tr.kind === 'third' && !third);
     const last = spans.at(-1);
     // "IT is re-syncing now and it will be fixed by 1 pm": the promise starts after the «и»/"and",
     // unless a commitment before it opened the span already («проверю … и напишу»)
     if (!(last && last.start === s)) {
-      for (let k = i - 1; k > s; k--) {
+      for (let k = i - 1; k > s && k >= i - LOOKBACK; k--) {
         if (AND.has(tokens[k]!.w) && k - s >= 3) {
           s = k + 1;
           break;
@@ -211,7 +220,7 @@ export function findPromises(text: string, tokens: Token[], times: Mention[]): P
       last.agentive ||= agentive;
       continue;
     }
-    spans.push({ start: s, end: e, trig: [tr], agentive: agentive || (third && tr.kind !== 'outcome'), ours: !third });
+    spans.push({ start: s, end: e, trig: [tr], agentive: agentive || (third && tr.kind !== 'outcome'), ours: !third, staff: staff && tr.kind !== 'first' });
   }
   for (const sp of spans) {
     const start = tokens[sp.start]!.start;
@@ -220,14 +229,13 @@ export function findPromises(text: string, tokens: Token[], times: Mention[]): P
     let before: { start: number; end: number } | undefined;
     const prev = sp.start - 1;
     if (prev >= 0 && tokens[prev]!.sent === tokens[sp.start]!.sent) {
-      let b = prev;
-      while (b > 0 && joined(text, tokens, b - 1)) b--;
-      if (prev - b <= 3) before = { start: tokens[b]!.start, end: tokens[prev]!.end };
+      const f = segFirst[prev]!;
+      if (prev - f <= 3) before = { start: tokens[f]!.start, end: tokens[prev]!.end };
     }
     const due = dueOf(times, start, end, before);
     const generic = sp.trig.every((t) => GENERIC.has(t.verb));
     const conf = sp.trig.some((t) => t.kind === 'first') ? (due ? 0.92 : 0.85) : due ? 0.8 : 0.7;
-    out.push({ text: text.slice(start, end), start, end, due, confidence: conf, agentive: sp.agentive, generic, promise: sp.ours });
+    out.push({ text: text.slice(start, end), start, end, due, confidence: conf, agentive: sp.agentive, generic, promise: sp.ours, staff: sp.staff });
   }
   return out;
 }
