@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { analyzeMessage, coachReply } from '../server/analyzer/index.ts';
 import { adversarialInputs, customerMessage, replyCase } from './analyzer-gen.ts';
+import { analyzerGuard } from './analyzer-guard.ts';
+import type { Job } from './analyzer-worker.ts';
 import { gitShort, RESULTS_DIR } from './report.ts';
 import { summarize, type LoadResult } from './stats.ts';
 
@@ -15,6 +17,9 @@ export type AnalyzerRow = { scenario: string; mode: 'in-process'; clients: 1; no
 export type AdversarialRow = { name: string; chars: number; messageMs: number; asReplyMs: number; asCustomerMessageMs: number };
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+/** adversarial calls still running after this are stopped and shown as "≥ 10000" */
+const STOP_MS = 10_000;
+const show = (ms: number) => (ms >= STOP_MS ? `≥ ${STOP_MS} (stopped)` : Number.isNaN(ms) ? 'threw' : String(ms));
 
 function timeAll<T>(items: T[], fn: (x: T) => unknown, rounds = 1): number[] {
   const out: number[] = [];
@@ -81,28 +86,38 @@ export async function runAnalyzerBench(log: (m: string) => void = console.log, o
   rows.push({ scenario: 'Reply coach, 300-800 char reply + customer message + context', mode: 'in-process', clients: 1, note: '2,000 replies × 2', target: { metric: 'p95', value: 10 }, result: result(coachLat, (performance.now() - tc) / 1000) });
   log(`analyzer: coach p95 ${rows.at(-1)!.result.p95} ms`);
 
-  // 4. 1 MB adversarial inputs, each as a message, as a reply and as the customer message of a reply
+  // 4. 1 MB adversarial inputs, each as a message, as a reply and as the customer message of a reply;
+  // in a worker thread, stopped at STOP_MS so a pathological input cannot hang the bench
   const typical = cases[0];
+  const guard = analyzerGuard([
+    { fn: 'analyzeMessage', text: pool[0] },
+    { fn: 'coachReply', text: typical.reply, opts: { customerMessage: typical.customerMessage, context: typical.context, sentAt: typical.sentAt, timeZone: typical.timeZone } },
+  ]);
   const adversarial: AdversarialRow[] = [];
+  const ms = async (job: Job) => {
+    const r = await guard.call(job, STOP_MS);
+    return r.stopped ? STOP_MS : r.error ? NaN : round(r.ms);
+  };
   for (const a of adversarialInputs()) {
-    const ms = (fn: () => unknown) => {
-      const s = performance.now();
-      fn();
-      return round(performance.now() - s);
-    };
     const row: AdversarialRow = {
       name: a.name, chars: a.text.length,
-      messageMs: ms(() => analyzeMessage(a.text)),
-      asReplyMs: ms(() => coachReply(a.text, { customerMessage: typical.customerMessage, context: { unresolved: true, our_fault: true, customer_asked_cause: true }, sentAt: typical.sentAt, timeZone: typical.timeZone })),
-      asCustomerMessageMs: ms(() => coachReply(typical.reply, { customerMessage: a.text, context: typical.context, sentAt: typical.sentAt, timeZone: typical.timeZone })),
+      messageMs: await ms({ fn: 'analyzeMessage', text: a.text }),
+      asReplyMs: await ms({ fn: 'coachReply', text: a.text, opts: { customerMessage: typical.customerMessage, context: { unresolved: true, our_fault: true, customer_asked_cause: true }, sentAt: typical.sentAt, timeZone: typical.timeZone } }),
+      asCustomerMessageMs: await ms({ fn: 'coachReply', text: typical.reply, opts: { customerMessage: a.text, context: typical.context, sentAt: typical.sentAt, timeZone: typical.timeZone } }),
     };
     adversarial.push(row);
-    log(`analyzer: adversarial "${a.name}": ${row.messageMs} / ${row.asReplyMs} / ${row.asCustomerMessageMs} ms`);
+    log(`analyzer: adversarial "${a.name}": ${[row.messageMs, row.asReplyMs, row.asCustomerMessageMs].map(show).join(' / ')} ms`);
   }
-  const advLat = adversarial.flatMap((a) => [a.messageMs, a.asReplyMs, a.asCustomerMessageMs]);
-  const worst = adversarial.reduce((w, a) => (Math.max(a.messageMs, a.asReplyMs, a.asCustomerMessageMs) > Math.max(w.messageMs, w.asReplyMs, w.asCustomerMessageMs) ? a : w));
-  rows.push({ scenario: `Adversarial 1 MB inputs (${adversarial.length} texts × message / reply / customer message)`, mode: 'in-process', clients: 1, note: `slowest: ${worst.name}`, target: { metric: 'max', value: 1000 }, result: result(advLat, advLat.reduce((a, b) => a + b, 0) / 1000) });
-  notes.push('Adversarial inputs (bench/analyzer-gen.ts adversarialInputs, also run by server/analyzer/adversarial.test.ts): repeated trigger words, promises, "!!!", CAPS, a 1 MB line of ">", deepening quotes, reply headers, digits/colons, glued words, a single 1 MB word, newlines only, negations, random characters, emoji. Each is timed once, cold, as analyzeMessage input, as the reply of coachReply and as its customerMessage.');
+  await guard.close();
+  const all = adversarial.flatMap((a) => [a.messageMs, a.asReplyMs, a.asCustomerMessageMs]);
+  const advLat = all.filter((x) => !Number.isNaN(x));
+  const stopped = all.filter((x) => x >= STOP_MS).length;
+  const worstOf = (a: AdversarialRow) => Math.max(...[a.messageMs, a.asReplyMs, a.asCustomerMessageMs].filter((x) => !Number.isNaN(x)), 0);
+  const worst = adversarial.reduce((w, a) => (worstOf(a) > worstOf(w) ? a : w));
+  const advResult = { ...result(advLat, advLat.reduce((a, b) => a + b, 0) / 1000), errors: all.length - advLat.length };
+  rows.push({ scenario: `Adversarial 1 MB inputs (${adversarial.length} texts × message / reply / customer message)`, mode: 'in-process', clients: 1,
+    note: `slowest: ${worst.name}${stopped ? `; ${stopped} call(s) stopped at ${STOP_MS / 1000} s` : ''}${advResult.errors ? `; ${advResult.errors} threw` : ''}`, target: { metric: 'max', value: 1000 }, result: advResult });
+  notes.push(`Adversarial inputs (bench/analyzer-gen.ts adversarialInputs, also run by server/analyzer/adversarial.test.ts): repeated trigger words, promises, "!!!", CAPS, a 1 MB line of ">", deepening quotes, reply headers, digits/colons, glued words, a single 1 MB word, newlines only, negations, random characters, emoji. Each is timed once as analyzeMessage input, as the reply of coachReply and as its customerMessage, in a warmed-up worker thread; a call still running after ${STOP_MS / 1000} s is stopped and counted as ${STOP_MS} ms ("≥ ${STOP_MS} (stopped)"), an exception as "threw".`);
   notes.push('Latencies are per call (performance.now around one synchronous call), nearest-rank percentiles. Other engineers may run tests on this machine at the same time.');
   return { rows, adversarial, notes };
 }
@@ -122,7 +137,7 @@ export function writeAnalyzerReport(r: { startedAt: string; commit: string; seco
   fs.writeFileSync(json, JSON.stringify({ ...r, machine, verdicts: r.rows.map((x) => ({ scenario: x.scenario, ...verdict(x.target, x.result) })) }, null, 2) + '\n');
   const md = path.join(RESULTS_DIR, 'analyzer-latest.md');
   const adv = ['| Input (1 MB) | analyzeMessage ms | coachReply as reply ms | as customer message ms |', '|---|---:|---:|---:|',
-    ...r.adversarial.map((a) => `| ${a.name} | ${a.messageMs} | ${a.asReplyMs} | ${a.asCustomerMessageMs} |`)];
+    ...r.adversarial.map((a) => `| ${a.name} | ${show(a.messageMs)} | ${show(a.asReplyMs)} | ${show(a.asCustomerMessageMs)} |`)];
   fs.writeFileSync(md, [`# Slovo analyzer benchmark — ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, commit ${r.commit}`, '',
     `Machine: ${Object.entries(machine).map(([k, v]) => `${k} ${v}`).join(', ')}.`, '',
     analyzerTable(r.rows), '', '## Adversarial inputs', '', ...adv, '', '## Notes', '', ...r.notes.map((n) => `- ${n}`), ''].join('\n'));

@@ -1,17 +1,16 @@
 // 1 MB hostile texts (the bench's adversarialInputs) through analyzeMessage and coachReply, as the
 // reply and as the customer message: each call ends in under a second with a well-formed result.
+// The calls run in a warmed-up worker thread (bench/analyzer-guard.ts), timed there, and are stopped
+// after STOP_MS so a pathological input fails the test instead of hanging it.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
-import { adversarialInputs, replyCase } from '../../bench/analyzer-gen.ts';
-import { analyzeMessage, coachReply, FLAGS, SIGNALS, type Evidence, type MessageAnalysis, type ReplyAnalysis } from './index.ts';
+import { after, describe, test } from 'node:test';
+import { analyzerGuard } from '../../bench/analyzer-guard.ts';
+import { adversarialInputs, customerMessage, replyCase } from '../../bench/analyzer-gen.ts';
+import type { Job } from '../../bench/analyzer-worker.ts';
+import { FLAGS, SIGNALS, type Evidence, type MessageAnalysis, type ReplyAnalysis } from './index.ts';
 
 const LIMIT_MS = 1000;
-
-function timed<T>(fn: () => T): { value: T; ms: number } {
-  const t0 = performance.now();
-  const value = fn();
-  return { value, ms: performance.now() - t0 };
-}
+const STOP_MS = 5000;
 
 function checkCodes(codes: unknown, known: readonly string[], what: string) {
   assert.ok(Array.isArray(codes), `${what} is a list`);
@@ -58,24 +57,27 @@ function checkReply(a: ReplyAnalysis, reply: string, customerMessage: string) {
 
 describe('adversarial 1 MB inputs', () => {
   const typical = replyCase(1);
-  const opts = { context: { unresolved: true, our_fault: true, customer_asked_cause: true }, sentAt: typical.sentAt, timeZone: typical.timeZone };
-  // warm up (lexicons, JIT) so the first timed input is not charged for it
-  analyzeMessage(typical.customerMessage);
-  coachReply(typical.reply, { ...opts, customerMessage: typical.customerMessage });
+  const context = { unresolved: true, our_fault: true, customer_asked_cause: true };
+  const opts = { context, sentAt: typical.sentAt, timeZone: typical.timeZone };
+  const guard = analyzerGuard([
+    { fn: 'analyzeMessage', text: customerMessage(1) },
+    { fn: 'coachReply', text: typical.reply, opts: { ...opts, customerMessage: typical.customerMessage } },
+  ]);
+  after(() => guard.close());
+
+  const run = async <T>(job: Job, what: string): Promise<T> => {
+    const r = await guard.call(job, STOP_MS);
+    assert.ok(!r.stopped, `${what} still running after ${STOP_MS} ms (stopped)`);
+    assert.equal(r.error, undefined, `${what} threw: ${r.error}`);
+    assert.ok(r.ms < LIMIT_MS, `${what} took ${r.ms.toFixed(0)} ms`);
+    return r.result as T;
+  };
 
   for (const { name, text } of adversarialInputs()) {
-    test(name, () => {
-      const m = timed(() => analyzeMessage(text));
-      assert.ok(m.ms < LIMIT_MS, `analyzeMessage took ${m.ms.toFixed(0)} ms`);
-      checkMessage(m.value, text);
-
-      const r = timed(() => coachReply(text, { ...opts, customerMessage: typical.customerMessage }));
-      assert.ok(r.ms < LIMIT_MS, `coachReply (as reply) took ${r.ms.toFixed(0)} ms`);
-      checkReply(r.value, text, typical.customerMessage);
-
-      const c = timed(() => coachReply(typical.reply, { ...opts, customerMessage: text }));
-      assert.ok(c.ms < LIMIT_MS, `coachReply (as customer message) took ${c.ms.toFixed(0)} ms`);
-      checkReply(c.value, typical.reply, text);
+    test(name, async () => {
+      checkMessage(await run<MessageAnalysis>({ fn: 'analyzeMessage', text }, 'analyzeMessage'), text);
+      checkReply(await run<ReplyAnalysis>({ fn: 'coachReply', text, opts: { ...opts, customerMessage: typical.customerMessage } }, 'coachReply (as reply)'), text, typical.customerMessage);
+      checkReply(await run<ReplyAnalysis>({ fn: 'coachReply', text: typical.reply, opts: { ...opts, customerMessage: text } }, 'coachReply (as customer message)'), typical.reply, text);
     });
   }
 });
