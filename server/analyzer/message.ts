@@ -190,6 +190,16 @@ export function analyzeMessage(text: string, _opts: MessageOptions = {}): Messag
   // ---- gratitude: sarcastic thanks is anger; bare thanks only next to a resolution; formulaic never
   gratitude(toks, acc, sarcSents, hostSents, liveText, sc);
 
+  // an earlier contact about a problem already solved and thanked for is not a repeat contact
+  const thanked = new Set((acc.hits.get('gratitude') ?? []).map((h) => ('first' in h ? toks[h.first]!.sent : -1)));
+  const solved = bySentence(sc.get(G.resolved), toks);
+  const rep = acc.hits.get('repeat_contact');
+  if (rep) {
+    const kept = rep.filter((h) => !('first' in h) || !(thanked.has(toks[h.first]!.sent) && solved.has(toks[h.first]!.sent)));
+    acc.drop('repeat_contact');
+    for (const h of kept) acc.add('repeat_contact', h);
+  }
+
   // ---- tried steps
   const threatClauses = new Set<number>();
   for (const code of ['threat_regulator', 'threat_public'] as const)

@@ -244,6 +244,7 @@ export function extractSteps(text: string, toks: Token[], blocked: (k: number) =
     if (CONTACT.some((x) => t.w.startsWith(x))) {
       if (has(objWords, US)) continue;
       // a contact needs an addressee: «в агентство», «куратору», "the bank"
+      if (objWords.some((w) => /\d/.test(w) || /^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|yesterday|today|morning|evening|week|month)$/.test(w))) continue;
       const head = objWords.find((w) => !FILLERS.has(w));
       if (!head || !(PREP.has(head) || /(у|ю|ам|ям|ому|ему)$/.test(head) || ['the', 'my', 'a', 'an', 'our'].includes(head))) continue;
       // a contact with no addressee («звонил вчера») is not a step
