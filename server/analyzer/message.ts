@@ -143,7 +143,8 @@ export function analyzeMessage(text: string, _opts: MessageOptions = {}): Messag
   };
   for (const [tag, code] of MAIN_TAG) for (const m of sc.get(tag)) {
     const s = sentOf(m.first);
-    if (m.pattern.negatable && (negated(toks, m.first, NEG_WINDOW) || isPostNegated(m))) continue;
+    // time limits sit inside negated conditions («если не вернёте до пятницы»): urgency is cancelled only by suppressors («не горит»)
+    if (m.pattern.negatable && code !== 'urgent' && (negated(toks, m.first, NEG_WINDOW) || isPostNegated(m))) continue;
     if (supp.has(`${code}:${s}`)) continue;
     if (GIVEN_UP.has(code) && givenUp(m)) continue;
     if (JOKE_CODES.has(code) && (jokes.has(s) || jokes.has(s + 1))) continue;
@@ -204,6 +205,7 @@ export function analyzeMessage(text: string, _opts: MessageOptions = {}): Messag
   const threatClauses = new Set<number>();
   for (const code of ['threat_regulator', 'threat_public'] as const)
     for (const h of acc.hits.get(code) ?? []) if ('first' in h) threatClauses.add(toks[h.first]!.clause);
+  for (const h of acc.hits.get('churn') ?? []) if ('first' in h) threatClauses.add(toks[h.first]!.clause);
   const steps = extractSteps(text, toks, (k) => threatClauses.has(toks[k]!.clause));
   for (const st of steps) acc.add('tried_steps', { first: st.first, last: st.last, conf: 0.8 });
 
@@ -327,6 +329,9 @@ function urgentLimits(toks: Token[], acc: Acc, quotes: Quote[], sc: Scan) {
     if (!('first' in h)) return true;
     const t = toks[h.first]!;
     if (!LIMIT_HEADS.has(t.w)) return true;
+    // «до 512M», "by 2GB": a number with units is no time
+    const n1 = toks[h.first + 1];
+    if (n1 && n1.num && /[a-zа-я]/.test(n1.w) && !/^\d+(am|pm|h|ч|час|часов|утра|вечера)$/.test(n1.w)) return false;
     const s = t.sent;
     if (quotes.some((q) => h.first >= q.first && h.first <= q.last)) return false;
     if (promiseSents.has(s)) return false;
@@ -415,9 +420,12 @@ function capsWord(t: Token): boolean {
 function gratitude(toks: Token[], acc: Acc, sarcSents: Set<number>, hostSents: Set<number>, liveText: string, sc: Scan) {
   const sarcObj = bySentence(sc.get(G.sarcObj), toks);
   const bad = (s: number) => sarcSents.has(s) || sarcObj.has(s);
+  // in a sarcastic message, a short praise («Молодцы, так держать.») is sarcastic too
+  const sentLen = new Map<number, number>();
+  for (const t of toks) sentLen.set(t.sent, (sentLen.get(t.sent) ?? 0) + 1);
   const kept = (acc.hits.get('gratitude') ?? []).filter((h) => {
     const s = 'first' in h ? toks[h.first]!.sent : -1;
-    if (bad(s)) {
+    if (bad(s) || (sarcSents.size > 0 && (sentLen.get(s) ?? 0) <= 4)) {
       acc.add('anger', { ...h, conf: 0.7 });
       return false;
     }

@@ -203,7 +203,7 @@ export function extractSteps(text: string, toks: Token[], blocked: (k: number) =
     out.push(s);
   };
   const used = new Set<number>();
-  const weSpeaker = toks.some((t) => WE.has(t.w));
+  const weSpeaker = toks.some((t) => WE.has(t.w)) || /с нашей стороны|on our side|on our end/i.test(text);
   for (let i = 0; i < toks.length && out.length < 12; i++) {
     if (used.has(i)) continue;
     const t = toks[i]!;
@@ -254,6 +254,52 @@ export function extractSteps(text: string, toks: Token[], blocked: (k: number) =
     const ordered = obj.slice().sort((a, b) => a - b);
     push({ text: render(c, verb, ordered), first: Math.min(i, ordered[0]!), last: Math.max(i, ordered[ordered.length - 1]!) });
     for (const k of ordered) used.add(k);
+  }
+  for (const s of listSteps(c, out)) push(s);
+  return out;
+}
+
+const LIST_HEAD = new RegExp(lex.list_headers.pattern, 'i');
+const LIST_ITEM = /^[ \t]*(?:\d{1,2}[.)]|[-•*–])[ \t]*/;
+
+/** «Что уже сделал:\n1) сброс роутера\n2) другой патч-корд»: noun-phrase list lines are steps too. */
+function listSteps(c: Ctx, have: Step[]): Step[] {
+  const { text, toks } = c;
+  const out: Step[] = [];
+  let pos = 0;
+  let inList = false;
+  let lines = 0;
+  while (pos < text.length && lines < 400) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = text.length;
+    const line = text.slice(pos, Math.min(nl, pos + 300));
+    lines++;
+    if (LIST_HEAD.test(line)) inList = true;
+    else if (inList) {
+      const m = LIST_ITEM.exec(line);
+      if (!m) {
+        if (line.trim()) inList = false;
+      } else {
+        const start = pos + m[0].length;
+        const end = pos + line.replace(/[\s.;,]+$/, '').length;
+        let lo = 0;
+        let hi = toks.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (toks[mid]!.start < start) lo = mid + 1;
+          else hi = mid;
+        }
+        const first = lo < toks.length ? lo : -1;
+        let last = first;
+        while (first >= 0 && last + 1 < toks.length && toks[last + 1]!.end <= end && last - first < 6) last++;
+        const covered = have.some((s) => s.first <= last && s.last >= first);
+        if (first >= 0 && toks[first]!.start < end && !covered) {
+          const raw = text.slice(toks[first]!.start, toks[last]!.end);
+          out.push({ text: raw.charAt(0).toLowerCase() + raw.slice(1), first, last });
+        }
+      }
+    }
+    pos = nl + 1;
   }
   return out;
 }
