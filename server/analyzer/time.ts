@@ -47,7 +47,7 @@ export type TimeOptions = { sentAt: Date; timeZone: string; calendar?: BusinessC
 const KEYS = new Set<string>([
   ...COMP_PHRASES.first, ...FREE_PHRASES.first, ...WEEKDAYS.keys(), ...WEEKDAY_ABBR.keys(), ...MONTHS.keys(),
   ...MONTHS_ABBR.keys(), ...NUMBER_WORDS.keys(), ...UNITS.keys(), ...Object.keys(UNIT_WORDS), ...DAY24,
-  'после', 'after', 'полдень', 'noon', 'midnight', 'конца', 'концу', 'конце', 'конец', 'end', 'когда',
+  'после', 'after', 'полдень', 'noon', 'midnight', 'конца', 'концу', 'конце', 'конец', 'end', 'когда', 'quarter', 'половине', 'half',
 ]);
 // common words do not count; the second words of phrases that start with them do ("in the near future")
 for (const common of ['a', 'an', 'in', 'the', 'at', 'on', 'as', 'by', 'for', 'to', 'of', 'и', 'в', 'на', 'с', 'по', 'до', 'к']) {

@@ -30,7 +30,7 @@ const STARTERS = new Set<string>([
   ...MONTHS.keys(), ...MONTHS_ABBR.keys(), ...NUMBER_WORDS.keys(), ...UNITS.keys(), ...Object.keys(UNIT_WORDS), ...DAY24,
   ...VAGUE_QTY, ...PREPS.map(([p]) => p.split(' ')[0]), 'после', 'after', 'конца', 'концу', 'конце', 'конец', 'end', 'the',
   'half', 'через', 'спустя', 'в', 'within', 'in', 'over', 'during', 'не', 'максимум', 'up', 'no', 'not', 'с', 'со', 'from',
-  'between', 'когда',
+  'between', 'когда', 'quarter', 'половине',
 ]);
 
 const PREP_TRIE = buildTrie<0 | 1 | 2>(PREPS);
@@ -41,6 +41,8 @@ const DUR_PREFIX = buildTrie<'in' | 'thru' | 'upto'>([
   ['in under', 'in'], ['не позднее чем через', 'thru'], ['не позже чем через', 'thru'], ['максимум через', 'thru'],
   ['не более', 'upto'], ['не более чем', 'upto'], ['не дольше', 'upto'], ['не больше', 'upto'], ['до', 'upto'],
   ['up to', 'upto'], ['no more than', 'upto'], ['not more than', 'upto'], ['no later than', 'thru'],
+  ['в течение ближайших', 'thru'], ['в течение ближайшего', 'thru'], ['в течение следующих', 'thru'],
+  ['в течение следующего', 'thru'], ['в ближайших', 'thru'], ['в течении ближайших', 'thru'],
 ]);
 /** words that can start a duration: prefixes, number words, units («часа через два»), «полчаса» */
 const DUR_STARTS = new Set<string>([...DUR_PREFIX.first, ...NUMBER_WORDS.keys(), ...VAGUE_QTY, ...UNITS.keys(), 'half']);
@@ -52,6 +54,10 @@ const FUNCTION_WORDS = new Set(['того', 'the', 'a', 'an', 'we', 'you', 'it',
   'этих', 'вашей', 'вашего', 'ваших', 'нашей', 'нашего', 'наших', 'моей', 'моего', 'моих', 'их', 'его', 'ее', 'мы', 'вы']);
 const NOT_EVENT = new Set(['now', 'сейчас', 'today', 'сегодня', 'all', 'everything', 'все', 'всего', 'нас', 'меня', 'вас']);
 const WHEN_NEXT = new Set(['мы', 'будет', 'появится', 'придет', 'поступит', 'получим', 'вернется', 'починят', 'исправят']);
+const ORDINAL_GEN: Record<string, number> = {
+  __proto__: null as never, первого: 1, второго: 2, третьего: 3, четвертого: 4, пятого: 5, шестого: 6, седьмого: 7,
+  восьмого: 8, девятого: 9, десятого: 10, одиннадцатого: 11, двенадцатого: 12,
+};
 const WINDOW_START = new Set(['с', 'со', 'from', 'between']);
 const WINDOW_SEP = new Set(['до', 'по', 'to', 'till', 'until', 'and', 'through', 'thru', 'и']);
 const ZONE_TAGS = buildTrie<true>([
@@ -77,7 +83,7 @@ mark(COMP_PHRASES.first, M_TRIE);
 mark(WINDOW_START, M_WINDOW);
 mark(['the', ...MONTHS.keys(), ...MONTHS_ABBR.keys()], M_DATE);
 mark([...WEEKDAYS.keys(), ...WEEKDAY_ABBR.keys(), ...Object.keys(WEEKDAY_MOD)], M_WEEKDAY);
-mark([...NUMBER_WORDS.keys(), 'час'], M_CLOCK);
+mark([...NUMBER_WORDS.keys(), 'час', 'half', 'quarter', 'половине'], M_CLOCK);
 mark(['конца', 'концу', 'конце', 'конец', 'end', 'the', ...MONTHS.keys()], M_MONTH);
 mark(['после', 'after'], M_CLOCK);
 const N_MASK = M_WINDOW | M_DATE | M_CLOCK;
@@ -263,6 +269,7 @@ export class Grammar {
       const q2 = this.qtyPlain(e + 1);
       if (q2 && q2.v > q.v) return this.durDone(i, q2.e, q2.v * u.v.mul, u.v.u, u.v.biz);
     }
+    if (this.w(e) === 'or' && this.w(e + 1) === 'so') e += 2;
     if (this.w(e) === 'from' && this.w(e + 1) === 'now') e += 2;
     else if (this.w(e) === 'time' || (this.p(e, "'") && this.w(e + 1) === 'time')) e += this.w(e) === 'time' ? 1 : 2;
     return this.durDone(i, e, q.v * u.v.mul, u.v.u, u.v.biz);
@@ -660,6 +667,8 @@ export class Grammar {
           explicit = true;
         }
       }
+    } else if (tk === W && (ts === 'half' || ts === 'quarter' || ts === 'половине')) {
+      return this.fraction(j, prep);
     } else if (tk === W) {
       const v = NUMBER_WORDS.get(ts);
       if (ts === 'час' && (HOUR_PARTS[this.w(e)] || prep > 0)) {
@@ -674,6 +683,23 @@ export class Grammar {
       single = v <= 9;
     } else return null;
     return this.clockTail(e, h, m, explicit, single, prep, tk === N);
+  }
+
+  /** "half past three", "quarter to five", «в половине третьего» */
+  private fraction(j: number, prep: number): R<Clock> {
+    const s = this.w(j);
+    if (s === 'половине') {
+      const n = ORDINAL_GEN[this.w(j + 1)];
+      if (!n) return null;
+      return pmRule(this.clockTail(j + 2, n === 1 ? 12 : n - 1, 30, true, false, prep, false));
+    }
+    const dir = this.w(j + 1);
+    if (dir !== 'past' && dir !== 'to') return null;
+    if (s === 'half' && dir !== 'past') return null;
+    const h = this.kind(j + 2) === N ? this.num(j + 2) : NUMBER_WORDS.get(this.w(j + 2)) ?? NaN;
+    if (!(h >= 1 && h <= 12) || !Number.isInteger(h)) return null;
+    const [hh, m] = s === 'half' ? [h, 30] : dir === 'past' ? [h, 15] : [h === 1 ? 12 : h - 1, 45];
+    return pmRule(this.clockTail(j + 3, hh, m, true, false, prep, false));
   }
 
   private clockTail(e0: number, h: number, m: number, explicit: boolean, single: boolean, prep: number, digits: boolean): R<Clock> {
@@ -789,6 +815,12 @@ export class Grammar {
   }
 }
 
+/** spoken times («в половине третьего», "half past three") follow the afternoon rule for 1–7 */
+function pmRule(r: R<Clock>): R<Clock> {
+  if (r && !r.v.ap && r.v.h >= 1 && r.v.h <= 7) r.v.bare = true;
+  return r;
+}
+
 /** the end of a window, with am/pm taken from the start when missing («с 10 до 2» ends at 14:00) */
 function windowEnd(a: Clock, b: Clock): Clock {
   if (b.ap || b.h >= 12) return b;
@@ -797,7 +829,7 @@ function windowEnd(a: Clock, b: Clock): Clock {
   return { h: b.h + 12, m: b.m };
 }
 
-const DAY_RANK: Record<Day['k'], number> = { date: 3, rel: 2, biz: 2, dom: 1, wd: 1 };
+const DAY_RANK: Record<Day['k'], number> = { date: 3, rel: 2, biz: 2, dom: 1.5, wd: 1 };
 
 /** joins two neighbouring components; null when they clash (two days, two times) */
 export function merge(a: Comp, b: Comp): Comp | null {
