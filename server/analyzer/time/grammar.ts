@@ -806,6 +806,13 @@ export class Grammar {
       if (!t2 || !this.p(t1.e + 2, ':')) return null;
       return { a: j, b: t2.e, c: { time: windowEnd(t1.v, t2.v), win: true } };
     }
+    // 8–10am, 2-4 pm
+    if (tv >= 1 && tv <= 12 && this.p(j + 1) && DASH.has(this.toks.str(j + 1)) && this.kind(j + 2) === N) {
+      const t2 = this.clock(j + 2, 0);
+      if (t2 && (t2.v.ap === 'am' || t2.v.ap === 'pm')) {
+        return { a: j, b: t2.e, c: { time: windowEnd({ h: tv, m: 0 }, t2.v), win: true } };
+      }
+    }
     // 25–27 ноября
     if (tv >= 1 && tv <= 31 && this.p(j + 1) && DASH.has(this.toks.str(j + 1))) {
       const d2 = this.date(j + 2, 0);
