@@ -41,6 +41,11 @@ for (const v of [...VERBS_RU, ...VERBS_EN]) {
   else VERB_INDEX.set(k, [v]);
 }
 
+/** A past, infinitive or -ing form: ends a coordinated object («кэш и зайти…»). */
+function verbLike(w: string): boolean {
+  return isCyr(w) ? (w.length > 4 && ruPast(w)) || ruInf(w) : enPast(w) || enGerund(w);
+}
+
 function verbOf(w: string): string | null {
   const list = VERB_INDEX.get(w.slice(0, 3));
   if (!list) return null;
@@ -113,7 +118,7 @@ function objectAfter(c: Ctx, v: number, max = 4): number[] {
     if (t.w === 'и' || t.w === 'and') {
       const n = toks[k + 1];
       // «логин и пароль»: keep a coordinated object, not a new verb or phrase
-      if (!out.length || !n || n.clause !== clause || PREP.has(n.w) || isStepVerbAt(c, k + 1) || STOP.has(n.w) || FILLERS.has(n.w)) break;
+      if (!out.length || !n || n.clause !== clause || PREP.has(n.w) || isStepVerbAt(c, k + 1) || verbLike(n.w) || STOP.has(n.w) || FILLERS.has(n.w)) break;
       out.push(k);
       continue;
     }
