@@ -1,10 +1,11 @@
 // The pre-send reply coach: flags (with evidence), promises with due times, one hint per flag.
 // Labels and borderline rules: docs (analyzer.md); word lists: lexicons/coach.json, promises.json, suggestions.json.
 import hints from './lexicons/suggestions.json' with { type: 'json' };
+import lex from './lexicons/coach.json' with { type: 'json' };
 import { analyzeMessage } from './message.ts';
 import { detectLang } from './lang.ts';
 import { findPromises, type PromiseInfo } from './promises.ts';
-import { liveRanges, tokenize, type Token } from './text.ts';
+import { liveRanges, tokenize, type Range, type Token } from './text.ts';
 import { matchGroups, type Hit, type Hits } from './coach/lexicon.ts';
 import { customerSteps, instructions, repeatedSteps, type Instruction } from './coach/instructions.ts';
 import { concrete, liveTimes, type Mention } from './coach/times.ts';
@@ -20,6 +21,7 @@ type Ctx = {
   ins: Instruction[];
   sentAt: Date;
   b: Bounds;
+  ranges: Range[];
 };
 
 const ev = (c: Ctx, first: number, last: number): Evidence => {
@@ -50,11 +52,41 @@ function presenceFlags(c: Ctx, owned: boolean): Finding<Flag>[] {
   const add = (code: Flag, hs: Hit[], conf = maxConf(hs)) => hs.length && out.push({ code, confidence: conf, evidence: hitEv(c, hs) });
   add('self_praise', c.hits.self_praise!);
   const blame = owned ? [] : c.hits.blame!;
-  add('minimizing_or_blame', [...c.hits.minimizing!, ...blame].sort((a, b) => a.first - b.first));
+  add('minimizing_or_blame', [...c.hits.minimizing!, ...percentHits(c), ...sideHits(c, owned), ...blame].sort((a, b) => a.first - b.first));
   add('rude', c.hits.rude!);
   add('boilerplate_apology', stockApology(c));
   add('vague_wait', vagueWait(c));
   return out;
+}
+
+const PERCENT = /(\d{2,3})(?:[.,]\d+)?\s?%/g;
+const PERCENT_CONTEXT = (lex as { percent_context: string[] }).percent_context;
+
+/** «у 99,7% клиентов всё работает», "97% of students joined": a high share used to play the problem down. */
+function percentHits(c: Ctx): Hit[] {
+  const out: Hit[] = [];
+  for (const r of c.ranges) {
+    const part = c.text.slice(r.start, r.end);
+    PERCENT.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = PERCENT.exec(part)) && out.length < MAX_EVIDENCE) {
+      if (Number(m[1]) < 90) continue;
+      const around = part.slice(Math.max(0, m.index - 60), m.index + m[0].length + 60).toLowerCase();
+      if (!PERCENT_CONTEXT.some((w) => around.includes(w))) continue;
+      const k = firstEndingAfter(c.tokens, r.start + m.index);
+      if (k < c.tokens.length) out.push({ first: k, last: k, conf: 0.8, source: '%' });
+    }
+  }
+  return out;
+}
+
+/** «задержка на стороне СДЭК»: a side that is not ours, unless the reply owns the fix. */
+function sideHits(c: Ctx, owned: boolean): Hit[] {
+  if (owned) return [];
+  return c.hits.side!.filter((h) => {
+    const next = c.tokens[h.last + 1];
+    return next && next.sent === c.tokens[h.last]!.sent && !next.w.startsWith('наш') && next.w !== 'our';
+  });
 }
 
 function stockApology(c: Ctx): Hit[] {
@@ -176,7 +208,7 @@ export function coachReply(reply: string, opts: CoachOptions = {}): ReplyAnalysi
   const times = tokens.length ? liveTimes(reply, ranges, { sentAt, timeZone, calendar: opts.calendar }) : [];
   const hits = matchGroups(tokens);
   const promises = findPromises(reply, tokens, times);
-  const c: Ctx = { text: reply, tokens, hits, times, promises, ins: instructions(tokens), sentAt, b: bounds(tokens) };
+  const c: Ctx = { text: reply, tokens, hits, times, promises, ins: instructions(tokens), sentAt, b: bounds(tokens), ranges };
 
   const details = presenceFlags(c, ownsFix(c));
 
