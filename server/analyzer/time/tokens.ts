@@ -77,6 +77,8 @@ function norm(raw: string): string {
 }
 
 const PUNCT: string[] = [];
+/** marks the grammar reads: times, dates, ranges, lists, parentheses, units */
+const SIGNIFICANT = new Set([...":.-–—/,()%$₽€+'’"].map((ch) => ch.charCodeAt(0)));
 /** digit strings up to 4 digits, by length and value ("01" and "1" differ) */
 const NUMS: string[] = [];
 
@@ -129,6 +131,14 @@ export function tokenize(text: string): Toks {
       t.v[m] = NaN;
       if (raw.charCodeAt(0) !== s.charCodeAt(0)) flags |= CAP;
     } else {
+      // marks the grammar never looks at («!», «?», quotes, emoji…) are one token per run
+      if (!SIGNIFICANT.has(c)) {
+        while (j < n) {
+          const d = text.charCodeAt(j);
+          if (SIGNIFICANT.has(d) || isSpace(d) || isLetter(d) || (d >= 48 && d <= 57)) break;
+          j++;
+        }
+      }
       t.k[m] = P;
       t.s[m] = c < 0x3000 ? (PUNCT[c] ??= text[i]) : text[i];
       t.v[m] = NaN;
