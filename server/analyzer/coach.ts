@@ -7,7 +7,7 @@ import { detectLang } from './lang.ts';
 import { findPromises, type PromiseInfo } from './promises.ts';
 import { liveRanges, tokenize, type Range, type Token } from './text.ts';
 import { matchGroups, type Hit, type Hits } from './coach/lexicon.ts';
-import { customerSteps, instructions, repeatedSteps, type Instruction } from './coach/instructions.ts';
+import { customerSteps, instructions, repeatedSteps, triedBefore, type Instruction } from './coach/instructions.ts';
 import { concrete, liveTimes, type Mention } from './coach/times.ts';
 import { bounds, firstEndingAfter, type Bounds } from './coach/bounds.ts';
 import { FLAGS, type CoachOptions, type Evidence, type Finding, type Flag, type Lang, type ReplyAnalysis } from './types.ts';
@@ -176,9 +176,10 @@ function hasCause(c: Ctx): boolean {
  * A workaround, another option, or a fallback «если не поможет, …» done by us or the customer — not
  * "contact us", not an engineer's visit, not a step the customer already took.
  */
-function hasAlternative(c: Ctx, repeated: Instruction[]): boolean {
+function hasAlternative(c: Ctx, repeated: Instruction[], steps: Set<string>[]): boolean {
   const rep = new Set(repeated.map((x) => x.sent));
-  if (c.hits.alternative!.some((h) => !rep.has(c.tokens[h.first]!.sent))) return true;
+  if (c.hits.alternative!.some((h) => !triedBefore(c.tokens, h.first, h.last + 2, steps))) return true;
+  if (optionVerbs(c).some((k) => !triedBefore(c.tokens, k, k + 3, steps))) return true;
   const contact = new Set(c.hits.contact_verb!.map((h) => c.tokens[h.first]!.sent));
   const ours = new Map<number, number>(); // sentence → end of the last promise of ours (not staff) in it
   for (const p of c.promises) {
@@ -192,6 +193,31 @@ function hasAlternative(c: Ctx, repeated: Instruction[]): boolean {
     if (contact.has(sent) || rep.has(sent)) return false;
     return (ours.get(sent) ?? -1) > c.tokens[h.last]!.end || insSents.has(sent);
   });
+}
+
+const INFINITIVE = /(?:ть|ти|ться|тись)$/;
+const IMPERATIVE = /^[а-яе-]{2,}(?:йте|ите|ьте)(?:сь)?$/;
+const EN_VERB_AFTER_OR = new Set(['use', 'try', 'upload', 'download', 'switch', 'send', 'pick', 'open', 'call', 'visit', 'order', 'pay', 'go', 'contact', 'reinstall', 'install', 'move', 'collect', 'book', 'change', 'point', 'set', 'copy']);
+
+/** Customer options: «можно оплатить», «можете оформить», «…или загрузите» (token index of the verb). */
+function optionVerbs(c: Ctx): number[] {
+  const out: number[] = [];
+  const t = c.tokens;
+  for (let i = 0; i < t.length; i++) {
+    const w = t[i]!.w;
+    if (w === 'можно' || w === 'можете') {
+      for (let k = Math.max(0, i - 2); k <= i + 2 && k < t.length; k++) {
+        if (k !== i && t[k]!.sent === t[i]!.sent && INFINITIVE.test(t[k]!.w)) {
+          out.push(k);
+          break;
+        }
+      }
+    } else if ((w === 'или' || w === 'or') && i > 0) {
+      const n = t[i + 1];
+      if (n && n.sent === t[i]!.sent && (IMPERATIVE.test(n.w) || EN_VERB_AFTER_OR.has(n.w))) out.push(i + 1);
+    }
+  }
+  return out;
 }
 
 const absent = (code: Flag, conf: number, evidence: Evidence[] = []): Finding<Flag> => ({ code, confidence: conf, evidence });
@@ -213,6 +239,7 @@ export function coachReply(reply: string, opts: CoachOptions = {}): ReplyAnalysi
   const details = presenceFlags(c, ownsFix(c));
 
   let rep: Instruction[] = [];
+  let steps: Set<string>[] = [];
   if (opts.customerMessage && c.ins.length) {
     let extra: string[] = [];
     try {
@@ -220,7 +247,8 @@ export function coachReply(reply: string, opts: CoachOptions = {}): ReplyAnalysi
     } catch {
       // the message analyzer is optional here; our own step matching still runs
     }
-    rep = repeatedSteps(tokens, c.ins, customerSteps(opts.customerMessage, extra));
+    steps = customerSteps(opts.customerMessage, extra);
+    rep = repeatedSteps(tokens, c.ins, steps);
     if (rep.length) details.push({ code: 'asks_already_tried', confidence: 0.75, evidence: rep.slice(0, MAX_EVIDENCE).map((x) => ev(c, x.first, x.last)) });
   }
 
@@ -230,7 +258,7 @@ export function coachReply(reply: string, opts: CoachOptions = {}): ReplyAnalysi
       const vague = times.filter((m) => m.kind === 'vague' || m.kind === 'event').slice(0, MAX_EVIDENCE).map((m) => ({ start: m.start, end: m.end, text: m.text }));
       details.push(absent('no_deadline', 0.8, vague));
     }
-    if (!hasAlternative(c, rep)) details.push(absent('no_alternative', 0.7));
+    if (!hasAlternative(c, rep, steps)) details.push(absent('no_alternative', 0.7));
     if (!nextStep(c)) details.push(absent('no_next_step', 0.75));
   }
   if (ctx.our_fault && !hits.compensation!.length) details.push(absent('no_compensation', 0.75));

@@ -43,6 +43,7 @@ could would can will out back up all any some there here not don't doesn't didn'
 и в во на с со к ко по за из у о об от до все всё его ее её их мой моя мое моё мои свой свою свои ещё еще уже снова опять раз тоже потом даже
 пожалуйста попробуйте пробовал пробовала пробовали попробовал попробовала проверьте проверил проверила проверили проверял проверяла проверить
 если не ни что как так это вы мы я вам нам вас нас мне меня ли бы же или но а тут там`.split(/\s+/).map(norm));
+const GENERIC_ROOTS = new Set(['друг', 'другo', 'anoth', 'other', 'диффе', 'diffe', 'можн', 'можно']);
 const PREFIX = /^(?:по|вы|за|о|с)(?=[а-я]{4})/;
 
 /** Content roots of tokens: stem without a common verb prefix, first 5 letters. */
@@ -56,9 +57,20 @@ export function roots(tokens: Token[], from: number, to: number): Set<string> {
   return out;
 }
 
+/** past forms that describe the problem, not a step («перестал», «пропал») */
+const PROBLEM_PAST = /^(?:перестал|пропал|сломал|упал|завис|слетел|пришл|списал|исчез|кончил|закончил|отвалил|глюч|тормоз|вылетел|сбил|стал|был)/;
+const EN_ACTOR = new Set(['i', 'we', "i've", "we've", 'already', 'tried', "i'd", 'myself']);
 const PAST = /^[а-яе-]{2,}(?:л|ла|ли|ло|лся|лась|лись|лось)$/;
 const NOT_PAST = new Set(['был', 'была', 'были', 'было', 'стал', 'стала', 'стали', 'стало', 'пришел', 'пришло', 'пришла', 'пришли', 'сказали', 'обещали', 'писал', 'писала', 'звонил', 'звонила', 'мол', 'пол', 'стол', 'котел', 'цели', 'дали', 'вели']);
+/** a past verb right after one of these tells what someone else did («продавец прислал», "the courier left") */
+const OTHERS = new Set(`продавец курьер мастер оператор специалист сотрудник менеджер банк магазин сайт приложение система поддержка вы они он она
+оно это seller courier technician engineer agent support you they he she it app site system bank store shop driver`.split(/\s+/));
 const EN_PAST = /^(?:[a-z-]{3,}ed|did|tried|reset|re-login|already|rebooted|rerun)$/;
+
+function hasActor(toks: Token[], s: number, e: number): boolean {
+  for (let i = s; i <= e; i++) if (EN_ACTOR.has(toks[i]!.w)) return true;
+  return false;
+}
 
 /** Customer sentences that report steps taken (a past-tense action), as root sets. */
 export function customerSteps(message: string, extra: string[] = []): Set<string>[] {
@@ -71,7 +83,9 @@ export function customerSteps(message: string, extra: string[] = []): Set<string
     let past = false;
     for (let i = s; i <= e && !past; i++) {
       const w = toks[i]!.w;
-      past = (PAST.test(w) && !NOT_PAST.has(w)) || EN_PAST.test(w);
+      const prev = i > s ? toks[i - 1]! : undefined;
+      const byOther = !!prev && prev.clause === toks[i]!.clause && OTHERS.has(prev.w);
+      past = ((PAST.test(w) && !NOT_PAST.has(w) && !PROBLEM_PAST.test(w)) || (EN_PAST.test(w) && hasActor(toks, s, e))) && !byOther;
     }
     if (past) out.push(roots(toks, s, e));
     s = e + 1;
@@ -81,6 +95,13 @@ export function customerSteps(message: string, extra: string[] = []): Set<string
     if (t.length) out.push(roots(t, 0, t.length - 1));
   }
   return out;
+}
+
+/** Does the piece [from, to] of the reply name something the customer already tried (a shared root)? */
+export function triedBefore(tokens: Token[], from: number, to: number, steps: Set<string>[]): boolean {
+  const r = roots(tokens, from, Math.min(to, tokens.length - 1));
+  for (const k of r) if (!GENERIC_ROOTS.has(k) && steps.some((s) => s.has(k))) return true;
+  return false;
 }
 
 /** Instructions of the reply that repeat a step the customer already took (≥ 2 shared roots). */
