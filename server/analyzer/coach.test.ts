@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { coachReply } from './coach.ts';
+import type { CoachOptions, ReplyAnalysis } from './types.ts';
+
+// Thursday 3 December 2026, 10:00 in Moscow
+const at: CoachOptions = { sentAt: '2026-12-03T10:00:00+03:00', timeZone: 'Europe/Moscow' };
+const open = { unresolved: true, our_fault: true, customer_asked_cause: true };
+
+const flags = (reply: string, o: CoachOptions = {}) => coachReply(reply, { ...at, ...o }).flags;
+const has = (reply: string, code: string, o: CoachOptions = {}) => flags(reply, o).includes(code as never);
+
+function evidenceOk(reply: string, a: ReplyAnalysis) {
+  for (const d of a.details) for (const e of d.evidence) assert.equal(reply.slice(e.start, e.end), e.text, `${d.code} evidence offsets`);
+  for (const p of a.promises) assert.equal(reply.slice(p.start, p.end), p.text, 'promise offsets');
+}
+
+test('self-praise, also in a good reply and in a reply to thanks', () => {
+  assert.ok(has('Спасибо за отзыв! Наши инженеры — одни из лучших в городе.', 'self_praise'));
+  assert.ok(has('Glad it works now! Our award-winning team is always here for you.', 'self_praise'));
+  assert.ok(!has('Спасибо за отзыв, передам Сергею — ему будет приятно.', 'self_praise'));
+});
+
+test('minimizing and blame; naming a third party while owning the fix is fine', () => {
+  assert.ok(has('Это всего лишь небольшая задержка, у остальных клиентов всё работает.', 'minimizing_or_blame'));
+  assert.ok(has('Our uptime this quarter is 99.98%, so this is a rare case.', 'minimizing_or_blame'));
+  assert.ok(has('Задержка на стороне курьерской службы, обращайтесь к ним напрямую.', 'minimizing_or_blame'));
+  assert.ok(!has('Задержка на стороне курьерской службы, но я уже связалась с ними: привезём заказ завтра до 14:00.', 'minimizing_or_blame'));
+});
+
+test('rude: tone toward the customer', () => {
+  assert.ok(has('Как я уже писал, читайте договор внимательнее.', 'rude'));
+  assert.ok(has('As I already said, read the manual.', 'rude'));
+  assert.ok(!has('Подскажите, пожалуйста, номер договора — проверю линию.', 'rude'));
+});
+
+test('boilerplate apology fires on a stock formula even in a specific reply', () => {
+  assert.ok(has('Приносим извинения за доставленные неудобства. Мастер придёт завтра с 10 до 12.', 'boilerplate_apology'));
+  assert.ok(has('We apologize for any inconvenience caused.', 'boilerplate_apology'));
+  assert.ok(!has('Извините, что мастер не пришёл вчера: заявку по ошибке закрыли.', 'boilerplate_apology'));
+});
+
+test('vague wait fires regardless of context; a wait with a time does not', () => {
+  assert.ok(has('Ожидайте, в ближайшее время всё заработает.', 'vague_wait'));
+  assert.ok(has('We are on it, please bear with us.', 'vague_wait'));
+  assert.ok(!has('Ожидайте звонка завтра до 12:00.', 'vague_wait'));
+});
+
+test('asks the customer to repeat a step they already took', () => {
+  const customerMessage = 'Интернета нет. Роутер перезагружал два раза, кабель переподключил.';
+  assert.ok(has('Перезагрузите, пожалуйста, роутер.', 'asks_already_tried', { customerMessage }));
+  assert.ok(!has('Проверьте, горит ли лампочка PON на модеме.', 'asks_already_tried', { customerMessage }));
+  const en = "I already cleared the cache and tried another browser.";
+  assert.ok(has('Please clear your browser cache and try again.', 'asks_already_tried', { customerMessage: en }));
+});
+
+test('context decides the absence flags strictly', () => {
+  const thin = 'Здравствуйте. Ваше обращение передано специалистам.';
+  assert.deepEqual(flags(thin, { context: {} }), []);
+  assert.deepEqual(flags(thin, { context: { unresolved: true } }), ['no_alternative', 'no_deadline', 'no_next_step']);
+  assert.deepEqual(flags(thin, { context: { our_fault: true } }), ['no_cause', 'no_compensation']);
+  assert.deepEqual(flags(thin, { context: { customer_asked_cause: true } }), ['no_cause']);
+});
+
+test('a complete reply to an open, our-fault ticket raises nothing', () => {
+  const reply =
+    'Здравствуйте, Ольга! Сбой из-за ошибки в нашем обновлении: письма не уходили с 12:00. ' +
+    'Исправление выпустим сегодня до 18:00 и я напишу вам. Пока можно отправлять через резервный сервер — инструкция ниже. ' +
+    'За неудобство продлили тариф на неделю бесплатно.';
+  const a = coachReply(reply, { ...at, context: open });
+  assert.deepEqual(a.flags, []);
+  evidenceOk(reply, a);
+});
+
+test('next step: "we will let you know" counts, "we are working on it" does not', () => {
+  const u = { context: { unresolved: true } };
+  assert.ok(!has('Мы сообщим вам результат.', 'no_next_step', u));
+  assert.ok(has('Мы работаем над проблемой.', 'no_next_step', u));
+  assert.ok(!has('Please restart the router and tell me which lights are on.', 'no_next_step', u));
+});
+
+test('promises: text, offsets and due times in the ticket zone', () => {
+  const reply = 'Перезвоним завтра до 12:00. Документы пришлём в течение 2 часов. Мастер придёт в понедельник с 10 до 14.';
+  const a = coachReply(reply, at);
+  const dues = Object.fromEntries(a.promises.map((p) => [p.text, p.due]));
+  assert.deepEqual(dues, {
+    'Перезвоним завтра до 12:00': '2026-12-04T12:00:00+03:00',
+    'Документы пришлём в течение 2 часов': '2026-12-03T12:00:00+03:00',
+    'Мастер придёт в понедельник с 10 до 14': '2026-12-07T14:00:00+03:00',
+  });
+  evidenceOk(reply, a);
+});
+
+test('promises in English: end of day, weekday, event-relative and no time', () => {
+  const reply = "We'll update you by Friday. I'll email you once the refund is processed. The fix will be live today.";
+  const a = coachReply(reply, { sentAt: '2026-12-03T09:00:00-05:00', timeZone: 'America/New_York' });
+  assert.deepEqual(a.promises.map((p) => [p.text, p.due]), [
+    ["We'll update you by Friday", '2026-12-04T18:00:00-05:00'],
+    ["I'll email you once the refund is processed", null],
+    ['The fix will be live today', '2026-12-03T18:00:00-05:00'],
+  ]);
+});
+
+test('joined commitments are one promise; conditional ones count; offers, past and third parties do not', () => {
+  const one = coachReply('Сегодня до 15:00 проверим линию и позвоним вам.', at).promises;
+  assert.equal(one.length, 1);
+  assert.equal(one[0]!.due, '2026-12-03T15:00:00+03:00');
+  const cond = coachReply('Если не поможет, мы перезвоним вам завтра.', at).promises;
+  assert.deepEqual(cond.map((p) => p.due), ['2026-12-04T18:00:00+03:00']);
+  assert.deepEqual(coachReply('Можем прислать курьера завтра.', at).promises, []);
+  assert.deepEqual(coachReply('Вчера мы отправили вам письмо.', at).promises, []);
+  assert.deepEqual(coachReply('Курьер привезёт заказ завтра.', at).promises, []);
+  assert.deepEqual(coachReply('We can send a technician on Monday.', at).promises, []);
+});
+
+test('quoted history below the reply is ignored', () => {
+  const reply = 'Заменили модем, связь есть. Проверьте, пожалуйста.\n\n> Приносим извинения за доставленные неудобства. Ожидайте.\n> Перезвоним завтра.';
+  const a = coachReply(reply, at);
+  assert.deepEqual(a.flags, []);
+  assert.deepEqual(a.promises, []);
+});
+
+test('suggestions: one per flag, in the reply language or the locale asked for', () => {
+  const ru = coachReply('Ожидайте.', at);
+  assert.deepEqual(ru.suggestions.map((s) => s.code), ru.flags);
+  assert.match(ru.suggestions[0]!.text, /[а-я]/);
+  const en = coachReply('Ожидайте.', { ...at, locale: 'en' });
+  assert.match(en.suggestions[0]!.text, /^[\x20-\x7e]+$/);
+  const enReply = coachReply('Please wait, we will fix it soon.', { ...at, context: { unresolved: true } });
+  assert.equal(enReply.lang, 'en');
+  assert.ok(enReply.suggestions.length >= 2);
+  for (const s of enReply.suggestions) assert.match(s.text, /^[\x20-\x7e]+$/);
+});
+
+test('every flag carries confidence and evidence that points into the reply', () => {
+  const reply = 'Наши специалисты работают безупречно. У остальных всё работает, ожидайте. Приносим извинения за неудобства. Читайте инструкцию.';
+  const a = coachReply(reply, { ...at, context: open });
+  for (const code of ['self_praise', 'minimizing_or_blame', 'vague_wait', 'boilerplate_apology', 'rude'] as const) {
+    const d = a.details.find((x) => x.code === code);
+    assert.ok(d, code);
+    assert.ok(d.confidence > 0 && d.confidence <= 1);
+    assert.ok(d.evidence.length > 0, `${code} has evidence`);
+  }
+  evidenceOk(reply, a);
+});
+
+test('a long reply stays fast', () => {
+  const long = 'Перезвоним завтра до 12:00, ожидайте. We will update you by Friday, shortly. '.repeat(2000);
+  const t0 = performance.now();
+  coachReply(long, { ...at, context: open, customerMessage: 'Роутер перезагружал.' });
+  assert.ok(performance.now() - t0 < 1000);
+});
