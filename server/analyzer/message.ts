@@ -116,7 +116,10 @@ const bySentence = (ms: Match[], toks: Token[]) => {
 export function analyzeMessage(text: string, _opts: MessageOptions = {}): MessageAnalysis {
   const ranges = liveRanges(text);
   const toks = tokenize(text, ranges);
-  const liveText = ranges.map((r) => text.slice(r.start, r.end)).join('\n');
+  const asksQuestion = ranges.some((r) => {
+    const q = text.indexOf('?', r.start);
+    return q >= 0 && q < r.end;
+  });
   const { lang, langs } = detectLangTokens(text, toks);
   const acc = new Acc();
 
@@ -189,7 +192,7 @@ export function analyzeMessage(text: string, _opts: MessageOptions = {}): Messag
   urgentLimits(toks, acc, quotes, sc);
 
   // ---- gratitude: sarcastic thanks is anger; bare thanks only next to a resolution; formulaic never
-  gratitude(toks, acc, sarcSents, hostSents, liveText, sc);
+  gratitude(toks, acc, sarcSents, hostSents, asksQuestion, sc);
 
   // an earlier contact about a problem already solved and thanked for is not a repeat contact
   const thanked = new Set((acc.hits.get('gratitude') ?? []).map((h) => ('first' in h ? toks[h.first]!.sent : -1)));
@@ -417,12 +420,12 @@ function capsWord(t: Token): boolean {
   return t.caps && !t.num && !CAPS_IGNORE.has(t.w) && !/\d/.test(t.w);
 }
 
-function gratitude(toks: Token[], acc: Acc, sarcSents: Set<number>, hostSents: Set<number>, liveText: string, sc: Scan) {
+function gratitude(toks: Token[], acc: Acc, sarcSents: Set<number>, hostSents: Set<number>, asksQuestion: boolean, sc: Scan) {
   const sarcObj = bySentence(sc.get(G.sarcObj), toks);
   const bad = (s: number) => sarcSents.has(s) || sarcObj.has(s);
   // in a sarcastic message, a short praise («Молодцы, так держать.») is sarcastic too
   const sentLen = new Map<number, number>();
-  for (const t of toks) sentLen.set(t.sent, (sentLen.get(t.sent) ?? 0) + 1);
+  if (sarcSents.size) for (const t of toks) sentLen.set(t.sent, (sentLen.get(t.sent) ?? 0) + 1);
   const kept = (acc.hits.get('gratitude') ?? []).filter((h) => {
     const s = 'first' in h ? toks[h.first]!.sent : -1;
     if (bad(s) || (sarcSents.size > 0 && (sentLen.get(s) ?? 0) <= 4)) {
@@ -436,7 +439,7 @@ function gratitude(toks: Token[], acc: Acc, sarcSents: Set<number>, hostSents: S
   // bare «спасибо» / "thanks": sincere next to a resolution, or closing a message that asks nothing
   const have = new Set(kept.map((h) => ('first' in h ? toks[h.first]!.sent : -1)));
   const resolved = bySentence(sc.get(G.resolved), toks);
-  const asks = liveText.includes('?') || sc.get(G.request).length > 0;
+  const asks = asksQuestion || sc.get(G.request).length > 0;
   const formulaic = bySentence(sc.get(G.formulaic), toks);
   for (const m of sc.get(G.bare)) {
     const s = toks[m.first]!.sent;

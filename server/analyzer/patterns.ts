@@ -34,13 +34,24 @@ function stepTest(atoms: Atom[]): (t: Token) => boolean {
       else prefixes.set(k, [a.v]);
     }
   }
-  return (t) => {
+  const test = (t: Token) => {
     if (num && t.num) return true;
     if (stems.has(t.st) || exact.has(t.w)) return true;
     if (!prefixes.size || t.w.length < 3) return false;
     const l = prefixes.get(t.w.slice(0, 3));
     if (l) for (const v of l) if (t.w.startsWith(v)) return true;
     return false;
+  };
+  // the answer depends on the word only (stem, number flag follow from it): remember it per word
+  const memo = new Map<string, boolean>();
+  return (t) => {
+    let r = memo.get(t.w);
+    if (r === undefined) {
+      r = test(t);
+      if (memo.size >= 20_000) memo.clear();
+      memo.set(t.w, r);
+    }
+    return r;
   };
 }
 
@@ -112,6 +123,7 @@ export class PatternSet {
   readonly patterns: Pattern[] = [];
 
   add(p: Pattern): this {
+    this.memo.clear();
     this.patterns.push(p);
     const first = p.steps[0] as { atoms: Atom[] };
     for (const a of first.atoms) {
@@ -149,7 +161,20 @@ export class PatternSet {
     return out;
   }
 
+  // candidates depend on the word only; remembered per word (cleared when the set changes or grows big)
+  private memo = new Map<string, Pattern[] | null>();
+
   private candidates(t: Token): Pattern[] | null {
+    let r = this.memo.get(t.w);
+    if (r === undefined) {
+      r = this.lookup(t);
+      if (this.memo.size >= 50_000) this.memo.clear();
+      this.memo.set(t.w, r);
+    }
+    return r;
+  }
+
+  private lookup(t: Token): Pattern[] | null {
     const a = this.byStem.get(t.st);
     const b = this.byExact.get(t.w);
     const c = t.w.length >= 3 ? this.byPrefix.get(t.w.slice(0, 3)) : undefined;

@@ -46,11 +46,20 @@ function verbLike(w: string): boolean {
   return isCyr(w) ? (w.length > 4 && ruPast(w)) || ruInf(w) : enPast(w) || enGerund(w);
 }
 
+const verbMemo = new Map<string, string | null>();
+
 function verbOf(w: string): string | null {
+  let r = verbMemo.get(w);
+  if (r !== undefined) return r;
+  r = null;
   const list = VERB_INDEX.get(w.slice(0, 3));
-  if (!list) return null;
-  for (const v of list) if (w.startsWith(v)) return v;
-  return null;
+  if (list) for (const v of list) if (w.startsWith(v)) {
+    r = v;
+    break;
+  }
+  if (verbMemo.size >= 50_000) verbMemo.clear();
+  verbMemo.set(w, r);
+  return r;
 }
 
 /** Perfective, past form of a Russian past verb («перезагружал» → «перезагрузил»). */
@@ -208,10 +217,12 @@ export function extractSteps(text: string, toks: Token[], blocked: (k: number) =
     out.push(s);
   };
   const used = new Set<number>();
-  const weSpeaker = toks.some((t) => WE.has(t.w)) || /с нашей стороны|on our side|on our end/i.test(text);
+  let we: boolean | undefined;
+  const weSpeaker = () => (we ??= toks.some((t) => WE.has(t.w)) || /с нашей стороны|on our side|on our end/i.test(text));
   for (let i = 0; i < toks.length && out.length < 12; i++) {
     if (used.has(i)) continue;
     const t = toks[i]!;
+    if (t.w.length < 3 || t.num) continue;
     const v = verbOf(t.w);
     if (!v) continue;
     const cyr = isCyr(t.w);
@@ -219,7 +230,7 @@ export function extractSteps(text: string, toks: Token[], blocked: (k: number) =
     if (negated(toks, i) || blocked(i)) continue;
     if (cyr ? staffSubject(c, i) : !enFirstPerson(c, i)) continue;
     // «заменили», «отключили»: a plural past is the customer's only when they speak as «мы»
-    if (cyr && /(ли|лись)$/.test(t.w) && !weSpeaker) continue;
+    if (cyr && /(ли|лись)$/.test(t.w) && !weSpeaker()) continue;
     // «пробовал X, Y и Z» / "tried X and Y"
     if (v === 'пробовал' || v === 'попробовал' || v === 'tried' || v === 'пытал' || v === 'попытал') {
       const list = tryList(c, i, used);
@@ -279,7 +290,7 @@ function listSteps(c: Ctx, have: Step[]): Step[] {
     if (nl < 0) nl = text.length;
     const line = text.slice(pos, Math.min(nl, pos + 300));
     lines++;
-    if (LIST_HEAD.test(line)) inList = true;
+    if (line.trimEnd().endsWith(':') && LIST_HEAD.test(line)) inList = true;
     else if (inList) {
       const m = LIST_ITEM.exec(line);
       if (!m) {
