@@ -132,11 +132,19 @@ const bySent = (c: Ctx, hs: Hit[]) => {
   return m;
 };
 
-/** A concrete next step: our commitment with a concrete action or a time, or an instruction to the customer. */
+/**
+ * A concrete next step: a commitment with a concrete action or a time, or an instruction to the
+ * customer — not "wait", not a rude order, and not a workaround alone («пока можно …»).
+ */
 function nextStep(c: Ctx): boolean {
   if (c.promises.some((p) => p.due !== null || (p.agentive && !p.generic))) return true;
-  const blocked = bySent(c, [...c.hits.not_a_step!, ...c.hits.rude!, ...c.hits.vague_wait!, ...c.hits.minimizing!]);
-  return c.ins.some((x) => !(blocked.get(x.sent) ?? []).some((h) => h.first <= x.verb + 3 && x.verb - 2 <= h.last));
+  const blocked = bySent(c, [...c.hits.not_a_step!, ...c.hits.rude!, ...c.hits.vague_wait!]);
+  const workaround = new Set(c.hits.workaround!.map((h) => c.tokens[h.first]!.sent));
+  return c.ins.some((x) => {
+    if (workaround.has(x.sent)) return false;
+    if (x.verb > 0 && c.tokens[x.verb - 1]!.w === 'не' && c.tokens[x.verb - 1]!.sent === x.sent) return false;
+    return !(blocked.get(x.sent) ?? []).some((h) => h.first <= x.verb + 1 && x.verb <= h.last);
+  });
 }
 
 const USUALLY = new Set(['обычно', 'usually', 'typically', 'normally', 'generally']);

@@ -91,7 +91,8 @@ function triggers(tokens: Token[]): Trigger[] {
         const a = tokens.slice(i + 1, i + 3).filter((k) => k.sent === t.sent);
         const participle = a.some((k) => (PARTICIPLE.test(k.w) && k.w.length > 4 && !NOT_PARTICIPLE.has(k.w)) || /^(готов|доступ)/.test(k.w));
         const atYours = a[0]?.w === 'у' && /^(вас|тебя)$/.test(a[1]?.w ?? '');
-        out.push({ i, kind, verb: t.w, needsTime: !participle && !atYours });
+        // «будет отправлена», «скоро будет у вас», «результат будет в понедельник»: someone acts
+        out.push({ i, kind: 'third', verb: t.w, needsTime: !participle && !atYours });
         continue;
       }
       out.push({ i, kind, verb: t.w });
@@ -99,7 +100,8 @@ function triggers(tokens: Token[]): Trigger[] {
       if (!prev) continue; // "Will you …?"
       if (next && (next.w === 'not' || next.w === 'you')) continue;
       const verb = next?.w === 'be' ? tokens[i + 2]?.w ?? '' : next?.w ?? '';
-      out.push({ i, kind: WE.has(prev.w) ? 'first' : STAFF.has(prev.w) ? 'third' : 'outcome', verb });
+      const passive = next?.w === 'be' && /ed$|en$/.test(verb);
+      out.push({ i, kind: WE.has(prev.w) ? 'first' : STAFF.has(prev.w) || passive ? 'third' : 'outcome', verb });
     } else if (special.has(i)) {
       out.push(special.get(i)!);
     }

@@ -3,11 +3,12 @@ import { liveRanges, norm, tokenize, type Token } from '../text.ts';
 
 const RU_IMP = /^[а-яе-]{2,}(?:йте|ите|ьте)(?:сь)?$/;
 const RU_NOT_IMP = new Set(['здравствуйте', 'извините', 'простите', 'хотите', 'захотите', 'видите', 'увидите', 'получите', 'будете', 'сможете', 'говорите', 'считаете']);
-const RU_ADVISE = new Set(['рекомендуем', 'рекомендую', 'советуем', 'советую', 'попробуйте', 'нужно', 'необходимо', 'следует', 'просим', 'прошу', 'можете', 'стоит', 'можно', 'пробовали']);
+const RU_ADVISE = new Set(['рекомендуем', 'рекомендую', 'советуем', 'советую', 'попробуйте', 'нужно', 'необходимо', 'следует', 'просим', 'прошу', 'можете', 'стоит', 'можно', 'пробовали', 'лучше']);
 const EN_IMP = new Set(`restart reboot clear reset check try log sign update reinstall install uninstall remove delete send reply call contact open go
 click tap select enter use switch turn unplug plug disconnect connect confirm visit show review verify change set make run upload attach forward renew
 share provide let download refresh close wait disable enable keep write email text re-enter re-login login logout cancel move pick bring collect
 follow read power hold press scan insert take put add apply`.split(/\s+/));
+const EN_NOT_AFTER_PLEASE = new Set(['note', 'be', 'bear', 'allow', 'accept', 'do', "don't", 'let', 'feel', 'rest', 'find', 'see']);
 const EN_LEAD = new Set(['please', 'just', 'then', 'and', 'or', 'simply', 'kindly', 'first', 'also', 'now', 'try', 'to']);
 
 export type Instruction = { sent: number; first: number; last: number; verb: number };
@@ -26,6 +27,7 @@ export function instructions(tokens: Token[]): Instruction[] {
       if (RU_IMP.test(t.w) && !RU_NOT_IMP.has(t.w)) verb = i;
       else if (RU_ADVISE.has(t.w) && tokens.slice(i + 1, Math.min(e, i + 3) + 1).some((k) => /(?:ть|ти|ться|тись)$/.test(k.w))) verb = i;
       else if (t.w === 'tried' && prev?.w === 'you' && tokens[i - 2]?.w === 'have') verb = i;
+      else if ((prev?.w === 'please' || prev?.w === 'kindly') && !EN_NOT_AFTER_PLEASE.has(t.w) && /^[a-z-]+$/.test(t.w)) verb = i;
       else if (EN_IMP.has(t.w) && (!prev || prev.clause !== t.clause || EN_LEAD.has(prev.w) || (prev.w === 'you' && i - 2 >= s && /^(could|can|may|should|must)$/.test(tokens[i - 2]!.w)))) verb = i;
       else if ((t.w === 'can' || t.w === 'could') && tokens[i + 1]?.w === 'you' && i + 2 <= e) verb = i + 2;
       else if (t.w === 'you' && /^(can|may|should|need)$/.test(tokens[i + 1]?.w ?? '') && i + 2 <= e) verb = i + 2;
