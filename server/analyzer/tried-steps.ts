@@ -148,8 +148,18 @@ function objectAfter(c: Ctx, v: number, max = 4): number[] {
 function objectBefore(c: Ctx, v: number): number[] {
   const { toks } = c;
   let s = v;
-  while (s > 0 && s > v - 8 && sameClause(c, s - 1, s)) s--;
+  while (s > 0 && s > v - 9 && sameClause(c, s - 1, s)) s--;
   while (s < v && (FILLERS.has(toks[s]!.w) || toks[s]!.num)) s++;
+  if (v - s > 5) {
+    // a long run-on clause: take the words right before the verb instead
+    const back: number[] = [];
+    for (let k = v - 1; k > v - 4 && k >= 0 && sameClause(c, k, k + 1); k--) {
+      const t = toks[k]!;
+      if (FILLERS.has(t.w) || STOP.has(t.w) || PREP.has(t.w) || verbLike(t.w) || STAFF.has(t.w) || t.num) break;
+      back.unshift(k);
+    }
+    return back;
+  }
   const out: number[] = [];
   for (let k = s; k < v && out.length < 3; k++) {
     const t = toks[k]!;
@@ -200,6 +210,16 @@ function enFirstPerson(c: Ctx, v: number): boolean {
   return toks[v]!.w.endsWith('ed') && (v === 0 || toks[v - 1]!.sent !== sent);
 }
 
+/** "rebooted the router, moved it closer, updated firmware", "Steps so far: disabled IPv6": a clause-initial past verb in a list. */
+function enListItem(c: Ctx, v: number, stepSents: Set<number>): boolean {
+  const { toks, text } = c;
+  const t = toks[v]!;
+  if (!t.w.endsWith('ed') && !EN_PAST_SAME.has(t.w)) return false;
+  const p = toks[v - 1];
+  if (p && p.clause === t.clause) return false;
+  return stepSents.has(t.sent) || (!!p && text.slice(p.end, t.start).includes(':'));
+}
+
 function render(c: Ctx, verb: string, idx: number[]): string {
   const words = idx.map((k) => lowerCapitalized(c.text.slice(c.toks[k]!.start, c.toks[k]!.end)));
   return [verb, ...words].join(' ').trim();
@@ -217,6 +237,7 @@ export function extractSteps(text: string, toks: Token[], blocked: (k: number) =
     out.push(s);
   };
   const used = new Set<number>();
+  const stepSents = new Set<number>();
   let we: boolean | undefined;
   const weSpeaker = () => (we ??= toks.some((t) => WE.has(t.w)) || /с нашей стороны|on our side|on our end/i.test(text));
   for (let i = 0; i < toks.length && out.length < 12; i++) {
@@ -228,7 +249,7 @@ export function extractSteps(text: string, toks: Token[], blocked: (k: number) =
     const cyr = isCyr(t.w);
     if (cyr ? !ruPast(t.w) : !enPast(t.w)) continue;
     if (negated(toks, i) || blocked(i)) continue;
-    if (cyr ? staffSubject(c, i) : !enFirstPerson(c, i)) continue;
+    if (cyr ? staffSubject(c, i) : !(enFirstPerson(c, i) || enListItem(c, i, stepSents))) continue;
     // «заменили», «отключили»: a plural past is the customer's only when they speak as «мы»
     if (cyr && /(ли|лись)$/.test(t.w) && !weSpeaker()) continue;
     // «пробовал X, Y и Z» / "tried X and Y"
@@ -236,6 +257,7 @@ export function extractSteps(text: string, toks: Token[], blocked: (k: number) =
       const list = tryList(c, i, used);
       if (list.length) {
         for (const s of list) push(s);
+        stepSents.add(t.sent);
         continue;
       }
     }
@@ -243,12 +265,14 @@ export function extractSteps(text: string, toks: Token[], blocked: (k: number) =
     const before = objectBefore(c, i);
     if (cyr && (!obj.length || before.length)) obj = [...before, ...obj];
     if (!obj.length) {
-      // «переподключался несколько раз», «вышел»: intransitive steps stand alone
-      if (cyr && /(ся|сь)$/.test(t.w) && !CONTACT.some((x) => t.w.startsWith(x))) {
+      // «переподключался несколько раз», «Перезагрузил — не помогло», "reinstalled," in a list: the verb alone
+      const reqd = OBJ_REQ.some(([k]) => t.w.startsWith(k));
+      if ((cyr || stepSents.has(t.sent)) && !reqd && !CONTACT.some((x) => t.w.startsWith(x)) && !['пробовал', 'попробовал', 'пытал', 'попытал', 'tried'].includes(v)) {
         const verb = ruPerfective(text.slice(t.start, t.end));
         const rest = toks[i + 1] && toks[i + 1]!.clause === t.clause && /^(несколько|заново|повторно)$/.test(toks[i + 1]!.w) ? [i + 1] : [];
         if (rest.length && toks[i + 1]!.w === 'несколько' && toks[i + 2]?.w.startsWith('раз')) rest.push(i + 2);
-        push({ text: render(c, verb, rest), first: i, last: rest.length ? rest[rest.length - 1]! : i });
+        push({ text: render(c, cyr ? verb : text.slice(t.start, t.end).toLowerCase(), rest), first: i, last: rest.length ? rest[rest.length - 1]! : i });
+        stepSents.add(t.sent);
       }
       continue;
     }
@@ -269,6 +293,7 @@ export function extractSteps(text: string, toks: Token[], blocked: (k: number) =
     const verb = cyr ? ruPerfective(text.slice(t.start, t.end)) : text.slice(t.start, t.end).toLowerCase();
     const ordered = obj.slice().sort((a, b) => a - b);
     push({ text: render(c, verb, ordered), first: Math.min(i, ordered[0]!), last: Math.max(i, ordered[ordered.length - 1]!) });
+    stepSents.add(t.sent);
     for (const k of ordered) used.add(k);
   }
   for (const s of listSteps(c, out)) push(s);
