@@ -32,6 +32,12 @@ const EXPECT = PatternSet.of(lex.expect);
 const RU_1PL = /^(?:пере|вы|по|при|за|от|до|у|с|про|под|на|вос|раз|об|из|ис)[а-я]{3,}им$/;
 // imperfective «приносим», «проводим»; adjectives «высшим», «высоким», «следующим»
 const RU_1PL_NOT = /(?:дим|сим|зим|жим|щим|шим|ким|гим|хим|ьим|ным|ним)$/;
+// the same with «-ём» (ё is written е): «поднимем», «довезём»; not «проблем», «поднимаем»
+const RU_1PL_EM = /^(?:пере|вы|по|при|за|от|до|у|с|про|под|на|вос|раз|об|из|ис)[а-я]{3,}ем$/;
+const RU_1PL_EM_NOT = /(?:аем|яем|уем|еем|ием|ьем|ъем|блем|стем|ойем)$/;
+// 3rd person future of our staff: «техник перезагрузит», «мастер подъедет» (a staff word just before)
+const RU_3_PERF = /^(?:пере|вы|по|при|за|от|до|у|с|про|под|на|вос|раз|об|из|ис|подъ|отъ)[а-я]{2,}(?:ит|ят|ет|ут|ют)$/;
+const RU_3_PERF_NOT = /(?:ает|яет|ует|еет|ывает|ивает|ходит|водит|носит|возит|ходят)$/;
 // 1st person singular after «я»: «я переключу»; not the imperfective present «я отменяю»
 const RU_1SG_NOT = /(?:аю|яю|ую|юю|ею|ою)$/;
 const AND = new Set(['и', 'а', 'and']);
@@ -75,8 +81,10 @@ function triggers(tokens: Token[]): Trigger[] {
     if (FIRST.has(t.w)) {
       if ((t.w === 'будем' || t.w === 'буду') && (!next || NOT_AFTER_AUX.has(next.w) || next.w.startsWith('рад'))) continue;
       out.push({ i, kind: 'first', verb: t.w });
-    } else if (RU_1PL.test(t.w) && !RU_1PL_NOT.test(t.w) && !THIRD.has(t.w)) {
+    } else if ((RU_1PL.test(t.w) && !RU_1PL_NOT.test(t.w)) || (RU_1PL_EM.test(t.w) && !RU_1PL_EM_NOT.test(t.w))) {
       out.push({ i, kind: 'first', verb: t.w });
+    } else if (RU_3_PERF.test(t.w) && !RU_3_PERF_NOT.test(t.w) && ((prev && isStaff(prev.w) && !WE.has(prev.w)) || (tokens[i - 2]?.sent === t.sent && isStaff(tokens[i - 2]!.w) && !WE.has(tokens[i - 2]!.w)))) {
+      out.push({ i, kind: 'third', verb: t.w });
     } else if (prev?.w === 'я' && /[а-я]{3,}[ую]$/.test(t.w) && !RU_1SG_NOT.test(t.w)) {
       out.push({ i, kind: 'first', verb: t.w });
     } else if (EN_FIRST.has(t.w)) {
@@ -171,6 +179,15 @@ function dueOf(times: Mention[], start: number, end: number, before?: { start: n
   return firstConcrete.due;
 }
 
+/** "IT is re-syncing them now", «сотрудник уже смотрит»: an ongoing action, no commitment. */
+function progressive(tokens: Token[], from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const w = tokens[k]!.w;
+    if (/[a-z]{3,}ing$/.test(w) || w === 'уже' || w === 'сейчас' || w === 'now') return true;
+  }
+  return false;
+}
+
 /** Do tokens a and a+1 belong to one clause? A time like 16:00 does not split it. */
 function joined(text: string, tokens: Token[], a: number): boolean {
   const x = tokens[a]!;
@@ -209,7 +226,7 @@ export function findPromises(text: string, tokens: Token[], times: Mention[]): P
     // unless a commitment before it opened the span already («проверю … и напишу»)
     if (!(last && last.start === s)) {
       for (let k = i - 1; k > s && k >= i - LOOKBACK; k--) {
-        if (AND.has(tokens[k]!.w) && k - s >= 3) {
+        if (AND.has(tokens[k]!.w) && k - s >= 3 && progressive(tokens, s, k)) {
           s = k + 1;
           break;
         }
