@@ -107,6 +107,7 @@ function enToPast(w: string): string {
 
 function lowerCapitalized(raw: string): string {
   // keep acronyms (DNS, USB) and mixed case (iPhone), lower plain capitalized words
+  if (raw.length === 1 && raw !== 'I') return raw.toLowerCase();
   if (raw.length > 1 && raw[0] === raw[0]!.toUpperCase() && raw.slice(1) === raw.slice(1).toLowerCase()) return raw.toLowerCase();
   return raw;
 }
