@@ -34,10 +34,11 @@ const RU_1PL = /^(?:пере|вы|по|при|за|от|до|у|с|про|под
 const RU_1PL_NOT = /(?:дим|сим|зим|жим|щим|шим|ким|гим|хим|ьим|ным|ним)$/;
 // the same with «-ём» (ё is written е): «поднимем», «довезём»; not «проблем», «поднимаем»
 const RU_1PL_EM = /^(?:пере|вы|по|при|за|от|до|у|с|про|под|на|вос|раз|об|из|ис)[а-я]{3,}ем$/;
-const RU_1PL_EM_NOT = /(?:аем|яем|уем|еем|ием|ьем|ъем|блем|стем|ойем)$/;
+const RU_1PL_EM_NOT = /(?:аем|яем|уем|еем|ием|ьем|ъем|блем|стем|нем|жем|шем|чем|щем|цем|тем)$/;
 // 3rd person future of our staff: «техник перезагрузит», «мастер подъедет» (a staff word just before)
-const RU_3_PERF = /^(?:пере|вы|по|при|за|от|до|у|с|про|под|на|вос|раз|об|из|ис|подъ|отъ)[а-я]{2,}(?:ит|ят|ет|ут|ют)$/;
-const RU_3_PERF_NOT = /(?:ает|яет|ует|еет|ывает|ивает|ходит|водит|носит|возит|ходят)$/;
+const RU_3_PERF = /^(?:пере|вы|по|при|за|от|до|про|под|на|вос|раз|об|из|ис|подъ|отъ)[а-я]{2,}(?:ит|ят|ет|ут|ют)$/;
+const RU_3_PERF_NOT = /(?:ает|яет|ует|еет|ают|яют|уют|еют|ывает|ивает|ходит|водит|носит|возит|ходят|водят|носят)$/;
+const staffNoun = (t: Token | undefined, sent: number) => !!t && t.sent === sent && isStaff(t.w) && !WE.has(t.w) && !OUR.has(t.w);
 // 1st person singular after «я»: «я переключу»; not the imperfective present «я отменяю»
 const RU_1SG_NOT = /(?:аю|яю|ую|юю|ею|ою)$/;
 const AND = new Set(['и', 'а', 'and']);
@@ -83,7 +84,7 @@ function triggers(tokens: Token[]): Trigger[] {
       out.push({ i, kind: 'first', verb: t.w });
     } else if ((RU_1PL.test(t.w) && !RU_1PL_NOT.test(t.w)) || (RU_1PL_EM.test(t.w) && !RU_1PL_EM_NOT.test(t.w))) {
       out.push({ i, kind: 'first', verb: t.w });
-    } else if (RU_3_PERF.test(t.w) && !RU_3_PERF_NOT.test(t.w) && ((prev && isStaff(prev.w) && !WE.has(prev.w)) || (tokens[i - 2]?.sent === t.sent && isStaff(tokens[i - 2]!.w) && !WE.has(tokens[i - 2]!.w)))) {
+    } else if (RU_3_PERF.test(t.w) && !RU_3_PERF_NOT.test(t.w) && (staffNoun(prev, t.sent) || staffNoun(tokens[i - 2], t.sent))) {
       out.push({ i, kind: 'third', verb: t.w });
     } else if (prev?.w === 'я' && /[а-я]{3,}[ую]$/.test(t.w) && !RU_1SG_NOT.test(t.w)) {
       out.push({ i, kind: 'first', verb: t.w });
