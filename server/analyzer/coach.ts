@@ -29,6 +29,8 @@ const ev = (c: Ctx, first: number, last: number): Evidence => {
   const end = c.tokens[last]!.end;
   return { start, end, text: c.text.slice(start, end) };
 };
+/** customer messages longer than this (characters) skip analyzeMessage's tried steps */
+const MAX_MESSAGE_FOR_STEPS = 20_000;
 /** evidence pieces shown per flag at most */
 const MAX_EVIDENCE = 20;
 
@@ -250,10 +252,13 @@ export function coachReply(reply: string, opts: CoachOptions = {}): ReplyAnalysi
   let steps: Set<string>[] = [];
   if (opts.customerMessage && c.ins.length) {
     let extra: string[] = [];
-    try {
-      extra = analyzeMessage(opts.customerMessage).tried_steps;
-    } catch {
-      // the message analyzer is optional here; our own step matching still runs
+    // the message analyzer's tried steps help on ordinary messages; a huge one is matched by our own steps only
+    if (opts.customerMessage.length <= MAX_MESSAGE_FOR_STEPS) {
+      try {
+        extra = analyzeMessage(opts.customerMessage).tried_steps;
+      } catch {
+        // the message analyzer is optional here; our own step matching still runs
+      }
     }
     steps = customerSteps(opts.customerMessage, extra);
     rep = repeatedSteps(tokens, c.ins, steps);

@@ -83,11 +83,12 @@ export function customerSteps(message: string, extra: string[] = []): Set<string
     let e = s;
     while (toks[e + 1] && toks[e + 1]!.sent === toks[s]!.sent) e++;
     let past = false;
+    const actor = hasActor(toks, s, e);
     for (let i = s; i <= e && !past; i++) {
       const w = toks[i]!.w;
       const prev = i > s ? toks[i - 1]! : undefined;
       const byOther = !!prev && prev.clause === toks[i]!.clause && OTHERS.has(prev.w);
-      past = ((PAST.test(w) && !NOT_PAST.has(w) && !PROBLEM_PAST.test(w)) || (EN_PAST.test(w) && hasActor(toks, s, e))) && !byOther;
+      past = ((PAST.test(w) && !NOT_PAST.has(w) && !PROBLEM_PAST.test(w)) || (EN_PAST.test(w) && actor)) && !byOther;
     }
     if (past) out.push(roots(toks, s, e));
     s = e + 1;
