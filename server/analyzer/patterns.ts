@@ -67,6 +67,8 @@ export type Pattern = {
   tag: number;
   /** scratch for PatternSet (de-duplication stamp) */
   mark?: number;
+  /** index of the step the set indexes this pattern by (0, or 1 after a function word) */
+  anchor?: number;
 };
 
 export type Match = { pattern: Pattern; first: number; last: number };
@@ -125,7 +127,11 @@ export class PatternSet {
   add(p: Pattern): this {
     this.memo.clear();
     this.patterns.push(p);
-    const first = p.steps[0] as { atoms: Atom[] };
+    // a pattern opening with a function word («в», «не», "the") is indexed by its second word, which is rarer
+    const s0 = p.steps[0] as { atoms: Atom[] };
+    const s1 = p.steps[1];
+    p.anchor = s1 && 'atoms' in s1 && s0.atoms.every((a) => (a.kind === 'exact' || a.kind === 'stem') && COMMON.has(a.v)) ? 1 : 0;
+    const first = p.steps[p.anchor] as { atoms: Atom[] };
     for (const a of first.atoms) {
       if (a.kind === 'num') this.byNum.push(p);
       else {
@@ -149,15 +155,24 @@ export class PatternSet {
   /** Every match (the shortest for each pattern and start), in token order. */
   matchAll(tokens: Token[], from = 0, to = tokens.length): Match[] {
     const out: Match[] = [];
+    let anchored = false;
     for (let i = from; i < to; i++) {
       const t = tokens[i]!;
       const cands = this.candidates(t);
       if (!cands) continue;
       for (const p of cands) {
-        const last = matchFrom(p, tokens, i, to);
-        if (last >= 0) out.push({ pattern: p, first: i, last });
+        let start = i;
+        if (p.anchor) {
+          // the match starts one word earlier, with the function word
+          start = i - 1;
+          if (start < from || tokens[start]!.sent !== t.sent) continue;
+          anchored = true;
+        }
+        const last = matchFrom(p, tokens, start, to);
+        if (last >= 0) out.push({ pattern: p, first: start, last });
       }
     }
+    if (anchored) out.sort((a, b) => a.first - b.first);
     return out;
   }
 
@@ -198,6 +213,13 @@ export class PatternSet {
 }
 
 let STAMP = 0;
+
+/** Frequent function words: a pattern opening with one of them is indexed by its next word. */
+const COMMON = new Set(
+  'в во на не ни у с со к ко по за и а я мы вы ты он она они до от из о об для как что если это уже the a an to i my our your in on of is it we you by for at as be was are this that if not no'
+    .split(' ')
+    .flatMap((w) => [w, stem(w)]),
+);
 
 /** Index of the last token of the match starting at i, or -1. */
 function matchFrom(p: Pattern, tokens: Token[], i: number, to: number): number {

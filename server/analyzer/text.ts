@@ -105,7 +105,6 @@ function merge(rs: Range[]): Range[] {
   return rs.filter((r) => r.end > r.start);
 }
 
-const WORD = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
 const CLAUSE_WORDS = new Set(['но', 'однако', 'зато', 'but', 'however', 'although', 'though', 'хотя']);
 
 type WordInfo = { w: string; st: string; caps: boolean; num: boolean };
@@ -150,6 +149,35 @@ function gapKind(gap: string): number {
 }
 
 /** Tokens of the live ranges, with sentence and clause numbers. */
+const WORD_CHAR = /^[\p{L}\p{N}]$/u;
+
+/** Length in code units of the word character at i (letters and digits of any script), or 0. */
+function wordCharLen(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) ? 1 : 0;
+  if ((c >= 0x410 && c <= 0x44f) || c === 0x401 || c === 0x451) return 1;
+  if (c >= 0xd800 && c <= 0xdbff) {
+    const cp = s.codePointAt(i)!;
+    return cp > 0xffff && WORD_CHAR.test(String.fromCodePoint(cp)) ? 2 : 0;
+  }
+  if (c >= 0xdc00 && c <= 0xdfff) return 0;
+  return WORD_CHAR.test(s[i]!) ? 1 : 0;
+}
+
+/** End of the word starting at i: word characters, joined by single - ' ’ (same as /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*​/u). */
+function wordEnd(s: string, i: number): number {
+  for (;;) {
+    let l: number;
+    while ((l = wordCharLen(s, i))) i += l;
+    const c = s.charCodeAt(i);
+    if ((c === 45 || c === 39 || c === 0x2019) && (l = wordCharLen(s, i + 1))) {
+      i += 1 + l;
+      continue;
+    }
+    return i;
+  }
+}
+
 export function tokenize(text: string, ranges: Range[] = [{ start: 0, end: text.length }]): Token[] {
   const out: Token[] = [];
   let sent = 0;
@@ -158,26 +186,32 @@ export function tokenize(text: string, ranges: Range[] = [{ start: 0, end: text.
     sent++;
     clause++;
     const part = text.slice(r.start, r.end);
-    WORD.lastIndex = 0;
+    const n = part.length;
     let last = 0;
-    let m: RegExpExecArray | null;
-    while ((m = WORD.exec(part))) {
-      const gap = m.index - last === 1 && part.charCodeAt(last) === 32 ? '' : part.slice(last, m.index);
+    let i = 0;
+    while (i < n) {
+      if (!wordCharLen(part, i)) {
+        i++;
+        continue;
+      }
+      const at = i;
+      i = wordEnd(part, i);
+      const raw = part.slice(at, i);
+      const gap = at - last === 1 && part.charCodeAt(last) === 32 ? '' : part.slice(last, at);
       if (gap) {
         const k = gapKind(gap);
         // a dot inside a word is no sentence end: 10.30, vc.ru, banki.ru
-        if (k & 2 && !(gap === '.' && /[\p{L}\p{N}]/u.test(part[m.index - 2] ?? '') && (/^\d/.test(m[0]) || /^\p{Ll}/u.test(m[0])))) {
+        if (k & 2 && !(gap === '.' && /[\p{L}\p{N}]/u.test(part[at - 2] ?? '') && (/^\d/.test(raw) || /^\p{Ll}/u.test(raw)))) {
           sent++;
           clause++;
         } else if (k & 1) clause++;
       }
-      last = m.index + m[0].length;
-      const raw = m[0];
+      last = i;
       const word = wordInfo(raw);
       if (CLAUSE_WORDS.has(word.w)) clause++;
       out.push({
-        start: r.start + m.index,
-        end: r.start + last,
+        start: r.start + at,
+        end: r.start + i,
         w: word.w,
         st: word.st,
         sent,
