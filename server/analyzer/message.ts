@@ -53,13 +53,14 @@ const G = {
 };
 
 /** Matches of one scan, bucketed by group tag. */
+const NONE: Match[] = [];
 class Scan {
-  readonly by: Match[][] = GROUPS.map(() => []);
+  readonly by: (Match[] | undefined)[] = new Array(GROUPS.length);
   constructor(toks: Token[]) {
-    for (const m of ALL.matchAll(toks)) this.by[m.pattern.tag]!.push(m);
+    for (const m of ALL.matchAll(toks)) (this.by[m.pattern.tag] ??= []).push(m);
   }
   get(tag: number): Match[] {
-    return this.by[tag]!;
+    return this.by[tag] ?? NONE;
   }
 }
 const SHORT_SARCASM = new Set(R.anger.short_sarcasm.map(norm));
