@@ -69,6 +69,8 @@ const POST_NEG_WITHIN = lex.post_negation.within;
 const GIVEN_UP = new Set(R.given_up.signals);
 const JOKE_CODES = new Set(R.joke.signals);
 const NEG_WINDOW = 6;
+/** States, not intents: a «не» nearby belongs to the problem («не работает, теряем клиентов»), not to the signal. */
+const NEVER_NEGATED = new Set<Signal>(['urgent', 'business_impact']);
 const NEGATORS = new Set(neg.negators.map(norm));
 const BREAKERS = new Set(neg.scope_breakers.map(norm));
 const WEAK_NEG = new Set(['нет', 'no']);
@@ -148,7 +150,7 @@ export function analyzeMessage(text: string, _opts: MessageOptions = {}): Messag
   for (const [tag, code] of MAIN_TAG) for (const m of sc.get(tag)) {
     const s = sentOf(m.first);
     // time limits sit inside negated conditions («если не вернёте до пятницы»): urgency is cancelled only by suppressors («не горит»)
-    if (m.pattern.negatable && code !== 'urgent' && (negated(toks, m.first, NEG_WINDOW) || isPostNegated(m))) continue;
+    if (m.pattern.negatable && !NEVER_NEGATED.has(code) && (negated(toks, m.first, NEG_WINDOW) || isPostNegated(m))) continue;
     if (supp.has(`${code}:${s}`)) continue;
     if (GIVEN_UP.has(code) && givenUp(m)) continue;
     if (JOKE_CODES.has(code) && (jokes.has(s) || jokes.has(s + 1))) continue;

@@ -208,8 +208,12 @@ function enFirstPerson(c: Ctx, v: number): boolean {
     if (FIRST_PERSON.has(w)) return true;
     if (OTHER_PERSON.has(w)) return false;
   }
-  return toks[v]!.w.endsWith('ed') && (v === 0 || toks[v - 1]!.sent !== sent);
+  // "Already tried …", "Then rebooted …": the subject left out
+  let k = v - 1;
+  while (k >= 0 && toks[k]!.sent === sent && EN_LEAD.has(toks[k]!.w)) k--;
+  return (toks[v]!.w.endsWith('ed') || EN_PAST_SAME.has(toks[v]!.w)) && (k < 0 || toks[k]!.sent !== sent);
 }
+const EN_LEAD = new Set(['already', 'also', 'just', 'then', 'even', 'first', 'so', 'and', 'have', 'has', 'ok', 'okay', 'well', 'yes', 'yeah']);
 
 /** "rebooted the router, moved it closer, updated firmware", "Steps so far: disabled IPv6": a clause-initial past verb in a list. */
 function enListItem(c: Ctx, v: number, stepSents: Set<number>): boolean {
