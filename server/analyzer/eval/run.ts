@@ -81,8 +81,12 @@ const diff = (gold: string[], pred: string[]) => {
 };
 
 // one call of each first, so lexicon loading and JIT are not in the per-item times
-if (messages[0]) analyzeMessage(messages[0].text);
-if (replies[0]) coachReply(replies[0].text, { customerMessage: replies[0].customer_message });
+try {
+  if (messages[0]) analyzeMessage(messages[0].text);
+  if (replies[0]) coachReply(replies[0].text, { customerMessage: replies[0].customer_message });
+} catch {
+  // reported per item below
+}
 let tMsg = 0;
 const msgPairs: { gold: string[]; pred: string[] }[] = [];
 let goldSteps = 0;
