@@ -194,10 +194,9 @@ export class PatternSet {
     const b = this.byExact.get(t.w);
     const c = t.w.length >= 3 ? this.byPrefix.get(t.w.slice(0, 3)) : undefined;
     const d = t.num && this.byNum.length ? this.byNum : undefined;
-    const n = (a ? 1 : 0) + (b ? 1 : 0) + (c ? 1 : 0) + (d ? 1 : 0);
-    if (n === 0) return null;
-    if (n === 1) return (a ?? b ?? c ?? d)!;
-    // union without a Set: mark each pattern with this call's stamp
+    if (!a && !b && !c && !d) return null;
+    // union without a Set (mark each pattern with this call's stamp), keeping only patterns whose
+    // indexed word really matches this word (a shared 3-letter prefix is not enough)
     const stamp = ++STAMP;
     const out: Pattern[] = [];
     for (const l of [a, b, c, d]) {
@@ -205,10 +204,11 @@ export class PatternSet {
       for (const p of l) {
         if (p.mark === stamp) continue;
         p.mark = stamp;
-        out.push(p);
+        const st = p.steps[p.anchor ?? 0] as { atoms: Atom[]; test?: (t: Token) => boolean };
+        if (st.test ? st.test(t) : st.atoms.some((x) => hit(x, t))) out.push(p);
       }
     }
-    return out;
+    return out.length ? out : null;
   }
 }
 
