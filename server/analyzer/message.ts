@@ -168,7 +168,7 @@ export function analyzeMessage(text: string, _opts: MessageOptions = {}): Messag
   }
 
   // ---- anger: hostile words, sarcasm, scare quotes, intensity
-  const hostile = sc.get(G.hostile).filter((m) => !negated(toks, m.first, 3));
+  const hostile = sc.get(G.hostile).filter((m) => !negated(toks, m.first, 1));
   const sarcasm = sc.get(G.sarcasm);
   const sarcSents = new Set<number>();
   const hostSents = new Set<number>();
@@ -184,7 +184,7 @@ export function analyzeMessage(text: string, _opts: MessageOptions = {}): Messag
   const quotes = quoteSpans(text, ranges, toks);
   for (const q of quotes) {
     const inside = (m: Match) => m.first >= q.first && m.last <= q.last;
-    if (sc.get(G.scare).some(inside)) {
+    if (sc.get(G.scare).some(inside) || yourQuote(toks, q)) {
       acc.add('anger', { start: q.start, end: q.end, conf: 0.75 });
       sarcSents.add(toks[q.first]!.sent);
     }
@@ -302,6 +302,19 @@ function quoteSpans(text: string, ranges: Range[], toks: Token[]): Quote[] {
     }
   }
   return out;
+}
+
+const YOUR = new Set(['ваш', 'ваша', 'ваше', 'ваши', 'вашу', 'вашего', 'вашей', 'вашим', 'вашими', 'вашем', 'ваших', 'вашему', 'your', 'so-called', 'называемый', 'называемая', 'называемое', 'называемые', 'называемого', 'называемой', 'называемую']);
+const WHICH = new Set(['какой', 'какая', 'какое', 'какие', 'какую', 'каким', 'what']);
+
+/** «ваш «экспресс»-курьер», «какой у вас «ремонт за один день»», "your 'support'": a quoted claim of ours. */
+function yourQuote(toks: Token[], q: Quote): boolean {
+  const p = toks[q.first - 1];
+  if (!p || p.sent !== toks[q.first]!.sent || p.end > q.start) return false;
+  if (YOUR.has(p.w)) return true;
+  const p2 = toks[q.first - 2];
+  const p3 = toks[q.first - 3];
+  return !!p2 && !!p3 && p.w === 'вас' && p2.w === 'у' && WHICH.has(p3.w);
 }
 
 /** «оператор сказала, что сделают перерасчёт», "Mark told me it would be processed": a reported promise. */
