@@ -391,3 +391,17 @@ test('signal table: varied wording per label, negatives included', () => {
   }
   assert.deepEqual(wrong, []);
 });
+
+test('whole messages: signatures, reply headers and forwards around the live text', () => {
+  const cases: [string, Signal[]][] = [
+    ['Здравствуйте!\n\nУ нас не работает личный кабинет.\n\n--\nС уважением,\nИван Петров\nООО «Ромашка»\nтел. +7 (900) 123-45-67', []],
+    ['Добрый день.\nПодскажите по счёту.\n\nС уважением, Анна\nОтправлено с iPhone', []],
+    ['Hi team,\nquick one: is the API down?\n\nThanks,\nJohn\n\nOn Mon, 23 Nov 2026 at 10:00, Support <help@x.com> wrote:\n> We will sue you!!! Cancel everything!', []],
+    ['Ответ ниже.\n\n________________________________\nОт: Поддержка\nОтправлено: 20 ноября 2026 г. 10:00\nТема: Заявка\n\nСрочно! Подам в суд!', []],
+    ['Спасибо, всё ок.\n\n---- Пересылаемое сообщение ----\nПрокуратура, суд, журналисты', ['gratitude']],
+    ['Вы обещали вернуть деньги ещё неделю назад!!! Где они?! Это уже третье моё письмо.', ['broken_promise', 'repeat_contact', 'anger']],
+    ['Коллеги, у нас встала вся логистика: 40 заказов не отгружены, склад стоит. Нужен ответственный инженер и решение до 14:00.', ['business_impact', 'escalation_request', 'urgent']],
+    ['Я уже писал в чат, перезагружал роутер и сбрасывал настройки. Если не почините до завтра, ухожу к конкуренту и пишу в Роспотребнадзор.', ['repeat_contact', 'tried_steps', 'urgent', 'churn', 'threat_regulator']],
+  ];
+  for (const [t, exp] of cases) assert.deepEqual(sig(t), [...exp].sort(), t.slice(0, 60));
+});

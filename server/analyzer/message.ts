@@ -42,6 +42,7 @@ const G = {
   scare: group('scare', R.anger.scare_positive),
   bare: group('bare', R.gratitude.bare),
   resolved: group('resolved', R.gratitude.resolved),
+  praise: group('praise', R.gratitude.praise),
   sarcObj: group('sarcObj', R.gratitude.sarcastic_objects),
   request: group('request', ['=подскажите', '=прошу', '=скажите', '=уточните', '=можно', '=please', '=could =you', '=can =you', '=would =you', '=how =do', '=как', '=когда', '=где']),
   formulaic: group('formulaic', SIG.gratitude?.suppress ?? []),
@@ -455,6 +456,7 @@ function gratitude(toks: Token[], acc: Acc, sarcSents: Set<number>, hostSents: S
   // bare «спасибо» / "thanks": sincere next to a resolution, or closing a message that asks nothing
   const have = new Set(kept.map((h) => ('first' in h ? toks[h.first]!.sent : -1)));
   const resolved = bySentence(sc.get(G.resolved), toks);
+  const praised = bySentence(sc.get(G.praise), toks);
   const asks = asksQuestion || sc.get(G.request).length > 0;
   const formulaic = bySentence(sc.get(G.formulaic), toks);
   for (const m of sc.get(G.bare)) {
@@ -464,6 +466,6 @@ function gratitude(toks: Token[], acc: Acc, sarcSents: Set<number>, hostSents: S
       acc.add('anger', { first: m.first, last: m.last, conf: 0.6 });
       continue;
     }
-    if (resolved.has(s) || resolved.has(s - 1) || !asks) acc.add('gratitude', { first: m.first, last: m.last, conf: 0.7 });
+    if (resolved.has(s) || resolved.has(s - 1) || praised.has(s) || !asks) acc.add('gratitude', { first: m.first, last: m.last, conf: 0.7 });
   }
 }
