@@ -3,7 +3,7 @@
 // jokes, anger intensity (caps, !!!, ?!), sarcasm and scare quotes, sincere vs formulaic thanks.
 import neg from './lexicons/negation.json' with { type: 'json' };
 import lex from './lexicons/signals.json' with { type: 'json' };
-import { detectLangTokens } from './lang.ts';
+import { detectLang, detectLangTokens } from './lang.ts';
 import { compile, PatternSet, type Match, type PatternSpec } from './patterns.ts';
 import { liveRanges, norm, tokenize, type Range, type Token } from './text.ts';
 import { extractSteps } from './tried-steps.ts';
@@ -124,7 +124,7 @@ export function analyzeMessage(text: string, _opts: MessageOptions = {}): Messag
     const q = text.indexOf('?', r.start);
     return q >= 0 && q < r.end;
   });
-  const { lang, langs } = detectLangTokens(text, toks);
+  const { lang, langs } = toks.length ? detectLangTokens(text, toks) : detectLang(text);
   const acc = new Acc();
 
   // ---- lexicon matches, minus negated / suppressed / given-up / joking ones
