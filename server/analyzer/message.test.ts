@@ -160,6 +160,27 @@ test('linear time on adversarial input', () => {
 
 // Own sentences, one phenomenon each (RU and EN): the whole signal set must come out exactly.
 const TABLE: [string, Signal[]][] = [
+  // typos and slang
+  ['срочна памагите нет инета', ['urgent']],
+  ['пишу уже 3й раз!!! ответте наконецто', ['repeat_contact']],
+  ['подам в суд на вас', ['threat_regulator']],
+  ['напишу в роспотребнадзор', ['threat_regulator']],
+  ['буду жаловатся в прокуратуру', ['threat_regulator']],
+  ['ухожу от вас к мтс', ['churn']],
+  ['отпишусь от вас нафиг', ['churn', 'anger']],
+  ['спс огромное, всё пашет', ['gratitude']],
+  ['респект вашей поддержке', ['gratitude']],
+  ['ребят вы лучшие', ['gratitude']],
+  ['роутер ребутнул, не помогло', ['tried_steps']],
+  ['перегрузил комп, почистил куки', ['tried_steps']],
+  ['дайте старшего', ['escalation_request']],
+  ['обещали перезвонить и тишина', ['broken_promise']],
+  ['u guys rock, thx!', ['gratitude']],
+  ['plz fix asap', ['urgent']],
+  ['ur support is a joke', ['anger']],
+  ['gonna sue u', ['threat_regulator']],
+  ['imma leave a 1 star review', ['threat_public']],
+  ['cancelling my sub, bye', ['churn']],
   ['Если не вернёте деньги, пойду в суд.', ['threat_regulator']],
   ['Буду писать жалобу в Роспотребнадзор и прокуратуру', ['threat_regulator']],
   ['Подаю иск, документы уже у адвоката.', ['threat_regulator']],
