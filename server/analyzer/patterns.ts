@@ -69,6 +69,8 @@ export type Pattern = {
   mark?: number;
   /** index of the step the set indexes this pattern by (0, or 1 after a function word) */
   anchor?: number;
+  /** no ~N steps (matched by a plain loop) */
+  gapless?: boolean;
 };
 
 export type Match = { pattern: Pattern; first: number; last: number };
@@ -223,7 +225,19 @@ const COMMON = new Set(
 
 /** Index of the last token of the match starting at i, or -1. */
 function matchFrom(p: Pattern, tokens: Token[], i: number, to: number): number {
-  return go(p.steps, tokens, tokens[i]!.sent, to, 0, i);
+  const steps = p.steps;
+  const sent = tokens[i]!.sent;
+  if (p.gapless === undefined) p.gapless = steps.every((s) => !('gap' in s));
+  if (!p.gapless) return go(steps, tokens, sent, to, 0, i);
+  // no gaps: one word per step, checked in a loop
+  if (i + steps.length > to) return -1;
+  for (let k = 0; k < steps.length; k++) {
+    const t = tokens[i + k]!;
+    if (t.sent !== sent) return -1;
+    const s = steps[k] as { atoms: Atom[]; test?: (t: Token) => boolean };
+    if (s.test ? !s.test(t) : !s.atoms.some((a) => hit(a, t))) return -1;
+  }
+  return i + steps.length - 1;
 }
 
 function go(steps: Step[], tokens: Token[], sent: number, to: number, step: number, at: number): number {
