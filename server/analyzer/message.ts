@@ -262,6 +262,31 @@ function shortSarcasm(toks: Token[], acc: Acc, sarcSents: Set<number>) {
   }
 }
 
+/**
+ * Positions in the live ranges of the characters matched by `re` (a global one-character class),
+ * found in one pass over the text: searching range by range could rescan the text's tail each time.
+ */
+function positionsIn(text: string, ranges: Range[], re: RegExp): number[] {
+  const out: number[] = [];
+  if (!ranges.length) return out;
+  re.lastIndex = ranges[0]!.start;
+  let k = 0;
+  let m: RegExpExecArray | null;
+  const last = ranges[ranges.length - 1]!.end;
+  while ((m = re.exec(text)) && m.index < last) {
+    while (k < ranges.length && ranges[k]!.end <= m.index) k++;
+    if (k < ranges.length && m.index >= ranges[k]!.start) out.push(m.index);
+    else if (k < ranges.length) re.lastIndex = ranges[k]!.start;
+  }
+  return out;
+}
+
+/** The live range holding position i (ranges sorted), from index k on. */
+function rangeAt(ranges: Range[], i: number, k: number): number {
+  while (k < ranges.length && ranges[k]!.end <= i) k++;
+  return k;
+}
+
 const OPEN: Record<string, string> = { '«': '»', '“': '”', '„': '“', '"': '"', "'": "'" };
 const isLetter = (c: string | undefined) => !!c && /[\p{L}\p{N}]/u.test(c);
 
@@ -270,7 +295,6 @@ type Quote = { start: number; end: number; first: number; last: number };
 /** Short quoted spans of the live text («…», “…”, "…", '…'), with their token range. */
 function quoteSpans(text: string, ranges: Range[], toks: Token[]): Quote[] {
   const out: Quote[] = [];
-  const re = /[«“„"']/g;
   // next position of each closing mark and of a newline, found with indexOf and reused (linear overall)
   const next = new Map<string, number>();
   const nextOf = (ch: string, from: number) => {
@@ -281,26 +305,26 @@ function quoteSpans(text: string, ranges: Range[], toks: Token[]): Quote[] {
     }
     return at < 0 ? Infinity : at;
   };
-  for (const r of ranges) {
-    re.lastIndex = r.start;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(text)) && m.index < r.end) {
-      const i = m.index;
-      const ch = m[0];
-      const close = OPEN[ch]!;
-      if (ch === "'" && (isLetter(text[i - 1]) || !isLetter(text[i + 1]))) continue;
-      let j = nextOf(close, i + 1);
-      if (close === "'") {
-        // a closing apostrophe is not followed by a letter ("it's" is no quote end)
-        while (j < i + 100 && isLetter(text[j + 1])) j = text.indexOf("'", j + 1) >>> 0 || Infinity;
-      }
-      if (j >= Math.min(r.end, i + 100) || nextOf('\n', i + 1) < j) continue;
-      const first = lowerBound(toks, i + 1);
-      let a = first;
-      while (a < toks.length && toks[a]!.end <= j && a - first <= 10) a++;
-      if (a > first && a - first <= 10) out.push({ start: i, end: j + 1, first, last: a - 1 });
-      re.lastIndex = j + 1;
+  let k = 0;
+  let skipTo = 0;
+  for (const i of positionsIn(text, ranges, /[«“„"']/g)) {
+    if (i < skipTo) continue;
+    k = rangeAt(ranges, i, k);
+    const r = ranges[k]!;
+    const ch = text[i]!;
+    const close = OPEN[ch]!;
+    if (ch === "'" && (isLetter(text[i - 1]) || !isLetter(text[i + 1]))) continue;
+    let j = nextOf(close, i + 1);
+    if (close === "'") {
+      // a closing apostrophe is not followed by a letter ("it's" is no quote end)
+      while (j < i + 100 && isLetter(text[j + 1])) j = text.indexOf("'", j + 1) >>> 0 || Infinity;
     }
+    if (j >= Math.min(r.end, i + 100) || nextOf('\n', i + 1) < j) continue;
+    const first = lowerBound(toks, i + 1);
+    let a = first;
+    while (a < toks.length && toks[a]!.end <= j && a - first <= 10) a++;
+    if (a > first && a - first <= 10) out.push({ start: i, end: j + 1, first, last: a - 1 });
+    skipTo = j + 1;
   }
   return out;
 }
@@ -384,33 +408,32 @@ function intensity(text: string, ranges: Range[], toks: Token[], acc: Acc) {
   let points = 0;
   let bangs = 0;
   const ev: { start: number; end: number }[] = [];
-  for (const r of ranges) {
-    const re = /[!?]/g;
-    re.lastIndex = r.start;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(text)) && m.index < r.end) {
-      const i = m.index;
-      let j = i;
-      let ex = 0;
-      let q = 0;
-      while (j < r.end && (text[j] === '!' || text[j] === '?' || text[j] === '1')) {
-        if (text[j] === '!') ex++;
-        else if (text[j] === '?') q++;
-        j++;
-      }
-      if (ex && q) {
-        points += 2;
-        ev.push({ start: i, end: j });
-      } else if (ex >= 3) {
-        if (bangs < 2) points++;
-        bangs++;
-        ev.push({ start: i, end: j });
-      } else if (q >= 2) {
-        points++;
-        ev.push({ start: i, end: j });
-      }
-      re.lastIndex = j;
+  let rk = 0;
+  let skipTo = 0;
+  for (const i of positionsIn(text, ranges, /[!?]/g)) {
+    if (i < skipTo) continue;
+    rk = rangeAt(ranges, i, rk);
+    const end = ranges[rk]!.end;
+    let j = i;
+    let ex = 0;
+    let q = 0;
+    while (j < end && (text[j] === '!' || text[j] === '?' || text[j] === '1')) {
+      if (text[j] === '!') ex++;
+      else if (text[j] === '?') q++;
+      j++;
     }
+    if (ex && q) {
+      points += 2;
+      ev.push({ start: i, end: j });
+    } else if (ex >= 3) {
+      if (bangs < 2) points++;
+      bangs++;
+      ev.push({ start: i, end: j });
+    } else if (q >= 2) {
+      points++;
+      ev.push({ start: i, end: j });
+    }
+    skipTo = j;
   }
   let k = 0;
   while (k < toks.length) {
