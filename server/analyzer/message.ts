@@ -120,10 +120,16 @@ const bySentence = (ms: Match[], toks: Token[]) => {
 export function analyzeMessage(text: string, _opts: MessageOptions = {}): MessageAnalysis {
   const ranges = liveRanges(text);
   const toks = tokenize(text, ranges);
-  const asksQuestion = ranges.some((r) => {
-    const q = text.indexOf('?', r.start);
-    return q >= 0 && q < r.end;
-  });
+  let asksQuestion = false;
+  for (let r = 0, q = -1; r < ranges.length; r++) {
+    // q only moves forward: one pass over the text
+    if (q < ranges[r]!.start) q = text.indexOf('?', ranges[r]!.start);
+    if (q < 0) break;
+    if (q < ranges[r]!.end) {
+      asksQuestion = true;
+      break;
+    }
+  }
   const { lang, langs } = toks.length ? detectLangTokens(text, toks) : detectLang(text);
   const acc = new Acc();
 
