@@ -48,7 +48,7 @@ function stepTest(atoms: Atom[]): (t: Token) => boolean {
     let r = memo.get(t.w);
     if (r === undefined) {
       r = test(t);
-      if (memo.size >= 20_000) memo.clear();
+      if (memo.size >= 4096) memo.clear();
       memo.set(t.w, r);
     }
     return r;
