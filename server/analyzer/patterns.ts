@@ -240,22 +240,44 @@ function matchFrom(p: Pattern, tokens: Token[], i: number, to: number): number {
   return i + steps.length - 1;
 }
 
+function stepHit(s: { atoms: Atom[]; test?: (t: Token) => boolean }, t: Token): boolean {
+  if (s.test) return s.test(t);
+  for (const a of s.atoms) if (hit(a, t)) return true;
+  return false;
+}
+
 function go(steps: Step[], tokens: Token[], sent: number, to: number, step: number, at: number): number {
-  if (step === steps.length) return at - 1;
-  const s = steps[step]!;
-  if ('gap' in s) {
-    for (let k = 0; k <= s.gap; k++) {
-      const r = go(steps, tokens, sent, to, step + 1, at + k);
-      if (r >= 0) return r;
+  for (;;) {
+    if (step === steps.length) return at - 1;
+    const s = steps[step]!;
+    if ('gap' in s) {
+      const nx = steps[step + 1]!;
+      if ('gap' in nx) {
+        // two gaps in a row: try each length
+        for (let k = 0; k <= s.gap; k++) {
+          const r = go(steps, tokens, sent, to, step + 1, at + k);
+          if (r >= 0) return r;
+        }
+        return -1;
+      }
+      // the shortest gap after which the next word fits and the rest matches
+      for (let k = 0; k <= s.gap; k++) {
+        const j = at + k;
+        if (j >= to) return -1;
+        const t = tokens[j]!;
+        if (t.sent !== sent) return -1;
+        if (!stepHit(nx, t)) continue;
+        const r = go(steps, tokens, sent, to, step + 2, j + 1);
+        if (r >= 0) return r;
+      }
+      return -1;
     }
-    return -1;
+    if (at >= to) return -1;
+    const t = tokens[at]!;
+    if (t.sent !== sent || !stepHit(s, t)) return -1;
+    step++;
+    at++;
   }
-  if (at >= to) return -1;
-  const t = tokens[at]!;
-  if (t.sent !== sent) return -1;
-  if (s.test) return s.test(t) ? go(steps, tokens, sent, to, step + 1, at + 1) : -1;
-  for (const a of s.atoms) if (hit(a, t)) return go(steps, tokens, sent, to, step + 1, at + 1);
-  return -1;
 }
 
 /** Lexicon file helper: a map of code → pattern list compiled into one set, tag = index of the code. */
