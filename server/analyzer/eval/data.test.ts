@@ -10,7 +10,7 @@ import { DateTime, IANAZone } from 'luxon';
 import { detectLang, FLAGS, SIGNALS } from '../index.ts';
 
 const DIR = import.meta.dirname;
-const FILES = ['messages.dev', 'messages.heldout', 'replies.dev', 'replies.heldout'].map((f) => `${f}.jsonl`);
+const FILES = fs.readdirSync(DIR).filter((f) => /^(messages|replies)\.(dev|heldout)\d*\.jsonl$/.test(f)).sort();
 
 type Row = { file: string; line: number; raw: string; o: Record<string, any> };
 

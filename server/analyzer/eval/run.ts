@@ -46,19 +46,20 @@ type Item = {
 function load(kind: 'messages' | 'replies'): Item[] {
   const out: Item[] = [];
   for (const split of SPLIT === 'all' ? ['dev', 'heldout'] : [SPLIT]) {
-    const file = path.join(DIR, `${kind}.${split}.jsonl`);
-    if (!fs.existsSync(file)) {
-      console.error(`eval: ${path.relative(process.cwd(), file)} is missing, skipped`);
-      continue;
+    // a split may have several files: messages.dev.jsonl, messages.dev3.jsonl, …
+    const files = fs.readdirSync(DIR).filter((f) => new RegExp(`^${kind}\\.${split}\\d*\\.jsonl$`).test(f)).sort();
+    if (!files.length) console.error(`eval: no ${kind}.${split}*.jsonl in ${path.relative(process.cwd(), DIR) || '.'}, skipped`);
+    for (const f of files) {
+      const file = path.join(DIR, f);
+      fs.readFileSync(file, 'utf8').split(/\r?\n/).forEach((l, i) => {
+        if (!l.trim()) return;
+        try {
+          out.push(JSON.parse(l));
+        } catch (e) {
+          console.error(`eval: ${path.basename(file)}:${i + 1}: ${(e as Error).message}`);
+        }
+      });
     }
-    fs.readFileSync(file, 'utf8').split(/\r?\n/).forEach((l, i) => {
-      if (!l.trim()) return;
-      try {
-        out.push(JSON.parse(l));
-      } catch (e) {
-        console.error(`eval: ${path.basename(file)}:${i + 1}: ${(e as Error).message}`);
-      }
-    });
   }
   return out;
 }
