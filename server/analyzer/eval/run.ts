@@ -32,8 +32,9 @@ const SHOW_ERRORS = argv.includes('--show-errors');
 const DIR = path.resolve(opt('dir', import.meta.dirname));
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const OUT = path.resolve(opt('out', path.join(ROOT, 'bench/results/analyzer-eval.json')));
-if (!['dev', 'heldout', 'all'].includes(SPLIT)) {
-  console.error(`eval: --split must be dev, heldout or all (got ${SPLIT})`);
+// dev and heldout take every file of the split (dev.jsonl, dev3.jsonl…); dev3 alone names one batch
+if (!/^(dev|heldout)(\d+)?$|^all$/.test(SPLIT)) {
+  console.error(`eval: --split must be dev, heldout, all, or one batch like dev3 (got ${SPLIT})`);
   process.exit(2);
 }
 
@@ -47,7 +48,7 @@ function load(kind: 'messages' | 'replies'): Item[] {
   const out: Item[] = [];
   for (const split of SPLIT === 'all' ? ['dev', 'heldout'] : [SPLIT]) {
     // a split may have several files: messages.dev.jsonl, messages.dev3.jsonl, …
-    const files = fs.readdirSync(DIR).filter((f) => new RegExp(`^${kind}\\.${split}\\d*\\.jsonl$`).test(f)).sort();
+    const files = fs.readdirSync(DIR).filter((f) => new RegExp(`^${kind}\\.${split}${/\d$/.test(split) ? '' : '\\d*'}\\.jsonl$`).test(f)).sort();
     if (!files.length) console.error(`eval: no ${kind}.${split}*.jsonl in ${path.relative(process.cwd(), DIR) || '.'}, skipped`);
     for (const f of files) {
       const file = path.join(DIR, f);
