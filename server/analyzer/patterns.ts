@@ -11,48 +11,78 @@
 import { norm, stem, type Token } from './text.ts';
 
 type Atom = { kind: 'stem' | 'prefix' | 'exact'; v: string } | { kind: 'num' };
-type Step = { atoms: Atom[]; test?: (t: Token) => boolean } | { gap: number };
+/** A word step: `id` indexes the global step registry, so a word's matching steps are looked up once per word. */
+type WordStep = { atoms: Atom[]; id: number };
+type Step = WordStep | { gap: number };
 
-/** One test for a step's alternatives: stems and exact words by set, prefixes by their first 3 letters. */
-function stepTest(atoms: Atom[]): (t: Token) => boolean {
-  if (atoms.length === 1) {
-    const a = atoms[0]!;
-    return (t) => hit(a, t);
-  }
-  const stems = new Set<string>();
-  const exact = new Set<string>();
-  const prefixes = new Map<string, string[]>();
-  let num = false;
+// ---- step registry: which steps a word satisfies, found by index (stem, exact word, each prefix)
+const STEP_BY_STEM = new Map<string, number[]>();
+const STEP_BY_EXACT = new Map<string, number[]>();
+const STEP_BY_PREFIX = new Map<string, number[]>();
+const STEP_NUM: number[] = [];
+let PREFIX_MIN = 99;
+let PREFIX_MAX = 0;
+let STEP_COUNT = 0;
+/** bumped when a step is registered: cached word entries computed before are stale */
+let GEN = 0;
+
+function indexAdd(map: Map<string, number[]>, key: string, id: number) {
+  const l = map.get(key);
+  if (!l) map.set(key, [id]);
+  else if (l[l.length - 1] !== id) l.push(id);
+}
+
+function registerStep(atoms: Atom[]): WordStep {
+  const id = STEP_COUNT++;
+  GEN++;
   for (const a of atoms) {
-    if (a.kind === 'num') num = true;
-    else if (a.kind === 'stem') stems.add(a.v);
-    else if (a.kind === 'exact') exact.add(a.v);
+    if (a.kind === 'num') {
+      if (STEP_NUM[STEP_NUM.length - 1] !== id) STEP_NUM.push(id);
+    } else if (a.kind === 'stem') indexAdd(STEP_BY_STEM, a.v, id);
+    else if (a.kind === 'exact') indexAdd(STEP_BY_EXACT, a.v, id);
     else {
-      const k = a.v.slice(0, 3);
-      const l = prefixes.get(k);
-      if (l) l.push(a.v);
-      else prefixes.set(k, [a.v]);
+      indexAdd(STEP_BY_PREFIX, a.v, id);
+      if (a.v.length < PREFIX_MIN) PREFIX_MIN = a.v.length;
+      if (a.v.length > PREFIX_MAX) PREFIX_MAX = a.v.length;
     }
   }
-  const test = (t: Token) => {
-    if (num && t.num) return true;
-    if (stems.has(t.st) || exact.has(t.w)) return true;
-    if (!prefixes.size || t.w.length < 3) return false;
-    const l = prefixes.get(t.w.slice(0, 3));
-    if (l) for (const v of l) if (t.w.startsWith(v)) return true;
-    return false;
+  return { atoms, id };
+}
+
+/** Per distinct word: the steps it satisfies and, per pattern set, its candidate patterns. */
+type WordEntry = { gen: number; steps: Set<number>; cands: (Pattern[] | null | undefined)[] };
+const EMPTY = new Set<number>();
+const WORDS = new Map<string, WordEntry>();
+
+function wordEntry(t: Token): WordEntry {
+  const info = t.info;
+  let e = (info ? info.pat : WORDS.get(t.w)) as WordEntry | undefined;
+  if (e !== undefined && e.gen === GEN) return e;
+  let steps: Set<number> | null = null;
+  const add = (l: number[] | undefined) => {
+    if (!l) return;
+    steps ??= new Set();
+    for (const id of l) steps.add(id);
   };
-  // the answer depends on the word only (stem, number flag follow from it): remember it per word
-  const memo = new Map<string, boolean>();
-  return (t) => {
-    let r = memo.get(t.w);
-    if (r === undefined) {
-      r = test(t);
-      if (memo.size >= 4096) memo.clear();
-      memo.set(t.w, r);
-    }
-    return r;
-  };
+  add(STEP_BY_STEM.get(t.st));
+  add(STEP_BY_EXACT.get(t.w));
+  if (t.num) add(STEP_NUM.length ? STEP_NUM : undefined);
+  const w = t.w;
+  for (let n = PREFIX_MIN, top = Math.min(PREFIX_MAX, w.length); n <= top; n++) add(STEP_BY_PREFIX.get(w.slice(0, n)));
+  e = { gen: GEN, steps: steps ?? EMPTY, cands: [] };
+  if (info) info.pat = e;
+  else {
+    if (WORDS.size >= 100_000) WORDS.clear();
+    if (w.length <= 60) WORDS.set(w, e);
+  }
+  return e;
+}
+
+/** Step sets of tokens [from, to), one word lookup each. */
+function stepSets(tokens: Token[], from: number, to: number): Set<number>[] {
+  const out: Set<number>[] = new Array(to);
+  for (let i = from; i < to; i++) out[i] = wordEntry(tokens[i]!).steps;
+  return out;
 }
 
 export type PatternSpec = string | { p: string; conf?: number; negatable?: boolean; note?: string };
@@ -97,7 +127,7 @@ export function compile(spec: PatternSpec, tag: number, defConf = 0.85): Pattern
       steps.push({ gap: n });
     } else {
       const atoms = part.split('|').filter(Boolean).map(atom);
-      steps.push({ atoms, test: stepTest(atoms) });
+      steps.push(registerStep(atoms));
     }
   }
   if (!steps.length || 'gap' in steps[0]! || 'gap' in steps[steps.length - 1]!) throw new Error(`bad pattern "${source}"`);
@@ -105,46 +135,26 @@ export function compile(spec: PatternSpec, tag: number, defConf = 0.85): Pattern
   return { source, steps, conf: o.conf ?? defConf, negatable: o.negatable ?? true, tag };
 }
 
-function hit(a: Atom, t: Token): boolean {
-  switch (a.kind) {
-    case 'stem':
-      return t.st === a.v;
-    case 'exact':
-      return t.w === a.v;
-    case 'prefix':
-      return t.w.startsWith(a.v);
-    case 'num':
-      return t.num;
-  }
-}
+let SET_COUNT = 0;
 
 /** A set of patterns indexed by their first word, so a text is scanned once. */
 export class PatternSet {
-  private byStem = new Map<string, Pattern[]>();
-  private byExact = new Map<string, Pattern[]>();
-  private byPrefix = new Map<string, Pattern[]>(); // key: first 3 letters of the prefix
-  private byNum: Pattern[] = [];
+  private byStep = new Map<number, Pattern[]>(); // anchor step id → patterns
+  private readonly serial = SET_COUNT++;
   readonly patterns: Pattern[] = [];
 
   add(p: Pattern): this {
-    this.memo.clear();
     this.patterns.push(p);
     // a pattern opening with a function word («в», «не», "the") is indexed by its second word, which is rarer
-    const s0 = p.steps[0] as { atoms: Atom[] };
+    const s0 = p.steps[0] as WordStep;
     const s1 = p.steps[1];
     p.anchor = s1 && 'atoms' in s1 && s0.atoms.every((a) => (a.kind === 'exact' || a.kind === 'stem') && COMMON.has(a.v)) ? 1 : 0;
-    const first = p.steps[p.anchor] as { atoms: Atom[] };
-    for (const a of first.atoms) {
-      if (a.kind === 'num') this.byNum.push(p);
-      else {
-        const map = a.kind === 'stem' ? this.byStem : a.kind === 'exact' ? this.byExact : this.byPrefix;
-        const key = a.kind === 'prefix' ? a.v.slice(0, 3) : a.v;
-        const list = map.get(key);
-        if (list) {
-          if (!list.includes(p)) list.push(p);
-        } else map.set(key, [p]);
-      }
-    }
+    p.gapless = p.steps.every((x) => !('gap' in x));
+    const id = (p.steps[p.anchor] as WordStep).id;
+    const l = this.byStep.get(id);
+    if (l) l.push(p);
+    else this.byStep.set(id, [p]);
+    GEN++; // candidate lists cached per word are stale
     return this;
   }
 
@@ -157,20 +167,22 @@ export class PatternSet {
   /** Every match (the shortest for each pattern and start), in token order. */
   matchAll(tokens: Token[], from = 0, to = tokens.length): Match[] {
     const out: Match[] = [];
+    const sets = stepSets(tokens, from, to);
     let anchored = false;
     for (let i = from; i < to; i++) {
       const t = tokens[i]!;
-      const cands = this.candidates(t);
-      if (!cands) continue;
-      for (const p of cands) {
+      const cands = this.candidates(t, sets[i]!);
+      if (cands === null) continue;
+      for (let c = 0; c < cands.length; c++) {
+        const p = cands[c]!;
         let start = i;
         if (p.anchor) {
           // the match starts one word earlier, with the function word
           start = i - 1;
-          if (start < from || tokens[start]!.sent !== t.sent) continue;
+          if (start < from || tokens[start]!.sent !== t.sent || !sets[start]!.has((p.steps[0] as WordStep).id)) continue;
           anchored = true;
         }
-        const last = matchFrom(p, tokens, start, to);
+        const last = matchFrom(p, tokens, sets, start, to);
         if (last >= 0) out.push({ pattern: p, first: start, last });
       }
     }
@@ -178,43 +190,26 @@ export class PatternSet {
     return out;
   }
 
-  // candidates depend on the word only; remembered per word (cleared when the set changes or grows big)
-  private memo = new Map<string, Pattern[] | null>();
-
-  private candidates(t: Token): Pattern[] | null {
-    let r = this.memo.get(t.w);
+  /** Patterns whose indexed word matches this word (remembered per word). */
+  private candidates(t: Token, steps: Set<number>): Pattern[] | null {
+    const e = wordEntry(t);
+    let r = e.cands[this.serial];
     if (r === undefined) {
-      r = this.lookup(t);
-      if (this.memo.size >= 50_000) this.memo.clear();
-      this.memo.set(t.w, r);
+      r = null;
+      if (steps.size) {
+        const out: Pattern[] = [];
+        // keep the set's order of patterns (as the old index did: stem, exact, prefix, number lists)
+        for (const id of steps) {
+          const l = this.byStep.get(id);
+          if (l) for (const p of l) out.push(p);
+        }
+        if (out.length) r = out;
+      }
+      e.cands[this.serial] = r;
     }
     return r;
   }
-
-  private lookup(t: Token): Pattern[] | null {
-    const a = this.byStem.get(t.st);
-    const b = this.byExact.get(t.w);
-    const c = t.w.length >= 3 ? this.byPrefix.get(t.w.slice(0, 3)) : undefined;
-    const d = t.num && this.byNum.length ? this.byNum : undefined;
-    if (!a && !b && !c && !d) return null;
-    // union without a Set (mark each pattern with this call's stamp), keeping only patterns whose
-    // indexed word really matches this word (a shared 3-letter prefix is not enough)
-    const stamp = ++STAMP;
-    const out: Pattern[] = [];
-    for (const l of [a, b, c, d]) {
-      if (!l) continue;
-      for (const p of l) {
-        if (p.mark === stamp) continue;
-        p.mark = stamp;
-        const st = p.steps[p.anchor ?? 0] as { atoms: Atom[]; test?: (t: Token) => boolean };
-        if (st.test ? st.test(t) : st.atoms.some((x) => hit(x, t))) out.push(p);
-      }
-    }
-    return out.length ? out : null;
-  }
 }
-
-let STAMP = 0;
 
 /** Frequent function words: a pattern opening with one of them is indexed by its next word. */
 const COMMON = new Set(
@@ -224,29 +219,20 @@ const COMMON = new Set(
 );
 
 /** Index of the last token of the match starting at i, or -1. */
-function matchFrom(p: Pattern, tokens: Token[], i: number, to: number): number {
+function matchFrom(p: Pattern, tokens: Token[], sets: Set<number>[], i: number, to: number): number {
   const steps = p.steps;
   const sent = tokens[i]!.sent;
-  if (p.gapless === undefined) p.gapless = steps.every((s) => !('gap' in s));
-  if (!p.gapless) return go(steps, tokens, sent, to, 0, i);
+  if (!p.gapless) return go(steps, tokens, sets, sent, to, 0, i);
   // no gaps: one word per step, checked in a loop
-  if (i + steps.length > to) return -1;
-  for (let k = 0; k < steps.length; k++) {
-    const t = tokens[i + k]!;
-    if (t.sent !== sent) return -1;
-    const s = steps[k] as { atoms: Atom[]; test?: (t: Token) => boolean };
-    if (s.test ? !s.test(t) : !s.atoms.some((a) => hit(a, t))) return -1;
+  const n = steps.length;
+  if (i + n > to) return -1;
+  for (let k = 0; k < n; k++) {
+    if (tokens[i + k]!.sent !== sent || !sets[i + k]!.has((steps[k] as WordStep).id)) return -1;
   }
-  return i + steps.length - 1;
+  return i + n - 1;
 }
 
-function stepHit(s: { atoms: Atom[]; test?: (t: Token) => boolean }, t: Token): boolean {
-  if (s.test) return s.test(t);
-  for (const a of s.atoms) if (hit(a, t)) return true;
-  return false;
-}
-
-function go(steps: Step[], tokens: Token[], sent: number, to: number, step: number, at: number): number {
+function go(steps: Step[], tokens: Token[], sets: Set<number>[], sent: number, to: number, step: number, at: number): number {
   for (;;) {
     if (step === steps.length) return at - 1;
     const s = steps[step]!;
@@ -255,7 +241,7 @@ function go(steps: Step[], tokens: Token[], sent: number, to: number, step: numb
       if ('gap' in nx) {
         // two gaps in a row: try each length
         for (let k = 0; k <= s.gap; k++) {
-          const r = go(steps, tokens, sent, to, step + 1, at + k);
+          const r = go(steps, tokens, sets, sent, to, step + 1, at + k);
           if (r >= 0) return r;
         }
         return -1;
@@ -264,17 +250,15 @@ function go(steps: Step[], tokens: Token[], sent: number, to: number, step: numb
       for (let k = 0; k <= s.gap; k++) {
         const j = at + k;
         if (j >= to) return -1;
-        const t = tokens[j]!;
-        if (t.sent !== sent) return -1;
-        if (!stepHit(nx, t)) continue;
-        const r = go(steps, tokens, sent, to, step + 2, j + 1);
+        if (tokens[j]!.sent !== sent) return -1;
+        if (!sets[j]!.has(nx.id)) continue;
+        const r = go(steps, tokens, sets, sent, to, step + 2, j + 1);
         if (r >= 0) return r;
       }
       return -1;
     }
     if (at >= to) return -1;
-    const t = tokens[at]!;
-    if (t.sent !== sent || !stepHit(s, t)) return -1;
+    if (tokens[at]!.sent !== sent || !sets[at]!.has(s.id)) return -1;
     step++;
     at++;
   }

@@ -47,6 +47,8 @@ export type Token = {
   /** written in capitals (≥ 2 letters) */
   caps: boolean;
   num: boolean;
+  /** the shared per-word record (same object for every token of this word as written): a slot other modules cache per-word results in */
+  info?: WordInfo;
 };
 
 export type Range = { start: number; end: number };
@@ -107,12 +109,16 @@ function merge(rs: Range[]): Range[] {
 
 const CLAUSE_WORDS = new Set(['но', 'однако', 'зато', 'but', 'however', 'although', 'though', 'хотя']);
 
-type WordInfo = { w: string; st: string; caps: boolean; num: boolean };
+/** Per distinct written word; `pat` is patterns.ts' cache slot. */
+export type WordInfo = { w: string; st: string; caps: boolean; num: boolean; pat?: unknown };
 const words = new Map<string, WordInfo>();
 
 /** Normalized form, stem, caps and number flags of a word as written, cached. */
 function wordInfo(raw: string): WordInfo {
-  let e = words.get(raw);
+  // long numbers (amounts, ids, phone numbers) rarely repeat: not cached, so they do not crowd the cache
+  const c0 = raw.charCodeAt(0);
+  const longNum = c0 >= 48 && c0 <= 57 && raw.length > 4;
+  let e = longNum ? undefined : words.get(raw);
   if (e) return e;
   const w = norm(raw);
   const letters = raw === w ? '' : raw.replace(/[^\p{L}]/gu, '');
@@ -123,7 +129,7 @@ function wordInfo(raw: string): WordInfo {
     num: w.charCodeAt(0) >= 48 && w.charCodeAt(0) <= 57,
   };
   if (words.size >= CACHE_MAX) words.clear();
-  if (raw.length <= 40) words.set(raw, e);
+  if (raw.length <= 40 && !longNum) words.set(raw, e);
   return e;
 }
 
@@ -218,6 +224,7 @@ export function tokenize(text: string, ranges: Range[] = [{ start: 0, end: text.
         clause,
         caps: word.caps,
         num: word.num,
+        info: word,
       });
     }
   }
