@@ -106,11 +106,12 @@ function triggers(tokens: Token[]): Trigger[] {
       }
       out.push({ i, kind, verb: t.w });
     } else if (EN_WILL.has(t.w)) {
-      if (!prev) continue; // "Will you …?"
+      const bare = t.w === 'will' || t.w === 'shall';
+      if (!prev && bare) continue; // "Will you …?"; "You'll get …" opening a sentence is a statement
       if (next && (next.w === 'not' || next.w === 'you')) continue;
       const verb = next?.w === 'be' ? tokens[i + 2]?.w ?? '' : next?.w ?? '';
       const passive = next?.w === 'be' && /ed$|en$/.test(verb);
-      out.push({ i, kind: WE.has(prev.w) ? 'first' : STAFF.has(prev.w) || passive ? 'third' : 'outcome', verb });
+      out.push({ i, kind: prev && WE.has(prev.w) ? 'first' : (prev && STAFF.has(prev.w)) || passive ? 'third' : 'outcome', verb });
     } else if (special.has(i)) {
       out.push(special.get(i)!);
     }
