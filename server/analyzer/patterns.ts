@@ -23,6 +23,9 @@ const STEP_NUM: number[] = [];
 let PREFIX_MIN = 99;
 let PREFIX_MAX = 0;
 let STEP_COUNT = 0;
+/** longest all-digit exact/stem key; whether some prefix key is all digits */
+let DIGIT_KEY_MAX = 0;
+let DIGIT_PREFIX = false;
 /** bumped when a step is registered: cached word entries computed before are stale */
 let GEN = 0;
 
@@ -36,6 +39,10 @@ function registerStep(atoms: Atom[]): WordStep {
   const id = STEP_COUNT++;
   GEN++;
   for (const a of atoms) {
+    if (a.kind !== 'num' && /^[0-9]+$/.test(a.v)) {
+      if (a.kind === 'prefix') DIGIT_PREFIX = true;
+      else DIGIT_KEY_MAX = Math.max(DIGIT_KEY_MAX, a.v.length);
+    }
     if (a.kind === 'num') {
       if (STEP_NUM[STEP_NUM.length - 1] !== id) STEP_NUM.push(id);
     } else if (a.kind === 'stem') indexAdd(STEP_BY_STEM, a.v, id);
@@ -53,11 +60,18 @@ function registerStep(atoms: Atom[]): WordStep {
 type WordEntry = { gen: number; steps: Set<number>; cands: (Pattern[] | null | undefined)[] };
 const EMPTY = new Set<number>();
 const WORDS = new Map<string, WordEntry>();
+/** a long number no digit key can match: every such number satisfies exactly the #num steps */
+let NUM_ENTRY: WordEntry | undefined;
 
 function wordEntry(t: Token): WordEntry {
   const info = t.info;
   let e = (info ? info.pat : WORDS.get(t.w)) as WordEntry | undefined;
   if (e !== undefined && e.gen === GEN) return e;
+  if (t.num && !DIGIT_PREFIX && t.w.length > DIGIT_KEY_MAX && /^[0-9]+$/.test(t.w)) {
+    if (NUM_ENTRY === undefined || NUM_ENTRY.gen !== GEN) NUM_ENTRY = { gen: GEN, steps: STEP_NUM.length ? new Set(STEP_NUM) : EMPTY, cands: [] };
+    if (info) info.pat = NUM_ENTRY;
+    return NUM_ENTRY;
+  }
   let steps: Set<number> | null = null;
   const add = (l: number[] | undefined) => {
     if (!l) return;
