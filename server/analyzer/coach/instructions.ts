@@ -26,7 +26,7 @@ export function instructions(tokens: Token[]): Instruction[] {
       const prev = i > s ? tokens[i - 1]! : undefined;
       if (RU_IMP.test(t.w) && !RU_NOT_IMP.has(t.w)) verb = i;
       else if (RU_ADVISE.has(t.w) && tokens.slice(i + 1, Math.min(e, i + 3) + 1).some((k) => /(?:ть|ти|ться|тись)$/.test(k.w))) verb = i;
-      else if (t.w === 'tried' && prev?.w === 'you' && tokens[i - 2]?.w === 'have') verb = i;
+      else if (prev?.w === 'you' && /^(?:have|did)$/.test(tokens[i - 2]?.w ?? '') && (/^[a-z]{3,}ed$/.test(t.w) || EN_IMP.has(t.w) || t.w === 'tried')) verb = i;
       else if ((prev?.w === 'please' || prev?.w === 'kindly') && !EN_NOT_AFTER_PLEASE.has(t.w) && /^[a-z-]+$/.test(t.w)) verb = i;
       else if (EN_IMP.has(t.w) && (!prev || prev.clause !== t.clause || EN_LEAD.has(prev.w) || (prev.w === 'you' && i - 2 >= s && /^(could|can|may|should|must)$/.test(tokens[i - 2]!.w)))) verb = i;
       else if ((t.w === 'can' || t.w === 'could') && tokens[i + 1]?.w === 'you' && i + 2 <= e) verb = i + 2;
@@ -44,17 +44,45 @@ const STOP = new Set(`the a an my our your you it its this that and or to of on 
 could would can will out back up all any some there here not don't doesn't didn't get got did done do have has had was were been be is are
 и в во на с со к ко по за из у о об от до все всё его ее её их мой моя мое моё мои свой свою свои ещё еще уже снова опять раз тоже потом даже
 пожалуйста попробуйте пробовал пробовала пробовали попробовал попробовала проверьте проверил проверила проверили проверял проверяла проверить
-если не ни что как так это вы мы я вам нам вас нас мне меня ли бы же или но а тут там`.split(/\s+/).map(norm));
+если не ни что как так это вы мы я вам нам вас нас мне меня ли бы же или но а тут там make sure ensure`.split(/\s+/).map(norm));
 const GENERIC_ROOTS = new Set(['друг', 'другo', 'anoth', 'other', 'диффе', 'diffe', 'можн', 'можно']);
 const PREFIX = /^(?:по|вы|за|о|с)(?=[а-я]{4})/;
 
-/** Content roots of tokens: stem without a common verb prefix, first 5 letters. */
+/** Roots of words that name the same step or thing in other words (reboot = restart = «перезагрузить»). */
+const SAME: Record<string, string[]> = {
+  restart: ['перез', 'ребут', 'перег', 'ключа', 'ключ', 'включ', 'reboo', 'resta', 'power', 'unplu', 'cycle'],
+  install: ['переу', 'reins', 'unins', 'устан', 'insta', 'снос', 'снес'],
+  delete: ['удал', 'delet', 'remov'],
+  cache: ['кэш', 'кеш', 'cach', 'cooki', 'кук'],
+  clear: ['чист', 'clear', 'wipe'],
+  browser: ['брауз', 'brows', 'chrom', 'хром', 'firef', 'safar', 'edge'],
+  other: ['друг', 'anoth', 'diffe', 'other', 'иной', 'second'],
+  login: ['выйд', 'выход', 'выйт', 'вышел', 'вышла', 'зайд', 'заход', 'войд', 'вошел', 'вошла', 'войт', 'вход', 'logou', 'log', 'sign', 'login', 'перел', 'relog', 'разлог', 'залог'],
+  router: ['роуте', 'маршр', 'мод', 'route', 'modem', 'wi-fi', 'wifi', 'вайфа'],
+  cable: ['cabl', 'кабел', 'прово', 'шнур', 'cord', 'wire'],
+  connect: ['conne', 'plug', 'дключ', 'перет', 'воткн', 'вставл', 'встав', 'recon'],
+  spam: ['спам', 'spam', 'junk'],
+  folder: ['папк', 'folde'],
+  update: ['бнов', 'updat', 'upgra', 'апдей'],
+  reset: ['брось', 'брос', 'reset', 'восст', 'recov', 'restor'],
+  password: ['парол', 'passw'],
+  change: ['смен', 'chang', 'помен', 'замен', 'swap', 'switc', 'перек'],
+  app: ['прилож', 'app', 'appli'],
+  phone: ['телеф', 'смарт', 'phone', 'mobil', 'айфон', 'iphon', 'андро', 'andro'],
+  card: ['карт', 'card'],
+};
+const CONCEPT = new Map<string, string>(Object.entries(SAME).flatMap(([k, v]) => v.map((r) => [r, k] as [string, string])));
+/** steps that are enough by themselves when the reply names nothing else («перезайдите», "clear the cache") */
+const STRONG = new Set(['restart', 'install', 'cache', 'login', 'reset', 'update']);
+
+/** Content roots of tokens: stem without a common verb prefix, first 5 letters; synonyms share one root. */
 export function roots(tokens: Token[], from: number, to: number): Set<string> {
   const out = new Set<string>();
   for (let i = from; i <= to; i++) {
     const t = tokens[i]!;
     if (t.w.length < 3 || t.num || STOP.has(t.w)) continue;
-    out.add(t.st.replace(PREFIX, '').slice(0, 5));
+    const r = t.st.replace(PREFIX, '').slice(0, 5);
+    out.add(CONCEPT.get(r) ?? CONCEPT.get(r.slice(0, 4)) ?? r);
   }
   return out;
 }
@@ -112,10 +140,20 @@ export function repeatedSteps(tokens: Token[], ins: Instruction[], steps: Set<st
   if (!steps.length) return [];
   return ins.filter((x) => {
     const r = roots(tokens, x.first, x.last);
+    // the commanded action itself: the first content root from the commanding word on
+    // (a generic command word — «проверьте», "try", "make sure" — leaves it open)
+    const verb = [...roots(tokens, x.verb, x.verb)][0];
     return steps.some((s) => {
       let n = 0;
-      for (const k of r) if (s.has(k)) n++;
-      return n >= 2;
+      let strong = false;
+      for (const k of r) {
+        if (!s.has(k)) continue;
+        n++;
+        strong ||= STRONG.has(k);
+      }
+      // the same things named in another request («возьмите роутер в офисе») are no repeated step
+      const act = verb === undefined || s.has(verb) || s.has('other') || strong || n >= 3;
+      return (n >= 2 && act) || (strong && n === r.size);
     });
   });
 }
