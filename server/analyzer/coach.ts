@@ -52,8 +52,9 @@ const maxConf = (hs: Hit[], def = 0.8) => (hs.length ? hs.reduce((m, h) => Math.
 function presenceFlags(c: Ctx, owned: boolean): Finding<Flag>[] {
   const out: Finding<Flag>[] = [];
   const add = (code: Flag, hs: Hit[], conf = maxConf(hs)) => hs.length && out.push({ code, confidence: conf, evidence: hitEv(c, hs) });
-  add('self_praise', c.hits.self_praise!);
-  const blame = owned ? [] : c.hits.blame!;
+  add('self_praise', [...c.hits.self_praise!, ...numberOne(c)].sort((a, b) => a.first - b.first));
+  // owning the fix excuses naming a third party's fault, not blaming the customer («ваша обязанность»)
+  const blame = owned ? c.hits.blame!.filter((h) => toCustomer(c, h)) : c.hits.blame!;
   add('minimizing_or_blame', [...c.hits.minimizing!, ...percentHits(c), ...sideHits(c, owned), ...blame].sort((a, b) => a.first - b.first));
   add('rude', c.hits.rude!);
   add('boilerplate_apology', stockApology(c));
@@ -61,8 +62,16 @@ function presenceFlags(c: Ctx, owned: boolean): Finding<Flag>[] {
   return out;
 }
 
+const YOU = /^(?:ваш|вы$|вам$|вас$|сами$|сам$|your|you$|yourself$|user)/;
+const toCustomer = (c: Ctx, h: Hit) => {
+  for (let k = h.first; k <= h.last; k++) if (YOU.test(c.tokens[k]!.w)) return true;
+  return false;
+};
+
 const PERCENT = /(\d{2,3})(?:[.,]\d+)?\s?%/g;
 const PERCENT_CONTEXT = (lex as { percent_context: string[] }).percent_context;
+/** a share of happy customers is praise, not belittling («удовлетворённость 98%») */
+const PERCENT_NOT = (lex as { percent_not: string[] }).percent_not;
 
 /** «у 99,7% клиентов всё работает», "97% of students joined": a high share used to play the problem down. */
 function percentHits(c: Ctx): Hit[] {
@@ -74,9 +83,26 @@ function percentHits(c: Ctx): Hit[] {
     while ((m = PERCENT.exec(part)) && out.length < MAX_EVIDENCE) {
       if (Number(m[1]) < 90) continue;
       const around = part.slice(Math.max(0, m.index - 60), m.index + m[0].length + 60).toLowerCase();
-      if (!PERCENT_CONTEXT.some((w) => around.includes(w))) continue;
+      if (!PERCENT_CONTEXT.some((w) => around.includes(w)) || PERCENT_NOT.some((w) => around.includes(w))) continue;
       const k = firstEndingAfter(c.tokens, r.start + m.index);
       if (k < c.tokens.length) out.push({ first: k, last: k, conf: 0.8, source: '%' });
+    }
+  }
+  return out;
+}
+
+const NUMBER_ONE = /(?:№|#|\bNo\.?|\bnumber)\s?1(?![\d.,:])/gi;
+
+/** «оператор №1», "the #1 provider": a claim to be first. */
+function numberOne(c: Ctx): Hit[] {
+  const out: Hit[] = [];
+  for (const r of c.ranges) {
+    const part = c.text.slice(r.start, r.end);
+    NUMBER_ONE.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = NUMBER_ONE.exec(part)) && out.length < MAX_EVIDENCE) {
+      const k = firstEndingAfter(c.tokens, r.start + m.index + m[0].length - 1);
+      if (k < c.tokens.length) out.push({ first: k, last: k, conf: 0.75, source: '№1' });
     }
   }
   return out;

@@ -46,6 +46,8 @@ could would can will out back up all any some there here not don't doesn't didn'
 пожалуйста попробуйте пробовал пробовала пробовали попробовал попробовала проверьте проверил проверила проверили проверял проверяла проверить
 если не ни что как так это вы мы я вам нам вас нас мне меня ли бы же или но а тут там make sure ensure`.split(/\s+/).map(norm));
 const GENERIC_ROOTS = new Set(['друг', 'другo', 'anoth', 'other', 'диффе', 'diffe', 'можн', 'можно']);
+/** «ещё раз», "again": the reply itself says the step is a repeat */
+const AGAIN = new Set(['ещё', 'еще', 'снова', 'повторно', 'заново', 'again', 'опять']);
 const PREFIX = /^(?:по|вы|за|о|с)(?=[а-я]{4})/;
 
 /** Roots of words that name the same step or thing in other words (reboot = restart = «перезагрузить»). */
@@ -68,7 +70,8 @@ const SAME: Record<string, string[]> = {
   password: ['парол', 'passw'],
   change: ['смен', 'chang', 'помен', 'замен', 'swap', 'switc', 'перек'],
   app: ['прилож', 'app', 'appli'],
-  phone: ['телеф', 'смарт', 'phone', 'mobil', 'айфон', 'iphon', 'андро', 'andro'],
+  phone: ['телеф', 'смарт', 'phone', 'mobil', 'айфон', 'iphon', 'андро', 'andro', 'hands', 'аппар'],
+  airplane: ['авиар', 'самол', 'airpl', 'fligh'],
   card: ['карт', 'card'],
 };
 const CONCEPT = new Map<string, string>(Object.entries(SAME).flatMap(([k, v]) => v.map((r) => [r, k] as [string, string])));
@@ -143,6 +146,8 @@ export function repeatedSteps(tokens: Token[], ins: Instruction[], steps: Set<st
     // the commanded action itself: the first content root from the commanding word on
     // (a generic command word — «проверьте», "try", "make sure" — leaves it open)
     const verb = [...roots(tokens, x.verb, x.verb)][0];
+    let again = false;
+    for (let k = x.first; k <= x.last && !again; k++) again = AGAIN.has(tokens[k]!.w) && tokens[k - 1]?.w !== 'если' && tokens[k - 1]?.w !== 'if';
     return steps.some((s) => {
       let n = 0;
       let strong = false;
@@ -153,7 +158,7 @@ export function repeatedSteps(tokens: Token[], ins: Instruction[], steps: Set<st
       }
       // the same things named in another request («возьмите роутер в офисе») are no repeated step
       const act = verb === undefined || s.has(verb) || s.has('other') || strong || n >= 3;
-      return (n >= 2 && act) || (strong && n === r.size);
+      return (n >= 2 && act) || (strong && n === r.size) || (n >= 1 && again);
     });
   });
 }
