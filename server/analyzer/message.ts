@@ -51,6 +51,8 @@ const G = {
   move: group('move', R.churn_move.verbs),
   past: group('past', R.urgent_limit.past),
   limitRequest: group('limitRequest', R.urgent_limit.request),
+  law: group('law', R.law_citation.patterns),
+  retract: group('retract', R.retract.patterns),
 };
 
 /** Matches of one scan, bucketed by group tag. */
@@ -81,6 +83,8 @@ const UL = R.urgent_limit;
 const MOVE_PREP = new Set(R.churn_move.preps);
 const LIMIT_HEADS = new Set(UL.heads.map(norm));
 const CONDITIONAL = new Set(UL.conditional.map(norm));
+const UNITS_OK = new RegExp(UL.units_ok);
+const RETRACTABLE = new Set<Signal>(['threat_regulator', 'threat_public', 'churn']);
 
 /** A negator up to `window` words before token `first`, same clause («нет»/"no" only right before). */
 export function negated(toks: Token[], first: number, window = NEG_WINDOW): boolean {
@@ -154,8 +158,14 @@ export function analyzeMessage(text: string, _opts: MessageOptions = {}): Messag
     const s = sentOf(m.first);
     return intents.some((x) => sentOf(x.first) === s && x.last < m.first) && turns.some((x) => sentOf(x.first) === s && x.first > m.last);
   };
+  const laws = sc.get(G.law);
+  const retracted = retractedSentences(text, toks, sc);
   for (const [tag, code] of MAIN_TAG) for (const m of sc.get(tag)) {
     const s = sentOf(m.first);
+    if (code === 'threat_regulator' && laws.some((x) => x.first <= m.last && x.last >= m.first)) continue;
+    if (RETRACTABLE.has(code) && retracted.has(s)) continue;
+    // business impact: one clause; a long number is an order or account id, not a count
+    if (code === 'business_impact' && (toks[m.first]!.clause !== toks[m.last]!.clause || (toks[m.first]!.num && toks[m.first]!.w.length >= 6))) continue;
     // time limits sit inside negated conditions («если не вернёте до пятницы»): urgency is cancelled only by suppressors («не горит»)
     if (m.pattern.negatable && !NEVER_NEGATED.has(code) && (negated(toks, m.first, NEG_WINDOW) || isPostNegated(m))) continue;
     if (supp.has(`${code}:${s}`)) continue;
@@ -199,7 +209,8 @@ export function analyzeMessage(text: string, _opts: MessageOptions = {}): Messag
   }
   intensity(text, ranges, toks, acc);
   promiseReports(toks, acc, sc);
-  urgentLimits(toks, acc, quotes, sc);
+  urgentLimits(text, toks, acc, quotes, sc);
+  audienceNotImpact(toks, acc);
 
   // ---- gratitude: sarcastic thanks is anger; bare thanks only next to a resolution; formulaic never
   gratitude(toks, acc, sarcSents, hostSents, asksQuestion, sc);
@@ -251,6 +262,30 @@ export function analyzeMessage(text: string, _opts: MessageOptions = {}): Messag
   }
   details.sort((a, b) => (a.code < b.code ? -1 : 1));
   return { lang, langs, signals: details.map((d) => d.code), tried_steps: steps.map((s) => s.text), details };
+}
+
+/** Sentences whose threat is asked and denied next: «Напишу в Роспотребнадзор? Нет, не напишу.» */
+function retractedSentences(text: string, toks: Token[], sc: Scan): Set<number> {
+  const out = new Set<number>();
+  for (const m of sc.get(G.retract)) {
+    const t = toks[m.first]!;
+    const p = toks[m.first - 1];
+    // the denial opens its sentence, and the sentence before it ends with «?»
+    if (!p || p.sent === t.sent || p.sent !== t.sent - 1) continue;
+    if (text.slice(p.end, t.start).includes('?')) out.add(p.sent);
+  }
+  return out;
+}
+
+/** Audience sizes in a public threat («блог на 15 тысяч человек») are no business impact. */
+function audienceNotImpact(toks: Token[], acc: Acc) {
+  const bi = acc.hits.get('business_impact');
+  const pub = acc.hits.get('threat_public');
+  if (!bi || !pub) return;
+  const sents = new Set(pub.map((h) => ('first' in h ? toks[h.first]!.sent : -1)));
+  const kept = bi.filter((h) => !('first' in h) || !sents.has(toks[h.first]!.sent));
+  acc.drop('business_impact');
+  for (const h of kept) acc.add('business_impact', h);
 }
 
 /** «Ага.», «Гениально.», "Truly." — a short sentence made of a sarcastic word, not opening the message. */
@@ -367,7 +402,7 @@ function promiseReports(toks: Token[], acc: Acc, sc: Scan) {
 }
 
 /** A time limit («до 18:00», "within the hour") is the customer's own only outside promises, quotes, past and recurring windows and threats' conditions. */
-function urgentLimits(toks: Token[], acc: Acc, quotes: Quote[], sc: Scan) {
+function urgentLimits(text: string, toks: Token[], acc: Acc, quotes: Quote[], sc: Scan) {
   const hits = acc.hits.get('urgent');
   if (!hits) return;
   const sentsWith = (code: Signal) => new Set((acc.hits.get(code) ?? []).map((h) => ('first' in h ? toks[h.first]!.sent : -1)));
@@ -381,7 +416,10 @@ function urgentLimits(toks: Token[], acc: Acc, quotes: Quote[], sc: Scan) {
     if (!LIMIT_HEADS.has(t.w)) return true;
     // «до 512M», "by 2GB": a number with units is no time
     const n1 = toks[h.first + 1];
-    if (n1 && n1.num && /[a-zа-я]/.test(n1.w) && !/^\d+(am|pm|h|ч|час|часов|утра|вечера)$/.test(n1.w)) return false;
+    if (n1 && n1.num && /[a-zа-я]/.test(n1.w) && !/^\d+(am|pm|h|ч|час|часов|утра|вечера|-го|-е|-ое|-ого|го|th|st|nd|rd|-th)$/.test(n1.w)) return false;
+    // «до 5 этажа», "up to 8 GB": the word after the number is no time word
+    const n2 = toks[h.first + 2];
+    if (n1 && n1.num && n2 && n2.clause === n1.clause && !n2.num && !UNITS_OK.test(n2.w) && text.slice(n1.end, n2.start).trim() === '') return false;
     const s = t.sent;
     if (quotes.some((q) => h.first >= q.first && h.first <= q.last)) return false;
     if (promiseSents.has(s)) return false;
