@@ -2,6 +2,11 @@
 import { liveRanges, norm, tokenize, type Token } from '../text.ts';
 
 const RU_IMP = /^[а-яе-]{2,}(?:йте|ите|ьте)(?:сь)?$/;
+// informal imperative opening a sentence: «Перезайди в игру», «Проверь кабель», «Попробуй ещё раз»
+const RU_IMP_TY = /^(?:пере|вы|за|по|от|на|у|с|при|про|раз|до|о|в)[а-я]{2,}(?:и|й|ь)(?:сь|ся)?$/;
+const RU_ADJ = /(?:ый|ий|ой|ей|ии|ки|ги|ты|сть|ние|ание)$|^(?:привет|пожалуйста|спасибо|вдруг|запись|очередь|связь|скорость|деньги|при|или|они|они|тут|эти|все|сами)$/;
+/** the reply speaks to «ты» (then «Перезайди» is an instruction) */
+const TY = new Set(['ты', 'тебе', 'тебя', 'тобой', 'твой', 'твоя', 'твои', 'твоё', 'твое', 'твоего', 'твоей', 'привет', 'напиши', 'пиши']);
 const RU_NOT_IMP = new Set(['здравствуйте', 'извините', 'простите', 'хотите', 'захотите', 'видите', 'увидите', 'получите', 'будете', 'сможете', 'говорите', 'считаете']);
 const RU_ADVISE = new Set(['рекомендуем', 'рекомендую', 'советуем', 'советую', 'попробуйте', 'нужно', 'необходимо', 'следует', 'просим', 'прошу', 'можете', 'стоит', 'можно', 'пробовали', 'лучше']);
 const EN_IMP = new Set(`restart reboot clear reset check try log sign update reinstall install uninstall remove delete send reply call contact open go
@@ -16,6 +21,8 @@ export type Instruction = { sent: number; first: number; last: number; verb: num
 /** Sentences of the reply that tell the customer to do something, with the commanding word. */
 export function instructions(tokens: Token[]): Instruction[] {
   const out: Instruction[] = [];
+  let ty = false;
+  for (let k = 0; k < tokens.length && !ty; k++) ty = TY.has(tokens[k]!.w);
   let s = 0;
   while (s < tokens.length) {
     let e = s;
@@ -25,6 +32,7 @@ export function instructions(tokens: Token[]): Instruction[] {
       const t = tokens[i]!;
       const prev = i > s ? tokens[i - 1]! : undefined;
       if (RU_IMP.test(t.w) && !RU_NOT_IMP.has(t.w)) verb = i;
+      else if (ty && i === s && RU_IMP_TY.test(t.w) && !RU_ADJ.test(t.w)) verb = i;
       else if (RU_ADVISE.has(t.w) && tokens.slice(i + 1, Math.min(e, i + 3) + 1).some((k) => /(?:ть|ти|ться|тись)$/.test(k.w))) verb = i;
       else if (prev?.w === 'you' && /^(?:have|did)$/.test(tokens[i - 2]?.w ?? '') && (/^[a-z]{3,}ed$/.test(t.w) || EN_IMP.has(t.w) || t.w === 'tried')) verb = i;
       else if ((prev?.w === 'please' || prev?.w === 'kindly') && !EN_NOT_AFTER_PLEASE.has(t.w) && /^[a-z-]+$/.test(t.w)) verb = i;
@@ -59,7 +67,7 @@ const SAME: Record<string, string[]> = {
   clear: ['чист', 'clear', 'wipe'],
   browser: ['брауз', 'brows', 'chrom', 'хром', 'firef', 'safar', 'edge'],
   other: ['друг', 'anoth', 'diffe', 'other', 'иной', 'second'],
-  login: ['выйд', 'выход', 'выйт', 'вышел', 'вышла', 'зайд', 'заход', 'войд', 'вошел', 'вошла', 'войт', 'вход', 'logou', 'log', 'sign', 'login', 'перел', 'relog', 'разлог', 'залог'],
+  login: ['reaut', 'reaun', 'выйд', 'выход', 'выйт', 'вышел', 'вышла', 'зайд', 'заход', 'войд', 'вошел', 'вошла', 'войт', 'вход', 'logou', 'log', 'sign', 'login', 'перел', 'relog', 'разлог', 'залог'],
   router: ['роуте', 'маршр', 'мод', 'route', 'modem', 'wi-fi', 'wifi', 'вайфа'],
   cable: ['cabl', 'кабел', 'прово', 'шнур', 'cord', 'wire'],
   connect: ['conne', 'plug', 'дключ', 'перет', 'воткн', 'вставл', 'встав', 'recon'],
@@ -73,9 +81,11 @@ const SAME: Record<string, string[]> = {
   phone: ['телеф', 'смарт', 'phone', 'mobil', 'айфон', 'iphon', 'андро', 'andro', 'hands', 'аппар'],
   airplane: ['авиар', 'самол', 'airpl', 'fligh'],
   card: ['карт', 'card'],
+  pay: ['pay', 'paid', 'плат', 'оплат', 'заплат'],
 };
 const CONCEPT = new Map<string, string>(Object.entries(SAME).flatMap(([k, v]) => v.map((r) => [r, k] as [string, string])));
 /** steps that are enough by themselves when the reply names nothing else («перезайдите», "clear the cache") */
+const THINGS = new Set(['router', 'phone', 'app', 'browser', 'card', 'cable', 'folder']);
 const STRONG = new Set(['restart', 'install', 'cache', 'login', 'reset', 'update']);
 
 /** Content roots of tokens: stem without a common verb prefix, first 5 letters; synonyms share one root. */
@@ -100,6 +110,15 @@ const OTHERS = new Set(`продавец курьер мастер операт�
 оно это seller courier technician engineer agent support you they he she it app site system bank store shop driver`.split(/\s+/));
 const EN_PAST = /^(?:[a-z-]{3,}ed|did|tried|reset|re-login|already|rebooted|rerun)$/;
 
+const CONTACT_VERBS = new Set(['звонил', 'звонила', 'писал', 'писала']);
+const CONTACT_PLACES = /^(?:лини|горяч|чат|банк|оператор|поддержк|магазин|продав|курьер|служб|пункт|офис|отделени)/;
+/** «я звонил на горячую линию банка», «писал в чат»: calling some other line is a step taken */
+function contactStep(toks: Token[], s: number, e: number, w: string): boolean {
+  if (!CONTACT_VERBS.has(w)) return false;
+  for (let i = s; i <= e; i++) if (CONTACT_PLACES.test(toks[i]!.w)) return true;
+  return false;
+}
+
 function hasActor(toks: Token[], s: number, e: number): boolean {
   for (let i = s; i <= e; i++) if (EN_ACTOR.has(toks[i]!.w)) return true;
   return false;
@@ -119,7 +138,7 @@ export function customerSteps(message: string, extra: string[] = []): Set<string
       const w = toks[i]!.w;
       const prev = i > s ? toks[i - 1]! : undefined;
       const byOther = !!prev && prev.clause === toks[i]!.clause && OTHERS.has(prev.w);
-      past = ((PAST.test(w) && !NOT_PAST.has(w) && !PROBLEM_PAST.test(w)) || (EN_PAST.test(w) && actor)) && !byOther;
+      past = ((PAST.test(w) && (!NOT_PAST.has(w) || contactStep(toks, s, e, w)) && !PROBLEM_PAST.test(w)) || (EN_PAST.test(w) && actor)) && !byOther;
     }
     if (past) out.push(roots(toks, s, e));
     s = e + 1;
@@ -146,6 +165,10 @@ export function repeatedSteps(tokens: Token[], ins: Instruction[], steps: Set<st
     // the commanded action itself: the first content root from the commanding word on
     // (a generic command word — «проверьте», "try", "make sure" — leaves it open)
     const verb = [...roots(tokens, x.verb, x.verb)][0];
+    // a restart/reinstall/re-login right after the command word is that step itself
+    const near = roots(tokens, x.verb, Math.min(x.last, x.verb + 4));
+    const strongNear = [...near].filter((k) => STRONG.has(k));
+    const things = [...near].filter((k) => THINGS.has(k));
     let again = false;
     for (let k = x.first; k <= x.last && !again; k++) again = AGAIN.has(tokens[k]!.w) && tokens[k - 1]?.w !== 'если' && tokens[k - 1]?.w !== 'if';
     return steps.some((s) => {
@@ -157,6 +180,7 @@ export function repeatedSteps(tokens: Token[], ins: Instruction[], steps: Set<st
         strong ||= STRONG.has(k);
       }
       // the same things named in another request («возьмите роутер в офисе») are no repeated step
+      if (strongNear.some((k) => s.has(k)) && things.every((k) => s.has(k))) return true;
       const act = verb === undefined || s.has(verb) || s.has('other') || strong || n >= 3;
       return (n >= 2 && act) || (strong && n === r.size) || (n >= 1 && again);
     });
