@@ -1,6 +1,6 @@
 // Starts what a Slovo process needs: the database (embedded or external), migrations,
 // the pool, pg-boss and its workers. Returns deps and an orderly stop.
-import pino from 'pino';
+import { createLogger } from './log.ts';
 import type { Config } from './config.ts';
 import { createDb } from './db/db.ts';
 import { ensureDatabase, startEmbedded, type EmbeddedServer } from './db/embedded.ts';
@@ -19,7 +19,7 @@ export async function resolveDatabase(config: Config, log: (m: string) => void):
 }
 
 export async function startRuntime(config: Config, opts: { jobs?: boolean; workers?: boolean } = {}): Promise<Runtime> {
-  const log = pino({ level: config.LOG_LEVEL, base: { app: 'slovo' } });
+  const log = createLogger(config.LOG_LEVEL);
   const { url, embedded } = await resolveDatabase(config, (m) => log.info(m));
   try {
     await migrate(url, (m) => log.info(m));
