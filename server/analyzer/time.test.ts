@@ -603,20 +603,3 @@ test('linear time on 1 MB adversarial inputs', () => {
     assert.ok(best < 600, `${s.slice(0, 20)}…: ${best.toFixed(0)} ms`);
   }
 });
-
-test('throughput: ≥ 5,000 messages/s', () => {
-  const o = { sentAt: FRI, timeZone: MSK };
-  const msgs = [
-    'Здравствуйте, Анна! На вашей улице повредили кабель, бригада уже на месте. Восстановим связь сегодня до 16:00. Пока можно пользоваться мобильным пакетом — пришлю инструкцию в течение 15 минут.',
-    'Hi Tom, our team resolved the incident. We apologize for any inconvenience caused. Please note that our uptime is still 99.95%.',
-    'Добрый день! Деньги вернём в течение 3 рабочих дней после того, как товар придёт на склад.',
-    'I have been waiting for a refund for two weeks and nobody answers my emails. This is unacceptable.',
-    'Спасибо большое, всё заработало!',
-  ];
-  for (let k = 0; k < 200; k++) for (const m of msgs) findTimes(m, o);
-  const n = 5000;
-  const perSec = n / (cpuMs(() => {
-    for (let k = 0; k < n; k++) findTimes(msgs[k % msgs.length], o);
-  }) / 1000);
-  assert.ok(perSec >= 5000, `${perSec.toFixed(0)} messages/s`);
-});
