@@ -209,7 +209,7 @@ function hasCause(c: Ctx): boolean {
 }
 
 /**
- * A workaround, another option, or a fallback «если не поможет, …» done by us or the customer — not
+ * A workaround, another option, or a fallback «если не поможет, …» the customer can take — not
  * "contact us", not an engineer's visit, not a step the customer already took.
  */
 function hasAlternative(c: Ctx, repeated: Instruction[], steps: Set<string>[]): boolean {
@@ -217,17 +217,12 @@ function hasAlternative(c: Ctx, repeated: Instruction[], steps: Set<string>[]): 
   if (c.hits.alternative!.some((h) => !triedBefore(c.tokens, h.first, h.last + 2, steps))) return true;
   if (optionVerbs(c).some((k) => !triedBefore(c.tokens, k, k + 3, steps))) return true;
   const contact = new Set(c.hits.contact_verb!.map((h) => c.tokens[h.first]!.sent));
-  const ours = new Map<number, number>(); // sentence → end of the last promise of ours (not staff) in it
-  for (const p of c.promises) {
-    if (!p.promise || p.staff) continue;
-    const k = c.tokens[firstEndingAfter(c.tokens, p.start)]!.sent;
-    ours.set(k, Math.max(ours.get(k) ?? 0, p.start + 1));
-  }
+  // «если не поможет, отправьте по СБП»: a fallback the customer can take is another way; our own
+  // fallback ("if not, we'll take a look") is a next step, not an alternative
   const insSents = new Set(c.ins.map((x) => x.sent));
   return c.hits.fallback_if!.some((h) => {
     const sent = c.tokens[h.first]!.sent;
-    if (contact.has(sent) || rep.has(sent)) return false;
-    return (ours.get(sent) ?? -1) > c.tokens[h.last]!.end || insSents.has(sent);
+    return !contact.has(sent) && !rep.has(sent) && insSents.has(sent);
   });
 }
 
