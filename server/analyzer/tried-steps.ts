@@ -18,7 +18,7 @@ const STOP = new Set(lex.stop.map((w) => w.replace(/ё/g, 'е')));
 const ASPECT = Object.entries(lex.aspect).sort((a, b) => b[0].length - a[0].length);
 const IRR_RU = lex.irregular_past.ru as Record<string, string>;
 const IRR_EN = lex.irregular_past.en as Record<string, string>;
-const EN_PAST_SAME = new Set(['reset', 'ran', 'rebuilt', 'put', 'set', 'reran', 'rerun', 're-sent', 'resent', 'shut', 'did', 'made', 'got', 'took']);
+const EN_PAST_SAME = new Set(['went', 'reset', 'ran', 'rebuilt', 'put', 'set', 'reran', 'rerun', 're-sent', 'resent', 'shut', 'did', 'made', 'got', 'took']);
 const EN_BLOCK = new Set(['can', 'could', 'should', 'would', 'will', 'need', 'needs', 'want', 'please', 'to', "can't", "don't", "didn't", 'must', 'may', 'might', 'let']);
 const FIRST_PERSON = new Set(['i', 'we', "i've", "we've", "i'd", "we'd", 'me', 'myself', 'ourselves']);
 const OTHER_PERSON = new Set(['you', 'they', 'he', 'she', 'it', 'someone', 'somebody', 'agent', 'engineer', 'technician', 'support', 'driver', 'your']);
@@ -206,9 +206,17 @@ function enFirstPerson(c: Ctx, v: number): boolean {
   for (let k = v - 1; k >= 0 && k >= v - 30 && toks[k]!.sent === sent; k--) {
     const w = toks[k]!.w;
     if (FIRST_PERSON.has(w)) return true;
-    if (OTHER_PERSON.has(w)) return false;
+    if (OTHER_PERSON.has(w) && !((w === 'it' || w === 'them') && k > 0 && verbOf(toks[k - 1]!.w))) return false;
   }
   // "Already tried …", "Then rebooted …": the subject left out
+  let k = v - 1;
+  while (k >= 0 && toks[k]!.sent === sent && EN_LEAD.has(toks[k]!.w)) k--;
+  return (toks[v]!.w.endsWith('ed') || EN_PAST_SAME.has(toks[v]!.w)) && (k < 0 || toks[k]!.sent !== sent);
+}
+/** An English past verb opening its sentence (after lead words like "already", "then"). */
+function enSubjectless(c: Ctx, v: number): boolean {
+  const { toks } = c;
+  const sent = toks[v]!.sent;
   let k = v - 1;
   while (k >= 0 && toks[k]!.sent === sent && EN_LEAD.has(toks[k]!.w)) k--;
   return (toks[v]!.w.endsWith('ed') || EN_PAST_SAME.has(toks[v]!.w)) && (k < 0 || toks[k]!.sent !== sent);
@@ -245,6 +253,18 @@ export function extractSteps(text: string, toks: Token[], blocked: (k: number) =
   const stepSents = new Set<number>();
   let we: boolean | undefined;
   const weSpeaker = () => (we ??= toks.some((t) => WE.has(t.w)) || /с нашей стороны|on our side|on our end/i.test(text));
+  // «Пароли сбрасывали, куки чистили — ничего»: plural steps with no «мы» count next to a failure or in a list of them
+  let fails: Set<number> | undefined;
+  let plural: Map<number, number> | undefined;
+  const pluralOk = (sent: number) => {
+    fails ??= failSentences(toks);
+    if (fails.has(sent) || fails.has(sent + 1)) return true;
+    if (!plural) {
+      plural = new Map();
+      for (const x of toks) if (isCyr(x.w) && /(ли|лись)$/.test(x.w) && verbOf(x.w)) plural.set(x.sent, (plural.get(x.sent) ?? 0) + 1);
+    }
+    return (plural.get(sent) ?? 0) >= 2;
+  };
   for (let i = 0; i < toks.length && out.length < 12; i++) {
     if (used.has(i)) continue;
     const t = toks[i]!;
@@ -256,7 +276,7 @@ export function extractSteps(text: string, toks: Token[], blocked: (k: number) =
     if (negated(toks, i) || blocked(i)) continue;
     if (cyr ? staffSubject(c, i) : !(enFirstPerson(c, i) || enListItem(c, i, stepSents))) continue;
     // «заменили», «отключили»: a plural past is the customer's only when they speak as «мы»
-    if (cyr && /(ли|лись)$/.test(t.w) && !weSpeaker()) continue;
+    if (cyr && /(ли|лись)$/.test(t.w) && !weSpeaker() && !pluralOk(t.sent)) continue;
     // «пробовал X, Y и Z» / "tried X and Y"
     if (v === 'пробовал' || v === 'попробовал' || v === 'tried' || v === 'пытал' || v === 'попытал') {
       const list = tryList(c, i, used);
@@ -269,6 +289,18 @@ export function extractSteps(text: string, toks: Token[], blocked: (k: number) =
     let obj = objectAfter(c, i);
     const before = objectBefore(c, i);
     if (cyr && (!obj.length || before.length)) obj = [...before, ...obj];
+    if (!obj.length && !cyr && (enSubjectless(c, i) || (toks[i + 1]?.clause === t.clause && ['to', 'into', 'out', 'off', 'over', 'back'].includes(toks[i + 1]!.w)))) {
+      // "Reinstalled it twice.", "Switched to mobile data, still nothing.": an English step opening its sentence
+      const rest: number[] = [];
+      for (let k = i + 1; k < toks.length && k <= i + 4 && toks[k]!.clause === t.clause; k++) {
+        const w = toks[k]!.w;
+        if (k === i + 1 ? !['to', 'into', 'in', 'out', 'off', 'on', 'it', 'them', 'over', 'back'].includes(w) : STOP.has(w) && w !== 'to') break;
+        rest.push(k);
+      }
+      push({ text: render(c, text.slice(t.start, t.end).toLowerCase(), rest), first: i, last: rest.length ? rest[rest.length - 1]! : i });
+      stepSents.add(t.sent);
+      continue;
+    }
     if (!obj.length) {
       // «переподключался несколько раз», «Перезагрузил — не помогло», "reinstalled," in a list: the verb alone
       const reqd = OBJ_REQ.some(([k]) => t.w.startsWith(k));
@@ -301,6 +333,7 @@ export function extractSteps(text: string, toks: Token[], blocked: (k: number) =
     stepSents.add(t.sent);
     for (const k of ordered) used.add(k);
   }
+  for (const s of passiveSteps(text, toks, blocked, out)) push(s);
   for (const s of listSteps(c, out)) push(s);
   return out;
 }
@@ -394,6 +427,112 @@ function tryList(c: Ctx, i: number, used: Set<number>): Step[] {
   if (!out.length && cyr) {
     const obj = objectAfter(c, i);
     if (obj.length && !obj.every((x) => VAGUE.has(toks[x]!.w))) out.push({ text: render(c, ruPerfective(text.slice(t.start, t.end)), obj), first: i, last: obj[obj.length - 1]! });
+  }
+  return out;
+}
+
+// ---- passive / participle steps and step nouns followed by a failure
+
+const PART_RU = lex.participles.ru.map((v) => v.replace(/ё/g, 'е'));
+const PART_EN = new Set(lex.participles.en);
+const NOM_RU = lex.nominal.ru.map((v) => v.replace(/ё/g, 'е'));
+const NOM_EN = lex.nominal.en;
+const FAIL = lex.nominal.fail.map((f) => f.replace(/ё/g, 'е').split(' '));
+const BE_EN = new Set(['was', 'were', 'been', 'got', 'is', 'are', 'has', 'have']);
+const PART_END_RU = /(н|на|но|ны|т|та|то|ты|нный|нная|нное|нные|нного|нную|нным|тый|тая|тое|тые)$/;
+
+const isPartRu = (w: string) => PART_END_RU.test(w) && PART_RU.some((p) => w.startsWith(p));
+
+/** Does a failure phrase («не помогло», "didn't help") start at token k? */
+function failAt(toks: Token[], k: number): number {
+  for (const f of FAIL) {
+    let ok = true;
+    for (let j = 0; j < f.length; j++) {
+      const t = toks[k + j];
+      if (!t || t.sent !== toks[k]!.sent || !(j === f.length - 1 ? t.w.startsWith(f[j]!) : t.w === f[j])) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) return f.length;
+  }
+  return 0;
+}
+
+/** Sentences holding a failure phrase (the step did not help). */
+export function failSentences(toks: Token[]): Set<number> {
+  const out = new Set<number>();
+  for (let k = 0; k < toks.length; k++) {
+    const w = toks[k]!.w;
+    if ((w === 'не' || w === 'ничего' || w === 'без' || w === 'безрезультатно' || w === 'didn\'t' || w === 'did' || w === 'no' || w === 'still' || w === 'same' || w === 'все' || w === 'то' || w === 'результата' || w === 'эффекта' || w === 'made' || w === 'doesn\'t' || w === 'has' || w === 'hasn\'t' || w === 'not' || w === 'та' || w === 'тот') && failAt(toks, k)) out.add(toks[k]!.sent);
+  }
+  return out;
+}
+
+/** «роутер перепрошит», «провода проверены», "the router was rebooted", «сброс роутера не помог». */
+export function passiveSteps(text: string, toks: Token[], blocked: (k: number) => boolean, have: Step[]): Step[] {
+  const out: Step[] = [];
+  const covered = (a: number, b: number) => have.some((s) => s.first <= b && s.last >= a) || out.some((s) => s.first <= b && s.last >= a);
+  const word = (k: number) => lowerCapitalized(text.slice(toks[k]!.start, toks[k]!.end));
+  const fails = failSentences(toks);
+  for (let i = 0; i < toks.length && out.length < 8; i++) {
+    const t = toks[i]!;
+    if (t.w.length < 4 || t.num || blocked(i)) continue;
+    const cyr = isCyr(t.w);
+    let step: Step | null = null;
+    if (cyr && isPartRu(t.w) && !negated(toks, i)) {
+      // the noun: after a fronted participle («переустановленный драйвер», «перепрошит на …»), else before it («роутер перепрошит»)
+      const before: number[] = [];
+      for (let k = i - 1; k >= 0 && k >= i - 3 && toks[k]!.clause === t.clause; k--) {
+        const w = toks[k]!.w;
+        if (/^(был|была|было|были|уже|и|тоже|также|даже|все|всё|весь)$/.test(w)) continue;
+        if (STOP.has(w) || FILLERS.has(w) || PREP.has(w) || toks[k]!.num) break;
+        before.unshift(k);
+        if (before.length >= 2) break;
+      }
+      const after: number[] = [];
+      for (let k = i + 1; k < toks.length && k <= i + 3 && toks[k]!.clause === t.clause; k++) {
+        const w = toks[k]!.w;
+        if (STOP.has(w) || verbLike(w)) break;
+        after.push(k);
+      }
+      const obj = before.length ? before : after.filter((k) => !PREP.has(toks[k]!.w) || k !== after[after.length - 1]);
+      if (obj.length) {
+        const idx = [...obj, i].sort((a, b) => a - b);
+        step = { text: idx.map(word).join(' '), first: idx[0]!, last: idx[idx.length - 1]! };
+      }
+    } else if (!cyr && PART_EN.has(t.w) && i > 0 && BE_EN.has(toks[i - 1]!.w) && toks[i - 1]!.sent === t.sent && !negated(toks, i)) {
+      // "the router was rebooted", "cables were checked": the subject before the verb
+      const subj: number[] = [];
+      for (let k = i - 2; k >= 0 && k >= i - 5 && toks[k]!.clause === t.clause; k--) {
+        const w = toks[k]!.w;
+        if (BE_EN.has(w) || w === 'been' || w === 'already' || w === 'also') continue;
+        if (STOP.has(w) || FIRST_PERSON.has(w) || ['the', 'a', 'an', 'my', 'our', 'it'].includes(w)) break;
+        subj.unshift(k);
+        if (subj.length >= 2) break;
+      }
+      if (subj.length && !subj.some((k) => STAFF.has(toks[k]!.w))) step = { text: [t.w, ...subj.map(word)].join(' '), first: subj[0]!, last: i };
+    } else if (fails.has(t.sent) && !negated(toks, i)) {
+      // a step noun or gerund as the subject of a failure: «сброс роутера не помог», "restarting the app didn't help"
+      const nom = cyr ? NOM_RU.some((p) => t.w.startsWith(p)) : NOM_EN.some((p) => t.w === p || (p.length > 5 && t.w.startsWith(p)));
+      if (nom) {
+        let e = i;
+        while (e + 1 < toks.length && e - i < 4 && toks[e + 1]!.clause === t.clause && !failAt(toks, e + 1) && !STOP.has(toks[e + 1]!.w)) e++;
+        let f = e + 1;
+        const fl = f < toks.length ? failAt(toks, f) : 0;
+        if (fl || (toks[f] && toks[f]!.sent === t.sent && toks[f]!.clause !== t.clause)) {
+          const idx: number[] = [];
+          for (let k = i; k <= e; k++) idx.push(k);
+          step = { text: idx.map(word).join(' '), first: i, last: e };
+        }
+        f = 0;
+      }
+    }
+    if (!step || covered(step.first, step.last)) continue;
+    const objWords = [];
+    for (let k = step.first; k <= step.last; k++) objWords.push(toks[k]!.w);
+    if (has(objWords, NOT_FIX)) continue;
+    out.push(step);
   }
   return out;
 }
