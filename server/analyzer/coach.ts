@@ -220,6 +220,8 @@ function hasAlternative(c: Ctx, repeated: Instruction[], steps: Set<string>[]): 
   // «если не поможет, отправьте по СБП»: a fallback the customer can take is another way; our own
   // fallback ("if not, we'll take a look") is a next step, not an alternative
   const insSents = new Set(c.ins.map((x) => x.sent));
+  // «Продлите вручную», "copy the ID manually": the customer doing it by hand is another way
+  if (c.hits.manual!.some((h) => insSents.has(c.tokens[h.first]!.sent))) return true;
   return c.hits.fallback_if!.some((h) => {
     const sent = c.tokens[h.first]!.sent;
     return !contact.has(sent) && !rep.has(sent) && insSents.has(sent);
