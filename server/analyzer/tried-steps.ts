@@ -193,7 +193,7 @@ function has(words: string[], list: string[]): boolean {
 function staffSubject(c: Ctx, v: number): boolean {
   const { toks } = c;
   const clause = toks[v]!.clause;
-  for (let k = v - 1; k >= 0 && toks[k]!.clause === clause && k >= v - 5; k--) if (STAFF.has(toks[k]!.w)) return true;
+  for (let k = v - 1; k >= 0 && toks[k]!.clause === clause && k >= v - 8; k--) if (STAFF.has(toks[k]!.w)) return true;
   // «вы», "you" right after the verb: «проверили вы»
   return false;
 }
