@@ -70,20 +70,31 @@ async function checkChannel(deps: Deps, c: HealthChannel, now: Date, out: CheckR
   const open = (await deps.db.selectFrom('mail_alerts').select(['id', 'path', 'kind']).where('channel_id', '=', c.id).where('cleared_at', 'is', null).execute()) as Open[];
   const isOpen = (path: string | null, kind: string) => open.some((o) => o.path === path && o.kind === kind);
 
-  const set = async (on: boolean, path: string | null, kind: string, message: string, data: Record<string, unknown>) => {
+  /** Was the alert mailed to the admins as open? (a quiet alert was not) */
+  const mailedOpen = async (trx: typeof deps.db, alertId: string) =>
+    !!(await trx.selectFrom('outbox').select('id').where('kind', '=', 'health_alert').where('dedupe_key', 'like', `health:${alertId}:open:%`).limit(1).executeTakeFirst());
+
+  // quiet: recorded and shown, not mailed (the path's fetch error already told the admins why)
+  const set = async (on: boolean, path: string | null, kind: string, message: string, data: Record<string, unknown>, quiet = false) => {
     if (on) {
       const isNew = await inTx(deps.db, async (trx) => {
-        if (!(await raiseAlert(trx, { channelId: c.id, path, kind, message, data }))) return false;
+        const inserted = await raiseAlert(trx, { channelId: c.id, path, kind, message, data });
+        if (quiet && !inserted) return false;
         const row = await trx.selectFrom('mail_alerts').select('id').where('channel_id', '=', c.id).where(sql<boolean>`coalesce(path, '') = ${path ?? ''}`).where('kind', '=', kind).where('cleared_at', 'is', null).executeTakeFirstOrThrow();
-        await notifyAdmins(trx, deps, { alertId: row.id, channelId: c.id, channelName: c.name, address: c.address, path, kind, message }, 'open');
-        return true;
+        // an alert raised quietly is mailed once its reason is gone and it is still open
+        if (!quiet && (inserted || !(await mailedOpen(trx, row.id)))) {
+          await notifyAdmins(trx, deps, { alertId: row.id, channelId: c.id, channelName: c.name, address: c.address, path, kind, message }, 'open');
+        }
+        return inserted;
       });
       if (isNew) out.raised.push({ channelId: c.id, path, kind });
     } else if (isOpen(path, kind)) {
       const cleared = await inTx(deps.db, async (trx) => {
         const row = await trx.selectFrom('mail_alerts').select(['id', 'message']).where('channel_id', '=', c.id).where(sql<boolean>`coalesce(path, '') = ${path ?? ''}`).where('kind', '=', kind).where('cleared_at', 'is', null).forUpdate().executeTakeFirst();
         if (!row || !(await clearAlert(trx, c.id, path, kind))) return false;
-        await notifyAdmins(trx, deps, { alertId: row.id, channelId: c.id, channelName: c.name, address: c.address, path, kind, message: row.message }, 'cleared');
+        if (await mailedOpen(trx, row.id)) {
+          await notifyAdmins(trx, deps, { alertId: row.id, channelId: c.id, channelName: c.name, address: c.address, path, kind, message: row.message }, 'cleared');
+        }
         return true;
       });
       if (cleared) out.cleared.push({ channelId: c.id, path, kind });
@@ -91,18 +102,20 @@ async function checkChannel(deps: Deps, c: HealthChannel, now: Date, out: CheckR
   };
 
   for (const p of a.paths) {
+    // a failing fetch comes first: silence and missed probes on that path follow from it and stay quiet
+    const fetchOn = p.errorAlert || (p.failing && isOpen(p.path, 'fetch_error'));
+    await set(fetchOn, p.path, 'fetch_error',
+      `${p.path} fails since ${(p.lastOkAt ?? c.updated_at).toISOString()}: ${p.lastError ?? 'unknown error'}`,
+      { lastError: p.lastError, lastErrorAt: p.lastErrorAt?.toISOString() ?? null, lastOkAt: p.lastOkAt?.toISOString() ?? null });
     const s = p.silence;
     await set(s.abnormal, p.path, 'silence',
       `No mail on ${p.path} for ${fmt(s.silentMinutes)} (since ${s.since.toISOString()}); normal here is up to ${fmt(s.minutes)} (${s.source}).`,
-      { since: s.since.toISOString(), silentMinutes: s.silentMinutes, limitMinutes: s.minutes, source: s.source });
-    await set(p.errorAlert || (p.failing && isOpen(p.path, 'fetch_error')), p.path, 'fetch_error',
-      `${p.path} fails since ${(p.lastOkAt ?? c.updated_at).toISOString()}: ${p.lastError ?? 'unknown error'}`,
-      { lastError: p.lastError, lastErrorAt: p.lastErrorAt?.toISOString() ?? null, lastOkAt: p.lastOkAt?.toISOString() ?? null });
+      { since: s.since.toISOString(), silentMinutes: s.silentMinutes, limitMinutes: s.minutes, source: s.source }, fetchOn);
     const probe = p.probe?.state;
     if (probe !== 'unknown') {
       await set(probe === 'degraded', p.path, 'probe_missed',
         `${p.path} missed the last 2 heartbeat probes${p.probe?.lastSeenAt ? ` (last seen ${p.probe.lastSeenAt.toISOString()})` : ''}.`,
-        { lastSeenAt: p.probe?.lastSeenAt?.toISOString() ?? null });
+        { lastSeenAt: p.probe?.lastSeenAt?.toISOString() ?? null }, fetchOn);
     }
   }
   for (const s of a.senders) {

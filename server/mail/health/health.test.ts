@@ -228,6 +228,54 @@ describe('fetch errors', () => {
     assert.deepEqual(r.cleared.filter((a) => a.channelId === ch), [{ channelId: ch, path: 'imap', kind: 'fetch_error' }]);
     assert.deepEqual(await openAlerts(ch), []);
   });
+  test('silence caused by a failing fetch is recorded but not mailed twice; mailed once the fetch works and mail still does not come', async () => {
+    const now = Date.now();
+    const ch = await channel({ imap: { host: '127.0.0.1', port: 1, secure: false, user: 'u', folders: ['INBOX'] }, health: { silenceMinutes: 30, fetchErrorMinutes: 5 } }, new Date(now - 30 * DAY));
+    const past: Date[] = [];
+    for (let t = now - 3 * DAY; t < now - 2 * HOUR; t += 20 * MINUTE) past.push(new Date(t));
+    await arrivals(ch, 'imap', past);
+    await ctx.deps.db.insertInto('mail_path_state').values({ channel_id: ch, path: 'imap', last_ok_at: new Date(now - 2 * HOUR), last_error_at: new Date(now - 10_000), last_error: 'connect ECONNREFUSED 127.0.0.1:1' }).execute();
+    let r = await runHealthCheck(ctx.deps, new Date(now));
+    assert.deepEqual(r.raised.filter((a) => a.channelId === ch).map((a) => a.kind).sort(), ['fetch_error', 'silence']);
+    const byKind = async () => Object.fromEntries((await openAlerts(ch)).map((a) => [a.kind, a]));
+    let open = await byKind();
+    const admins = (await activeAdmins()).length;
+    assert.equal((await alertMails(open.fetch_error.id)).length, admins, 'the fetch error is mailed');
+    assert.equal((await alertMails(open.silence.id)).length, 0, 'the silence it causes is not mailed again');
+    r = await runHealthCheck(ctx.deps, new Date(now + MINUTE));
+    assert.equal((await alertMails(open.silence.id)).length, 0, 'nor on the next pass');
+
+    // fetching works again, but no mail comes: now the silence is news
+    await ctx.deps.db.updateTable('mail_path_state').set({ last_ok_at: new Date(now + 2 * MINUTE) }).where('channel_id', '=', ch).execute();
+    r = await runHealthCheck(ctx.deps, new Date(now + 3 * MINUTE));
+    assert.deepEqual(r.cleared.filter((a) => a.channelId === ch).map((a) => a.kind), ['fetch_error']);
+    open = await byKind();
+    assert.deepEqual(Object.keys(open), ['silence']);
+    assert.equal((await alertMails(open.silence.id)).filter((m) => m.dedupe_key.includes(':open:')).length, admins);
+    await runHealthCheck(ctx.deps, new Date(now + 4 * MINUTE));
+    assert.equal((await alertMails(open.silence.id)).length, admins, 'mailed once');
+
+    // mail arrives: cleared, and the admins hear it recovered
+    await arrivals(ch, 'imap', [new Date(now + 5 * MINUTE)]);
+    r = await runHealthCheck(ctx.deps, new Date(now + 6 * MINUTE));
+    assert.deepEqual(r.cleared.filter((a) => a.channelId === ch).map((a) => a.kind), ['silence']);
+    assert.equal((await alertMails(open.silence.id)).filter((m) => m.dedupe_key.includes(':cleared:')).length, admins);
+  });
+
+  test('a quiet silence that ends while the fetch still fails clears without a mail', async () => {
+    const now = Date.now();
+    const ch = await channel({ imap: { host: '127.0.0.1', port: 1, secure: false, user: 'u', folders: ['INBOX'] }, health: { silenceMinutes: 30, fetchErrorMinutes: 5 } }, new Date(now - 30 * DAY));
+    const past: Date[] = [];
+    for (let t = now - 3 * DAY; t < now - 2 * HOUR; t += 20 * MINUTE) past.push(new Date(t));
+    await arrivals(ch, 'imap', past);
+    await ctx.deps.db.insertInto('mail_path_state').values({ channel_id: ch, path: 'imap', last_ok_at: new Date(now - 2 * HOUR), last_error_at: new Date(now - 10_000), last_error: 'timeout' }).execute();
+    await runHealthCheck(ctx.deps, new Date(now));
+    const silence = (await openAlerts(ch)).find((a) => a.kind === 'silence')!;
+    await arrivals(ch, 'imap', [new Date(now + MINUTE)]); // another path of the mailbox brought one in
+    const r = await runHealthCheck(ctx.deps, new Date(now + 2 * MINUTE));
+    assert.deepEqual(r.cleared.filter((a) => a.channelId === ch).map((a) => a.kind), ['silence']);
+    assert.equal((await alertMails(silence.id)).length, 0);
+  });
 });
 
 describe('heartbeat probes', () => {
