@@ -251,7 +251,7 @@ describe('fetch errors', () => {
     assert.deepEqual(r.cleared.filter((a) => a.channelId === ch).map((a) => a.kind), ['fetch_error']);
     open = await byKind();
     assert.deepEqual(Object.keys(open), ['silence']);
-    assert.equal((await alertMails(open.silence.id)).filter((m) => m.dedupe_key.includes(':open:')).length, admins);
+    assert.equal((await alertMails(open.silence.id)).filter((m) => m.dedupe_key!.includes(':open:')).length, admins);
     await runHealthCheck(ctx.deps, new Date(now + 4 * MINUTE));
     assert.equal((await alertMails(open.silence.id)).length, admins, 'mailed once');
 
@@ -259,7 +259,7 @@ describe('fetch errors', () => {
     await arrivals(ch, 'imap', [new Date(now + 5 * MINUTE)]);
     r = await runHealthCheck(ctx.deps, new Date(now + 6 * MINUTE));
     assert.deepEqual(r.cleared.filter((a) => a.channelId === ch).map((a) => a.kind), ['silence']);
-    assert.equal((await alertMails(open.silence.id)).filter((m) => m.dedupe_key.includes(':cleared:')).length, admins);
+    assert.equal((await alertMails(open.silence.id)).filter((m) => m.dedupe_key!.includes(':cleared:')).length, admins);
   });
 
   test('a quiet silence that ends while the fetch still fails clears without a mail', async () => {
