@@ -165,7 +165,7 @@ const bySent = (c: Ctx, hs: Hit[]) => {
  * customer — not "wait", not a rude order, and not a workaround alone («пока можно …»).
  */
 function nextStep(c: Ctx): boolean {
-  if (c.promises.some((p) => p.due !== null || (p.agentive && !p.generic))) return true;
+  if (c.promises.some((p) => p.due !== null || (p.agentive && !p.generic && !p.passive))) return true;
   const blocked = bySent(c, [...c.hits.not_a_step!, ...c.hits.rude!, ...c.hits.vague_wait!]);
   const workaround = new Set(c.hits.workaround!.map((h) => c.tokens[h.first]!.sent));
   return c.ins.some((x) => {

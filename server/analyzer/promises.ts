@@ -28,6 +28,7 @@ const OUTCOME_WORDS = set(lex.outcome);
 const SCHEDULED = PatternSet.of(lex.outcome_patterns);
 const PRESENT_OUTCOME = PatternSet.of(lex.en_present_outcome);
 const EXPECT = PatternSet.of(lex.expect);
+const EXPECT_TIMED = PatternSet.of(lex.expect_timed);
 // perfective 1st person plural without a list entry: «выкатим», «перевыставим» (not imperfective «-аем», «приносим»)
 const RU_1PL = /^(?:пере|вы|по|при|за|от|до|у|с|про|под|на|вос|раз|об|из|ис)[а-я]{3,}им$/;
 // imperfective «приносим», «проводим»; adjectives «высшим», «высоким», «следующим»
@@ -36,8 +37,8 @@ const RU_1PL_NOT = /(?:дим|сим|зим|жим|щим|шим|ким|гим|�
 const RU_1PL_EM = /^(?:пере|вы|по|при|за|от|до|у|с|про|под|на|вос|раз|об|из|ис)[а-я]{3,}ем$/;
 const RU_1PL_EM_NOT = /(?:аем|яем|уем|еем|ием|ьем|ъем|блем|стем|нем|жем|шем|чем|щем|цем|тем)$/;
 // 3rd person future of our staff: «техник перезагрузит», «мастер подъедет» (a staff word just before)
-const RU_3_PERF = /^(?:пере|вы|по|при|за|от|до|про|под|на|вос|раз|об|из|ис|подъ|отъ)[а-я]{2,}(?:ит|ят|ет|ут|ют)$/;
-const RU_3_PERF_NOT = /(?:ает|яет|ует|еет|ают|яют|уют|еют|ывает|ивает|ходит|водит|носит|возит|ходят|водят|носят)$/;
+const RU_3_PERF = /^(?:пере|вы|по|при|за|от|до|про|под|на|вос|раз|об|из|ис|подъ|отъ)[а-я]{2,}(?:ит|ят|ет|ут|ют)(?:ся)?$/;
+const RU_3_PERF_NOT = /(?:ает|яет|ует|еет|ают|яют|уют|еют|ывает|ивает|ходит|водит|носит|возит|ходят|водят|носят)(?:ся)?$/;
 const staffNoun = (t: Token | undefined, sent: number) => !!t && t.sent === sent && isStaff(t.w) && !WE.has(t.w) && !OUR.has(t.w);
 // 1st person singular after «я»: «я переключу»; not the imperfective present «я отменяю»
 const RU_1SG_NOT = /(?:аю|яю|ую|юю|ею|ою)$/;
@@ -56,6 +57,8 @@ export type PromiseInfo = Promise_ & {
   promise: boolean;
   /** our staff acts (engineer, master), not «мы»/«я» */
   staff: boolean;
+  /** only passive outcomes with no actor («будут завершены», "will be sorted") */
+  passive: boolean;
 };
 
 type Trigger = {
@@ -64,6 +67,8 @@ type Trigger = {
   verb: string;
   /** counts only with a time in its clause («будет в понедельник», "rebooked for Friday") */
   needsTime?: boolean;
+  /** a passive outcome with no actor («работы будут завершены», "it will be sorted") */
+  passive?: boolean;
 };
 
 const phraseAt = (tokens: Token[], i: number, words: string[]) =>
@@ -75,6 +80,7 @@ function triggers(tokens: Token[]): Trigger[] {
   for (const m of SCHEDULED.matchAll(tokens)) special.set(m.first, { i: m.first, kind: 'outcome', verb: tokens[m.first]!.w, needsTime: true });
   for (const m of PRESENT_OUTCOME.matchAll(tokens)) special.set(m.first, { i: m.first, kind: 'outcome', verb: tokens[m.first]!.w });
   for (const m of EXPECT.matchAll(tokens)) special.set(m.first, { i: m.first, kind: 'third', verb: tokens[m.first]!.w });
+  for (const m of EXPECT_TIMED.matchAll(tokens)) special.set(m.first, { i: m.first, kind: 'third', verb: tokens[m.first]!.w, needsTime: true });
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     const next = tokens[i + 1]?.sent === t.sent ? tokens[i + 1] : undefined;
@@ -101,7 +107,7 @@ function triggers(tokens: Token[]): Trigger[] {
         const participle = a.some((k) => (PARTICIPLE.test(k.w) && k.w.length > 4 && !NOT_PARTICIPLE.has(k.w)) || /^(готов|доступ)/.test(k.w));
         const atYours = a[0]?.w === 'у' && /^(вас|тебя)$/.test(a[1]?.w ?? '');
         // «будет отправлена», «скоро будет у вас», «результат будет в понедельник»: someone acts
-        out.push({ i, kind: 'third', verb: t.w, needsTime: !participle && !atYours });
+        out.push({ i, kind: 'third', verb: t.w, needsTime: !participle && !atYours, passive: participle && !staffNoun(prev, t.sent) && !staffNoun(tokens[i - 2], t.sent) });
         continue;
       }
       out.push({ i, kind, verb: t.w });
@@ -111,7 +117,8 @@ function triggers(tokens: Token[]): Trigger[] {
       if (next && (next.w === 'not' || next.w === 'you')) continue;
       const verb = next?.w === 'be' ? tokens[i + 2]?.w ?? '' : next?.w ?? '';
       const passive = next?.w === 'be' && /ed$|en$/.test(verb);
-      out.push({ i, kind: prev && WE.has(prev.w) ? 'first' : (prev && STAFF.has(prev.w)) || passive ? 'third' : 'outcome', verb });
+      const staffSubject = !!prev && STAFF.has(prev.w);
+      out.push({ i, kind: prev && WE.has(prev.w) ? 'first' : staffSubject || passive ? 'third' : 'outcome', verb, passive: passive && !staffSubject && !(prev && WE.has(prev.w)) });
     } else if (special.has(i)) {
       out.push(special.get(i)!);
     }
@@ -256,7 +263,8 @@ export function findPromises(text: string, tokens: Token[], times: Mention[]): P
     const due = dueOf(times, start, end, before);
     const generic = sp.trig.every((t) => GENERIC.has(t.verb));
     const conf = sp.trig.some((t) => t.kind === 'first') ? (due ? 0.92 : 0.85) : due ? 0.8 : 0.7;
-    out.push({ text: text.slice(start, end), start, end, due, confidence: conf, agentive: sp.agentive, generic, promise: sp.ours, staff: sp.staff });
+    const passive = sp.trig.every((t) => t.passive);
+    out.push({ text: text.slice(start, end), start, end, due, confidence: conf, agentive: sp.agentive, generic, promise: sp.ours, staff: sp.staff, passive });
   }
   return out;
 }
