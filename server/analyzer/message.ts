@@ -185,7 +185,8 @@ export function analyzeMessage(text: string, _opts: MessageOptions = {}): Messag
   }
 
   // ---- anger: hostile words, sarcasm, scare quotes, intensity
-  const hostile = sc.get(G.hostile).filter((m) => !negated(toks, m.first, 1));
+  // «мошенники пытаются войти в мой аккаунт»: fraudsters doing something are third parties, not an insult to us
+  const hostile = sc.get(G.hostile).filter((m) => !negated(toks, m.first, 1) && !thirdPartyFraud(toks, m));
   const sarcasm = sc.get(G.sarcasm);
   const sarcSents = new Set<number>();
   const hostSents = new Set<number>();
@@ -206,6 +207,16 @@ export function analyzeMessage(text: string, _opts: MessageOptions = {}): Messag
       sarcSents.add(toks[q.first]!.sent);
     }
     for (const m of sc.get(G.qPromise).filter(inside)) acc.add('broken_promise', { first: m.first, last: m.last, conf: 0.7 });
+  }
+  // «Ага, «спасибо» за доставку»: thanks in scare quotes is sarcasm
+  const gr = acc.hits.get('gratitude');
+  if (gr && quotes.length) {
+    const kept = gr.filter((h) => !('first' in h) || !quotes.some((q) => h.first >= q.first && h.first <= q.last));
+    if (kept.length < gr.length) {
+      acc.add('anger', { start: quotes[0]!.start, end: quotes[0]!.end, conf: 0.7 });
+      acc.drop('gratitude');
+      for (const h of kept) acc.add('gratitude', h);
+    }
   }
   intensity(text, ranges, toks, acc);
   promiseReports(toks, acc, sc);
@@ -262,6 +273,13 @@ export function analyzeMessage(text: string, _opts: MessageOptions = {}): Messag
   }
   details.sort((a, b) => (a.code < b.code ? -1 : 1));
   return { lang, langs, signals: details.map((d) => d.code), tried_steps: steps.map((s) => s.text), details };
+}
+
+const FRAUD_ACTS = new Set(R.anger.third_party_fraud.map(norm));
+function thirdPartyFraud(toks: Token[], m: Match): boolean {
+  if (!/^(мошенн|scam|fraud)/.test(toks[m.first]!.w)) return false;
+  for (let k = m.last + 1; k <= m.last + 3 && k < toks.length && toks[k]!.clause === toks[m.last]!.clause; k++) if (FRAUD_ACTS.has(toks[k]!.w)) return true;
+  return false;
 }
 
 /** Sentences whose threat is asked and denied next: «Напишу в Роспотребнадзор? Нет, не напишу.» */
@@ -370,7 +388,7 @@ function quoteSpans(text: string, ranges: Range[], toks: Token[]): Quote[] {
   return out;
 }
 
-const YOUR = new Set(['ваш', 'ваша', 'ваше', 'ваши', 'вашу', 'вашего', 'вашей', 'вашим', 'вашими', 'вашем', 'ваших', 'вашему', 'your', 'so-called', 'называемый', 'называемая', 'называемое', 'называемые', 'называемого', 'называемой', 'называемую']);
+const YOUR = new Set(['вы', 'you', 'ваш', 'ваша', 'ваше', 'ваши', 'вашу', 'вашего', 'вашей', 'вашим', 'вашими', 'вашем', 'ваших', 'вашему', 'your', 'so-called', 'называемый', 'называемая', 'называемое', 'называемые', 'называемого', 'называемой', 'называемую']);
 const WHICH = new Set(['какой', 'какая', 'какое', 'какие', 'какую', 'каким', 'what']);
 
 /** «ваш «экспресс»-курьер», «какой у вас «ремонт за один день»», "your 'support'": a quoted claim of ours. */
