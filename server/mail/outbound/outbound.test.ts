@@ -312,6 +312,29 @@ test('internal notes are never mailed', async () => {
   assert.ok(!sink.messages.some((m) => m.raw.toString().includes('должен денег')));
 });
 
+test('a ticket an agent opens towards a customer mails its first message; a customer-written first message is not mailed back', async () => {
+  const r = await agent.post('/api/v1/tickets', {
+    subject: 'Плановые работы в субботу', requester: { email: 'notice@clients.test', name: 'Пётр' }, channel: 'email',
+    message: { body: 'Пётр, в субботу с 02:00 до 04:00 сервис будет недоступен.', author: 'agent' },
+  });
+  assert.equal(r.status, 201, r.raw);
+  const [row] = await outboxOf(r.body.id);
+  assert.equal(row?.kind, 'reply');
+  assert.equal(row.to_address, 'notice@clients.test');
+  const sent = await rowWith(row.id, 'sent');
+  const [mail] = await arrived(sent.message_id!);
+  assert.ok(mail, 'the customer got it');
+  assert.match(mail.text ?? '', /с 02:00 до 04:00/);
+  assert.match(mail.subject ?? '', new RegExp(r.body.number));
+
+  const c = await agent.post('/api/v1/tickets', { subject: 'Звонок клиента', requester: { email: 'caller@clients.test' }, channel: 'phone', message: { body: 'Клиент звонил: не проходит оплата.' } });
+  assert.equal(c.status, 201, c.raw);
+  assert.equal((await outboxOf(c.body.id)).length, 0);
+  const note = await agent.post('/api/v1/tickets', { subject: 'Заметка', requester: { email: 'caller@clients.test' }, channel: 'phone', message: { body: 'Только для своих', author: 'agent', kind: 'note' } });
+  assert.equal(note.status, 201, note.raw);
+  assert.equal((await outboxOf(note.body.id)).length, 0);
+});
+
 test('a burst of 200 mails, sent by jobs and two sweeps at once: every mail arrives exactly once', async () => {
   const before = sink.messages.length;
   const started = Date.now();

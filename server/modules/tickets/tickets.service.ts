@@ -5,6 +5,7 @@ import type { CreateTicketBody, ListTicketsQuery, UpdateTicketBody } from '../..
 import type { Actor, UserActor } from '../../actor.ts';
 import { prepared, type Db } from '../../db/db.ts';
 import { inTx } from '../../db/tx.ts';
+import { queueReply } from '../../mail/outbound/queue.ts';
 import type { TicketStatus } from '../../db/types.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -103,8 +104,10 @@ export async function createTicket(deps: Deps, actor: Actor, input: CreateInput)
   if (input.status === 'solved' || input.status === 'closed') await checkRequiredForSolve(deps.db, custom);
   const body = messageBody(input.message.body, input.message.format);
   const key: RequesterKey = 'id' in input.requester ? { id: input.requester.id } : { email: input.requester.email };
+  // an agent's public first message (a ticket we open towards the customer) is mailed to them
+  const mailFirst = input.message.kind === 'reply' && input.message.author === 'agent';
   // Hot path: a known requester and nothing else to check is one atomic statement.
-  const simple = !input.assigneeId && !input.message.attachmentIds.length;
+  const simple = !input.assigneeId && !input.message.attachmentIds.length && !mailFirst;
   if (simple && !deps.db.isTransaction) {
     const row = await insertTicket(deps, deps.db, actor, input, body, custom, key).catch(groupMissing);
     if (row) return strip(row);
@@ -117,6 +120,7 @@ export async function createTicket(deps: Deps, actor: Actor, input: CreateInput)
     const row = await insertTicket(deps, trx, actor, input, body, custom, byId);
     if (!row) throw new AppError('validation_failed', 'requester does not exist', { errors: [{ path: '/requester/id', message: 'no such customer' }] });
     if (input.message.attachmentIds.length) await attachUploads(trx, actor, input.message.attachmentIds, row.id, row.message_id);
+    if (mailFirst) await queueReply(trx, deps, { ticketId: row.id, messageId: row.message_id });
     if (row.assignee_id && row.assignee_id !== actor.id) {
       await enqueue(deps, trx, 'notify.assignee', { ticketId: row.id, assigneeId: row.assignee_id, eventId: `create:${row.id}` });
     }
