@@ -150,3 +150,86 @@ test('a long reply stays fast', () => {
   coachReply(long, { ...at, context: open, customerMessage: 'Роутер перезагружал.' });
   assert.ok(performance.now() - t0 < 1000);
 });
+
+// ---- wider word families (phrasings not in the lexicon examples) ----
+
+test('self-praise in other words: longevity, reputation, rankings, superlatives, «№1»', () => {
+  for (const r of [
+    'Мы работаем на рынке уже двадцать лет и дорожим своей репутацией.',
+    'Наша доставка — самая быстрая в городе.',
+    'Мы — провайдер №1 по скорости подключения!',
+    'Наши мастера высокого класса, такое у нас не случается.',
+    'We have decades of experience and a spotless track record.',
+    'Our support team has won the Best Service award two years running.',
+    'Our engineers are seasoned professionals.',
+  ]) assert.ok(has(r, 'self_praise'), r);
+  for (const r of ['Мастер номер 1 из вашей заявки уже выехал, заказ №12345 у него.', 'Thanks for rating us five stars — we read every review.'])
+    assert.ok(!has(r, 'self_praise'), r);
+});
+
+test('minimizing and blame in other words; customer blame stays even when we own the fix', () => {
+  for (const r of [
+    'Перебой был кратковременным, ничего страшного не случилось.',
+    'Скорее всего, посылку повредили при транспортировке, претензии направляйте перевозчику.',
+    'It was a momentary hiccup that only affected a handful of accounts.',
+    'Your firewall is blocking the connection, nothing we can do about it.',
+    'Доплату берёт служба доставки, мы на это не влияем, договаривайтесь с ними напрямую.',
+  ]) assert.ok(has(r, 'minimizing_or_blame'), r);
+  // owning the fix excuses a third party's fault, not blaming the customer
+  assert.ok(has('Следить за уведомлениями — ваша обязанность. Доступ вернём сегодня до 18:00.', 'minimizing_or_blame'));
+  assert.ok(!has('Satisfaction with our support is 97% this year; I will call you tomorrow at 10:00.', 'minimizing_or_blame'));
+});
+
+test('rude in other words: dismissal, mocking, "not our job"', () => {
+  for (const r of [
+    'Это не к нам, решайте со своим банком.',
+    'Мы уже трижды писали об этом в рассылке, сложно не заметить.',
+    'Претензии к работе курьеров не принимаются.',
+    'That is not our job. Stop wasting our time.',
+    'LOL, it is literally on the first page of the FAQ.',
+    'You are not our only customer, wait like everyone else.',
+  ]) assert.ok(has(r, 'rude'), r);
+  assert.ok(!has('За действия банка мы не отвечаем, но я уже написала им и вернусь к вам завтра до 12:00.', 'rude'));
+});
+
+test('a cause stated in other words removes no_cause; a vague or symptom-only reason does not', () => {
+  const o = { context: open };
+  for (const r of [
+    'Оказалось, что оператор склада перепутал коробки.',
+    'Курьер не успел из-за ошибки в маршруте.',
+    'У вас не настроена переадресация, поэтому звонки не доходят.',
+    'The root cause was an expired TLS certificate on our mail relay.',
+    'Our payment gateway went down for an hour after the release.',
+    'The warehouse is short-staffed this week.',
+  ]) assert.ok(!has(r, 'no_cause', o), r);
+  for (const r of [
+    'Отопление отключено в связи с аварийной ситуацией. Заявка передана подрядчику.',
+    'Пришлите, пожалуйста, скриншот ошибки — разберёмся.',
+    'Such outages happen rarely; we apologise.',
+  ]) assert.ok(has(r, 'no_cause', o), r);
+});
+
+test('repeated steps through synonyms and informal commands', () => {
+  const cases: [string, string][] = [
+    ['Please reboot your modem.', 'I already power-cycled the modem twice.'],
+    ['Выйдите из аккаунта и войдите снова.', 'Я выходил из аккаунта и заходил заново, не помогло.'],
+    ['Перезайди в игру, привет!', 'Перезаходил в игру раза три.'],
+    ['Проверьте настройки DNS ещё раз.', 'DNS я проверил, там всё верно.'],
+    ['Please pay the customs fee via the link.', 'I already paid the customs fee online.'],
+  ];
+  for (const [r, m] of cases) assert.ok(has(r, 'asks_already_tried', { customerMessage: m }), r);
+  assert.ok(!has('Please restart the router.', 'asks_already_tried', { customerMessage: 'I restarted my laptop.' }));
+  assert.ok(!has('Возьмите в офисе временный роутер.', 'asks_already_tried', { customerMessage: 'Роутер менял в офисе, модем исправен.' }));
+});
+
+test('next step and alternative: passive outcomes, scheduled visits, fallbacks', () => {
+  const o = { context: { unresolved: true } };
+  assert.ok(has('Работы будут завершены в ближайшее время.', 'no_next_step', o));
+  assert.ok(has('It will be sorted shortly.', 'no_next_step', o));
+  assert.ok(!has('Мы назначили выезд бригады на пятницу.', 'no_next_step', o));
+  assert.ok(!has("You'll receive the replacement by Monday.", 'no_next_step', o));
+  assert.ok(!has("I'm sending a new router today.", 'no_deadline', o));
+  // our own fallback is a next step, not another way; the customer's fallback is
+  assert.ok(has('Переустановите приложение. Если не поможет, мы посмотрим логи.', 'no_alternative', o));
+  assert.ok(!has('Переустановите приложение. Если не поможет, войдите через веб-версию.', 'no_alternative', o));
+});
