@@ -15,10 +15,19 @@ export type CustomerAnalysis = { analysis: StoredAnalysis | null; signals: strin
 
 type Log = Pick<Logger, 'warn'>;
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The part of a text the analyzer reads: at most ANALYZE_TEXT_MAX characters, lone surrogates
+ * as U+FFFD. PostgreSQL stores them so in text columns (same length: offsets stay valid) and
+ * refuses them in jsonb, where the evidence goes.
+ */
+export const analyzedText = (text: string) => text.slice(0, ANALYZE_TEXT_MAX).replace(LONE_SURROGATE, '\uFFFD');
+
 /** Signals of a customer message's plain text; null (and no signals) when the analyzer throws. */
 export function analyzeCustomerText(log: Log, text: string, sentAt: Date | string = new Date()): CustomerAnalysis {
   try {
-    const a = analyzeMessage(text.slice(0, ANALYZE_TEXT_MAX), { sentAt });
+    const a = analyzeMessage(analyzedText(text), { sentAt });
     const signals = [...new Set(a.signals)].sort();
     return { analysis: { v: ANALYZER_VERSION, ...a, signals }, signals };
   } catch (err) {
@@ -52,7 +61,7 @@ export type StoredCoach = {
 /** The coach result for a reply at send time; every flag raised was sent anyway (sending is never blocked). */
 export function coachAtSend(log: Log, text: string, opts: CoachOptions, acknowledged: boolean): StoredCoach | null {
   try {
-    const r = coachReply(text.slice(0, ANALYZE_TEXT_MAX), opts);
+    const r = coachReply(analyzedText(text), opts);
     return {
       v: ANALYZER_VERSION, lang: r.lang, flags: r.flags, promises: r.promises, details: r.details,
       context: opts.context ?? {}, overridden: [...r.flags], acknowledged,

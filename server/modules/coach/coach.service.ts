@@ -13,7 +13,7 @@ import { authorize } from '../../policy.ts';
 import { messageBody } from '../tickets/html.ts';
 import { findTicket } from '../tickets/tickets.service.ts';
 import type { TicketRow } from '../tickets/tickets.presenter.ts';
-import { ANALYZE_TEXT_MAX, knownFlags } from './analysis.ts';
+import { analyzedText, knownFlags } from './analysis.ts';
 
 /** Ticket tags that say the cause is on our side (context `our_fault`). */
 export const OUR_FAULT_TAGS = ['our_fault', 'incident'];
@@ -45,11 +45,12 @@ export async function coachInputs(db: Db, t: TicketRow, actor: UserActor, status
   const r = await sql<{ message_id: string | null; body_text: string | null; assignee_zone: string | null; actor_zone: string | null; actor_locale: string | null }>`
     select m.id as message_id, m.body_text, a.time_zone as assignee_zone, u.time_zone as actor_zone, u.locale as actor_locale
     from (select 1) one
-    left join lateral (select id, body_text from messages where ticket_id = ${t.id} and author_type = 'customer' order by id desc limit 1) m on true
+    left join lateral (select id, body_text from messages where ticket_id = ${t.id} and author_type = 'customer' and kind = 'reply' order by id desc limit 1) m on true
     left join users a on a.id = ${t.assignee_id}::bigint
     left join users u on u.id = ${actor.id === '0' ? null : actor.id}::bigint`.execute(db);
   const row = r.rows[0];
-  const customerMessage = row?.body_text ?? undefined;
+  // the requester's own latest message (a merge moves another requester's ones in as notes), as far as the analyzer reads
+  const customerMessage = row?.body_text != null ? analyzedText(row.body_text) : undefined;
   const context: Required<ReplyContext> = {
     unresolved: override.unresolved ?? !DONE.has(status),
     our_fault: override.our_fault ?? t.tags.some((tag) => OUR_FAULT_TAGS.includes(tag)),
@@ -58,7 +59,7 @@ export async function coachInputs(db: Db, t: TicketRow, actor: UserActor, status
   const locale = row?.actor_locale ?? actor.locale;
   return {
     opts: {
-      customerMessage: customerMessage?.slice(0, ANALYZE_TEXT_MAX),
+      customerMessage,
       context,
       sentAt: new Date(),
       timeZone: validZone(row?.assignee_zone) ?? validZone(row?.actor_zone) ?? 'UTC',
@@ -82,7 +83,7 @@ export async function coachDraft(deps: Deps, actor: Actor, input: z.infer<typeof
   const inputs = await coachInputs(deps.db, t, actor, statusAfterReply(t, input.status), {
     unresolved: o.unresolved, our_fault: o.ourFault, customer_asked_cause: o.customerAskedCause,
   });
-  const r = coachReply(draftText(input.text, input.format).slice(0, ANALYZE_TEXT_MAX), inputs.opts);
+  const r = coachReply(analyzedText(draftText(input.text, input.format)), inputs.opts);
   const c = inputs.context;
   return {
     lang: r.lang,
