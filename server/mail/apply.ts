@@ -64,9 +64,10 @@ export async function applyMail(deps: Deps, mailId: string): Promise<Applied | n
     const customer = await findOrCreateCustomer(trx, sender.address, { name: sender.name, language });
     const now = new Date();
     const bodyText = (p.visibleText || p.text || '').trim();
-    // triage signals of what the customer wrote now (pure, before the statement; a failure stores null)
+    // triage signals of what the customer wrote now (pure, before the statement; a failure stores null);
+    // an auto-reply (out of office…) is not the customer's word: «по срочным вопросам…» is no urgency
     const sentAt = p.date && !Number.isNaN(Date.parse(p.date)) && Date.parse(p.date) <= now.getTime() ? p.date : now;
-    const analysis = analyzeCustomerText(deps.log.child({ mailId }), bodyText, sentAt);
+    const analysis: CustomerAnalysis = d.auto ? { analysis: null, signals: [] } : analyzeCustomerText(deps.log.child({ mailId }), bodyText, sentAt);
 
     let ticketId = d.action === 'append' ? d.ticketId : null;
     let status: string | null = null;

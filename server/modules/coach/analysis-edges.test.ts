@@ -1,8 +1,11 @@
 // Edge cases of the analyzer in the product: text the database stores differently from what
-// JavaScript holds (lone surrogates), merged-in notes of another requester and
-// customer messages longer than the analyzer reads. HTTP in, database out.
+// JavaScript holds (lone surrogates), auto-replies, merged-in notes of another requester and
+// customer messages longer than the analyzer reads. HTTP (or a raw mail) in, database out.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { analyzeMessage } from '../../analyzer/index.ts';
+import { receiveRaw } from '../../mail/receive.ts';
+import { makeChannel, rawMail, settled } from '../../mail/test/mail-kit.ts';
 import { makeTicket, setup, type Client, type TestCtx } from '../../test/harness.ts';
 import { ANALYZE_TEXT_MAX } from './analysis.ts';
 
@@ -39,6 +42,31 @@ describe('lone surrogates (valid JSON, stored by PostgreSQL as U+FFFD)', () => {
     assert.ok(!(t instanceof Error), String(t));
     const r = await agent.post(`/api/v1/tickets/${t.id}/messages`, { body: 'Мы обязательно\ud83d всё исправим до\ud83d пятницы. Ожидайте.' });
     assert.equal(r.status, 201, r.raw);
+  });
+});
+
+describe('mail auto-replies', () => {
+  test('an out-of-office reply adds no signals to the ticket', async () => {
+    const channel = await makeChannel(ctx.deps.db);
+    const deliver = async (spec: Parameters<typeof rawMail>[0]) => {
+      const r = await receiveRaw(ctx.deps, { channelId: channel.id, path: 'raw', raw: rawMail(spec) });
+      return (await settled(ctx.deps.db, [r.mailId]))[0];
+    };
+    const first = await deliver({ from: 'vera@client.test', messageId: 'ooo-1@client.test', subject: 'Вопрос по счёту', body: 'Добрый день, пришлите, пожалуйста, счёт за ноябрь.' });
+    assert.equal(first.stage, 'applied');
+    const before = (await ctx.deps.db.selectFrom('tickets').select('signals').where('id', '=', first.ticket_id!).executeTakeFirstOrThrow()).signals;
+    const OOO = 'Я в отпуске до 10 декабря. По срочным вопросам обращайтесь к Ивану, тел. +7 900 000-00-00.';
+    assert.ok(analyzeMessage(OOO).signals.includes('urgent'), 'the analyzer reads the auto-reply as urgent');
+    const ooo = await deliver({
+      from: 'vera@client.test', inReplyTo: 'ooo-1@client.test', references: '<ooo-1@client.test>', subject: 'Автоответ: Re: Вопрос по счёту',
+      body: OOO, headers: { 'Auto-Submitted': 'auto-replied' },
+    });
+    assert.equal(ooo.stage, 'applied');
+    assert.equal(ooo.ticket_id, first.ticket_id);
+    const after = (await ctx.deps.db.selectFrom('tickets').select('signals').where('id', '=', first.ticket_id!).executeTakeFirstOrThrow()).signals;
+    assert.deepEqual(after, before);
+    const m = await ctx.deps.db.selectFrom('messages').select(['signals']).where('id', '=', ooo.ticket_message_id!).executeTakeFirstOrThrow();
+    assert.deepEqual(m.signals, []);
   });
 });
 
