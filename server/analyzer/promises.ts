@@ -188,6 +188,15 @@ function dueOf(times: Mention[], start: number, end: number, before?: { start: n
   return firstConcrete.due;
 }
 
+const EVENT_OPENERS = new Set(['once', 'after', 'когда', 'после']);
+/** Does the sentence open with a clause on an unknown event («Как только получим…», "Once we have it, …")? */
+function afterEvent(tokens: Token[], b: Bounds, first: number): boolean {
+  const s = b.sentFirst[first]!;
+  if (s >= first || tokens[s]!.clause === tokens[first]!.clause) return false;
+  const w = tokens[s]!.w;
+  return EVENT_OPENERS.has(w) || (w === 'как' && tokens[s + 1]?.w === 'только') || (w === 'as' && tokens[s + 1]?.w === 'soon');
+}
+
 /** "IT is re-syncing them now", «сотрудник уже смотрит»: an ongoing action, no commitment. */
 function progressive(tokens: Token[], from: number, to: number): boolean {
   for (let k = from; k < to; k++) {
@@ -260,7 +269,9 @@ export function findPromises(text: string, tokens: Token[], times: Mention[]): P
       const f = segFirst[prev]!;
       if (prev - f <= 3) before = { start: tokens[f]!.start, end: tokens[prev]!.end };
     }
-    const due = dueOf(times, start, end, before);
+    let due = dueOf(times, start, end, before);
+    // "Once we have it, we'll release the parcel within 1 working day": a duration counted from an unknown event
+    if (due && afterEvent(tokens, b, sp.start) && within(times, start, end).some((m) => concrete(m) && m.kind === 'duration')) due = null;
     const generic = sp.trig.every((t) => GENERIC.has(t.verb));
     const conf = sp.trig.some((t) => t.kind === 'first') ? (due ? 0.92 : 0.85) : due ? 0.8 : 0.7;
     const passive = sp.trig.every((t) => t.passive);
