@@ -12,7 +12,7 @@ import { AppError, notFound } from '../../errors.ts';
 import { page } from '../../http/cursor.ts';
 import { enqueue } from '../../jobs/boss.ts';
 import { authorize } from '../../policy.ts';
-import { analyzeCustomerText, jsonOrNull } from '../coach/analysis.ts';
+import { analyzeCustomerText, jsonOrNull, type CustomerAnalysis } from '../coach/analysis.ts';
 import { findOrCreateCustomer } from '../people/customer-lookup.ts';
 import { attachUploads } from '../attachments/attachments.service.ts';
 import { checkCustom, checkRequiredForSolve } from './custom-fields.ts';
@@ -79,20 +79,19 @@ select t.id, t.number, t.subject, t.requester_id, t.organization_id, t.group_id,
        t.first_response_at, t.solved_at, t.closed_at, t.signals, c.name as requester_name, c.stage as requester_stage, m.id as message_id
 from t, m, c`;
 
-async function insertTicket(deps: Deps, db: Db, actor: UserActor, input: CreateInput, body: { html: string; text: string }, custom: object, key: RequesterKey) {
-  const byAgent = input.message.author === 'agent' || input.message.kind === 'note';
+const byAgent = (input: CreateInput) => input.message.author === 'agent' || input.message.kind === 'note';
+
+async function insertTicket(deps: Deps, db: Db, actor: UserActor, input: CreateInput, body: { html: string; text: string }, a: CustomerAnalysis, custom: object, key: RequesterKey) {
   const now = new Date();
   const status: TicketStatus = input.status ?? (input.assigneeId ? 'open' : 'new');
-  // a first message from the customer gets its triage signals (the ticket starts with them)
-  const a = byAgent ? { analysis: null, signals: [] } : analyzeCustomerText(deps.log, body.text, now);
   const rows = await prepared<TicketRow & { message_id: string }>(db, deps.pool, 'slovo_insert_ticket', INSERT_TICKET, [
     'id' in key ? key.id : null, 'email' in key ? key.email.toLowerCase() : null,
     input.subject, input.groupId ?? null, input.assigneeId ?? null, status, input.priority ?? 'normal', input.channel,
     [...new Set(input.tags)], JSON.stringify(custom), input.language ?? null, body.text, now,
-    byAgent && input.message.kind === 'reply' ? now : null,
+    byAgent(input) && input.message.kind === 'reply' ? now : null,
     status === 'solved' || status === 'closed' ? now : null,
     status === 'closed' ? now : null,
-    input.message.kind, byAgent ? 'agent' : 'customer', byAgent ? actor.id : null, body.html, actor.id,
+    input.message.kind, byAgent(input) ? 'agent' : 'customer', byAgent(input) ? actor.id : null, body.html, actor.id,
     jsonOrNull(a.analysis), a.signals,
   ]);
   return rows[0];
@@ -104,12 +103,15 @@ export async function createTicket(deps: Deps, actor: Actor, input: CreateInput)
   if (input.status === 'solved' || input.status === 'closed') await checkRequiredForSolve(deps.db, custom);
   const body = messageBody(input.message.body, input.message.format);
   const key: RequesterKey = 'id' in input.requester ? { id: input.requester.id } : { email: input.requester.email };
+  // a first message from the customer gets its triage signals (the ticket starts with them):
+  // analysed once, outside the transaction, also when the hot path finds no requester
+  const a: CustomerAnalysis = byAgent(input) ? { analysis: null, signals: [] } : analyzeCustomerText(deps.log, body.text);
   // an agent's public first message (a ticket we open towards the customer) is mailed to them
   const mailFirst = input.message.kind === 'reply' && input.message.author === 'agent';
   // Hot path: a known requester and nothing else to check is one atomic statement.
   const simple = !input.assigneeId && !input.message.attachmentIds.length && !mailFirst;
   if (simple && !deps.db.isTransaction) {
-    const row = await insertTicket(deps, deps.db, actor, input, body, custom, key).catch(groupMissing);
+    const row = await insertTicket(deps, deps.db, actor, input, body, a, custom, key).catch(groupMissing);
     if (row) return strip(row);
   }
   return inTx(deps.db, async (trx) => {
@@ -117,7 +119,7 @@ export async function createTicket(deps: Deps, actor: Actor, input: CreateInput)
     const byId = 'id' in input.requester
       ? key
       : { id: (await findOrCreateCustomer(trx, input.requester.email, { name: input.requester.name, language: input.language })).id };
-    const row = await insertTicket(deps, trx, actor, input, body, custom, byId);
+    const row = await insertTicket(deps, trx, actor, input, body, a, custom, byId);
     if (!row) throw new AppError('validation_failed', 'requester does not exist', { errors: [{ path: '/requester/id', message: 'no such customer' }] });
     if (input.message.attachmentIds.length) await attachUploads(trx, actor, input.message.attachmentIds, row.id, row.message_id);
     if (mailFirst) await queueReply(trx, deps, { ticketId: row.id, messageId: row.message_id });
