@@ -23,7 +23,9 @@ const STEP_NUM: number[] = [];
 let PREFIX_MIN = 99;
 let PREFIX_MAX = 0;
 let STEP_COUNT = 0;
-/** longest all-digit exact/stem key; whether some prefix key is all digits */
+/** digits with - . , : / between them («851211-90», «17.05.2026») */
+const NUMERIC = /^[0-9][0-9\-.,:/]*$/;
+/** longest numeric exact/stem key; whether some prefix key is numeric */
 let DIGIT_KEY_MAX = 0;
 let DIGIT_PREFIX = false;
 /** bumped when a step is registered: cached word entries computed before are stale */
@@ -39,7 +41,7 @@ function registerStep(atoms: Atom[]): WordStep {
   const id = STEP_COUNT++;
   GEN++;
   for (const a of atoms) {
-    if (a.kind !== 'num' && /^[0-9]+$/.test(a.v)) {
+    if (a.kind !== 'num' && NUMERIC.test(a.v)) {
       if (a.kind === 'prefix') DIGIT_PREFIX = true;
       else DIGIT_KEY_MAX = Math.max(DIGIT_KEY_MAX, a.v.length);
     }
@@ -67,7 +69,7 @@ function wordEntry(t: Token): WordEntry {
   const info = t.info;
   let e = (info ? info.pat : WORDS.get(t.w)) as WordEntry | undefined;
   if (e !== undefined && e.gen === GEN) return e;
-  if (t.num && !DIGIT_PREFIX && t.w.length > DIGIT_KEY_MAX && /^[0-9]+$/.test(t.w)) {
+  if (t.num && !DIGIT_PREFIX && t.w.length > DIGIT_KEY_MAX && NUMERIC.test(t.w)) {
     if (NUM_ENTRY === undefined || NUM_ENTRY.gen !== GEN) NUM_ENTRY = { gen: GEN, steps: STEP_NUM.length ? new Set(STEP_NUM) : EMPTY, cands: [] };
     if (info) info.pat = NUM_ENTRY;
     return NUM_ENTRY;

@@ -109,15 +109,15 @@ function merge(rs: Range[]): Range[] {
 
 const CLAUSE_WORDS = new Set(['но', 'однако', 'зато', 'but', 'however', 'although', 'though', 'хотя']);
 
-/** Per distinct written word; `pat` is patterns.ts' cache slot. */
-export type WordInfo = { w: string; st: string; caps: boolean; num: boolean; pat?: unknown };
+/** Per distinct written word; `pat` and `steps` are cache slots of patterns.ts and tried-steps.ts. */
+export type WordInfo = { w: string; st: string; caps: boolean; num: boolean; pat?: unknown; steps?: number };
 const words = new Map<string, WordInfo>();
 
 /** Normalized form, stem, caps and number flags of a word as written, cached. */
 function wordInfo(raw: string): WordInfo {
   // long numbers (amounts, ids, phone numbers) rarely repeat: not cached, so they do not crowd the cache
   const c0 = raw.charCodeAt(0);
-  const longNum = c0 >= 48 && c0 <= 57 && raw.length > 4;
+  const longNum = c0 >= 48 && c0 <= 57 && raw.length > 4 && /^[0-9][0-9\-.,:/]*$/.test(raw);
   let e = longNum ? undefined : words.get(raw);
   if (e) return e;
   const w = norm(raw);

@@ -442,6 +442,38 @@ const BE_EN = new Set(['was', 'were', 'been', 'got', 'is', 'are', 'has', 'have']
 const PART_END_RU = /(н|на|но|ны|т|та|то|ты|нный|нная|нное|нные|нного|нную|нным|тый|тая|тое|тые)$/;
 
 const isPartRu = (w: string) => PART_END_RU.test(w) && PART_RU.some((p) => w.startsWith(p));
+const FAIL_HEADS = new Set(FAIL.map((f) => f[0]!));
+const F_PART_RU = 1;
+const F_NOM = 2;
+const F_PART_EN = 4;
+const F_FAIL = 8;
+const F_SET = 16;
+const flagMemo = new Map<string, number>();
+
+/** What a word can be here (participle, step noun, failure head), remembered per word. */
+function flags(t: Token): number {
+  const info = t.info;
+  let f = info ? info.steps : flagMemo.get(t.w);
+  if (f !== undefined) return f;
+  const w = t.w;
+  f = F_SET;
+  if (w.length >= 4 && !t.num) {
+    if (isCyr(w)) {
+      if (isPartRu(w)) f |= F_PART_RU;
+      if (NOM_RU.some((p) => w.startsWith(p))) f |= F_NOM;
+    } else {
+      if (PART_EN.has(w)) f |= F_PART_EN;
+      if (NOM_EN.some((p) => w === p || (p.length > 5 && w.startsWith(p)))) f |= F_NOM;
+    }
+  }
+  if (FAIL_HEADS.has(w)) f |= F_FAIL;
+  if (info) info.steps = f;
+  else {
+    if (flagMemo.size >= 50_000) flagMemo.clear();
+    flagMemo.set(w, f);
+  }
+  return f;
+}
 
 /** Does a failure phrase («не помогло», "didn't help") start at token k? */
 function failAt(toks: Token[], k: number): number {
@@ -462,10 +494,7 @@ function failAt(toks: Token[], k: number): number {
 /** Sentences holding a failure phrase (the step did not help). */
 export function failSentences(toks: Token[]): Set<number> {
   const out = new Set<number>();
-  for (let k = 0; k < toks.length; k++) {
-    const w = toks[k]!.w;
-    if ((w === 'не' || w === 'ничего' || w === 'без' || w === 'безрезультатно' || w === 'didn\'t' || w === 'did' || w === 'no' || w === 'still' || w === 'same' || w === 'все' || w === 'то' || w === 'результата' || w === 'эффекта' || w === 'made' || w === 'doesn\'t' || w === 'has' || w === 'hasn\'t' || w === 'not' || w === 'та' || w === 'тот') && failAt(toks, k)) out.add(toks[k]!.sent);
-  }
+  for (let k = 0; k < toks.length; k++) if (flags(toks[k]!) & F_FAIL && failAt(toks, k)) out.add(toks[k]!.sent);
   return out;
 }
 
@@ -477,10 +506,11 @@ export function passiveSteps(text: string, toks: Token[], blocked: (k: number) =
   const fails = failSentences(toks);
   for (let i = 0; i < toks.length && out.length < 8; i++) {
     const t = toks[i]!;
-    if (t.w.length < 4 || t.num || blocked(i)) continue;
+    const fl = flags(t);
+    if (!(fl & (F_PART_RU | F_PART_EN | F_NOM)) || blocked(i)) continue;
     const cyr = isCyr(t.w);
     let step: Step | null = null;
-    if (cyr && isPartRu(t.w) && !negated(toks, i)) {
+    if (fl & F_PART_RU && !negated(toks, i)) {
       // the noun: after a fronted participle («переустановленный драйвер», «перепрошит на …»), else before it («роутер перепрошит»)
       const before: number[] = [];
       for (let k = i - 1; k >= 0 && k >= i - 3 && toks[k]!.clause === t.clause; k--) {
@@ -501,7 +531,7 @@ export function passiveSteps(text: string, toks: Token[], blocked: (k: number) =
         const idx = [...obj, i].sort((a, b) => a - b);
         step = { text: idx.map(word).join(' '), first: idx[0]!, last: idx[idx.length - 1]! };
       }
-    } else if (!cyr && PART_EN.has(t.w) && i > 0 && BE_EN.has(toks[i - 1]!.w) && toks[i - 1]!.sent === t.sent && !negated(toks, i)) {
+    } else if (fl & F_PART_EN && i > 0 && BE_EN.has(toks[i - 1]!.w) && toks[i - 1]!.sent === t.sent && !negated(toks, i)) {
       // "the router was rebooted", "cables were checked": the subject before the verb
       const subj: number[] = [];
       for (let k = i - 2; k >= 0 && k >= i - 5 && toks[k]!.clause === t.clause; k--) {
@@ -512,10 +542,9 @@ export function passiveSteps(text: string, toks: Token[], blocked: (k: number) =
         if (subj.length >= 2) break;
       }
       if (subj.length && !subj.some((k) => STAFF.has(toks[k]!.w))) step = { text: [t.w, ...subj.map(word)].join(' '), first: subj[0]!, last: i };
-    } else if (fails.has(t.sent) && !negated(toks, i)) {
+    } else if (fl & F_NOM && fails.has(t.sent) && !negated(toks, i)) {
       // a step noun or gerund as the subject of a failure: «сброс роутера не помог», "restarting the app didn't help"
-      const nom = cyr ? NOM_RU.some((p) => t.w.startsWith(p)) : NOM_EN.some((p) => t.w === p || (p.length > 5 && t.w.startsWith(p)));
-      if (nom) {
+      {
         let e = i;
         while (e + 1 < toks.length && e - i < 4 && toks[e + 1]!.clause === t.clause && !failAt(toks, e + 1) && !STOP.has(toks[e + 1]!.w)) e++;
         let f = e + 1;
