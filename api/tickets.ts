@@ -71,8 +71,8 @@ export const Ticket = z.object({
   priorityScore: z.number(),
   channel: Channel,
   tags: z.array(z.string()),
-  /** analyzer signals of its customer messages (union) */
-  signals: z.array(Signal),
+  /** analyzer signals of its customer messages (union); default: responses stored (idempotent replays) before signals existed */
+  signals: z.array(Signal).default([]),
   custom: z.record(z.string(), z.unknown()),
   language: Locale,
   requester: z.object({ id: Id, name: z.string(), stage: Stage }),
@@ -107,9 +107,9 @@ export const Message = z.object({
   channel: Channel,
   attachments: z.array(Attachment),
   /** customer messages: triage signals (null for staff messages or when analysis failed) */
-  analysis: MessageAnalysis.nullable(),
+  analysis: MessageAnalysis.nullable().default(null),
   /** agent public replies: what the reply coach said when it was sent */
-  coach: MessageCoach.nullable(),
+  coach: MessageCoach.nullable().default(null), // defaults: responses stored (idempotent replays) before the analyzer
   createdAt: Timestamp,
 });
 

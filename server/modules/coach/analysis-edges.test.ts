@@ -2,6 +2,7 @@
 // JavaScript holds (lone surrogates), auto-replies, merged-in notes of another requester and
 // customer messages longer than the analyzer reads. HTTP (or a raw mail) in, database out.
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { after, before, describe, test } from 'node:test';
 import { analyzeMessage } from '../../analyzer/index.ts';
 import { receiveRaw } from '../../mail/receive.ts';
@@ -89,5 +90,28 @@ describe('coach inputs', () => {
     const r = await agent.post('/api/v1/coach', { ticket: t.id, text: 'Ожидайте.' });
     assert.equal(r.status, 200, r.raw);
     assert.equal(r.body.context.customerAskedCause, false);
+  });
+});
+
+describe('responses stored before the analyzer (idempotent replays)', () => {
+  test('a replayed ticket or message without signals/analysis/coach is still served', async () => {
+    const body = { subject: 'Старый', requester: { email: 'old-replay@clients.test', name: 'Old' }, message: { body: 'Здравствуйте, не работает вход.' } };
+    const key = { 'idempotency-key': 'pre-analyzer-ticket' };
+    const first = await agent.post('/api/v1/tickets', body, key);
+    assert.equal(first.status, 201, first.raw);
+    const msgKey = { 'idempotency-key': 'pre-analyzer-message' };
+    const sent = await agent.post(`/api/v1/tickets/${first.body.id}/messages`, { body: 'Проверим.' }, msgKey);
+    assert.equal(sent.status, 201, sent.raw);
+    // what these keys stored before the columns existed
+    await ctx.deps.db.updateTable('idempotency_keys').set({ response: sql`response - 'signals'` }).where('key', '=', key['idempotency-key']).execute();
+    await ctx.deps.db.updateTable('idempotency_keys').set({ response: sql`response - 'analysis' - 'coach'` }).where('key', '=', msgKey['idempotency-key']).execute();
+    const again = await agent.post('/api/v1/tickets', body, key);
+    assert.equal(again.status, 201, again.raw);
+    assert.equal(again.headers['idempotent-replayed'], 'true');
+    assert.deepEqual(again.body.signals, []);
+    const resent = await agent.post(`/api/v1/tickets/${first.body.id}/messages`, { body: 'Проверим.' }, msgKey);
+    assert.equal(resent.status, 201, resent.raw);
+    assert.equal(resent.body.analysis, null);
+    assert.equal(resent.body.coach, null);
   });
 });
