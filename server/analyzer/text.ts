@@ -184,6 +184,34 @@ function wordEnd(s: string, i: number): number {
   }
 }
 
+// A direct-mapped table in front of wordInfo: a word is hashed and compared in place, so a known word
+// costs no substring and no map lookup
+const SLOTS = 1 << 14;
+const slotKey: (string | undefined)[] = new Array(SLOTS);
+const slotVal: (WordInfo | undefined)[] = new Array(SLOTS);
+
+function wordAt(s: string, a: number, b: number): WordInfo {
+  const n = b - a;
+  if (n > 24) return wordInfo(s.slice(a, b));
+  let h = n;
+  for (let k = a; k < b; k++) h = (Math.imul(h, 31) + s.charCodeAt(k)) | 0;
+  const idx = (h ^ (h >>> 15)) & (SLOTS - 1);
+  const key = slotKey[idx];
+  if (key !== undefined && key.length === n) {
+    let k = 0;
+    while (k < n && key.charCodeAt(k) === s.charCodeAt(a + k)) k++;
+    if (k === n) return slotVal[idx]!;
+  }
+  const raw = s.slice(a, b);
+  const info = wordInfo(raw);
+  // long numbers are not kept (wordInfo does not cache them either)
+  if (words.get(raw) === info) {
+    slotKey[idx] = raw;
+    slotVal[idx] = info;
+  }
+  return info;
+}
+
 export function tokenize(text: string, ranges: Range[] = [{ start: 0, end: text.length }]): Token[] {
   const out: Token[] = [];
   let sent = 0;
@@ -202,18 +230,17 @@ export function tokenize(text: string, ranges: Range[] = [{ start: 0, end: text.
       }
       const at = i;
       i = wordEnd(part, i);
-      const raw = part.slice(at, i);
+      const word = wordAt(part, at, i);
       const gap = at - last === 1 && part.charCodeAt(last) === 32 ? '' : part.slice(last, at);
       if (gap) {
         const k = gapKind(gap);
         // a dot inside a word is no sentence end: 10.30, vc.ru, banki.ru
-        if (k & 2 && !(gap === '.' && /[\p{L}\p{N}]/u.test(part[at - 2] ?? '') && (/^\d/.test(raw) || /^\p{Ll}/u.test(raw)))) {
+        if (k & 2 && !(gap === '.' && /[\p{L}\p{N}]/u.test(part[at - 2] ?? '') && (word.num || /^\p{Ll}/u.test(part[at]!)))) {
           sent++;
           clause++;
         } else if (k & 1) clause++;
       }
       last = i;
-      const word = wordInfo(raw);
       if (CLAUSE_WORDS.has(word.w)) clause++;
       out.push({
         start: r.start + at,

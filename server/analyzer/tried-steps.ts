@@ -266,9 +266,9 @@ export function extractSteps(text: string, toks: Token[], blocked: (k: number) =
     return (plural.get(sent) ?? 0) >= 2;
   };
   for (let i = 0; i < toks.length && out.length < 12; i++) {
-    if (used.has(i)) continue;
     const t = toks[i]!;
-    if (t.w.length < 3 || t.num) continue;
+    // most words are no past step verb: one cached flag says so
+    if (!(flags(t) & F_PAST_VERB) || used.has(i)) continue;
     const v = verbOf(t.w);
     if (!v) continue;
     const cyr = isCyr(t.w);
@@ -448,6 +448,8 @@ const F_NOM = 2;
 const F_PART_EN = 4;
 const F_FAIL = 8;
 const F_SET = 16;
+/** a step verb in a past form (the main loop's candidates) */
+const F_PAST_VERB = 32;
 const flagMemo = new Map<string, number>();
 
 /** What a word can be here (participle, step noun, failure head), remembered per word. */
@@ -467,6 +469,7 @@ function flags(t: Token): number {
     }
   }
   if (FAIL_HEADS.has(w)) f |= F_FAIL;
+  if (w.length >= 3 && !t.num && verbOf(w) && (isCyr(w) ? ruPast(w) : enPast(w))) f |= F_PAST_VERB;
   if (info) info.steps = f;
   else {
     if (flagMemo.size >= 50_000) flagMemo.clear();
