@@ -479,8 +479,17 @@ function flags(t: Token): number {
 }
 
 /** Does a failure phrase («не помогло», "didn't help") start at token k? */
+const FAIL_BY_HEAD = new Map<string, string[][]>();
+for (const f of FAIL) {
+  const l = FAIL_BY_HEAD.get(f[0]!);
+  if (l) l.push(f);
+  else FAIL_BY_HEAD.set(f[0]!, [f]);
+}
+
 function failAt(toks: Token[], k: number): number {
-  for (const f of FAIL) {
+  const list = FAIL_BY_HEAD.get(toks[k]!.w);
+  if (!list) return 0;
+  for (const f of list) {
     let ok = true;
     for (let j = 0; j < f.length; j++) {
       const t = toks[k + j];
