@@ -84,7 +84,7 @@ const MOVE_PREP = new Set(R.churn_move.preps);
 const LIMIT_HEADS = new Set(UL.heads.map(norm));
 const CONDITIONAL = new Set(UL.conditional.map(norm));
 const UNITS_OK = new RegExp(UL.units_ok);
-const RETRACTABLE = new Set<Signal>(['threat_regulator', 'threat_public', 'churn']);
+const RETRACTABLE = new Set<Signal>(['threat_regulator', 'threat_public', 'churn', 'repeat_contact']);
 
 /** A negator up to `window` words before token `first`, same clause («нет»/"no" only right before). */
 export function negated(toks: Token[], first: number, window = NEG_WINDOW): boolean {
@@ -165,7 +165,7 @@ export function analyzeMessage(text: string, _opts: MessageOptions = {}): Messag
     if (code === 'threat_regulator' && laws.some((x) => x.first <= m.last && x.last >= m.first)) continue;
     if (RETRACTABLE.has(code) && retracted.has(s)) continue;
     // business impact: one clause; a long number is an order or account id, not a count
-    if (code === 'business_impact' && (toks[m.first]!.clause !== toks[m.last]!.clause || (toks[m.first]!.num && toks[m.first]!.w.length >= 6))) continue;
+    if (code === 'business_impact' && (toks[m.first]!.clause !== toks[m.last]!.clause || (toks[m.first]!.num && (toks[m.first]!.w.length >= 6 || Number(toks[m.first]!.w) < 3)))) continue;
     // time limits sit inside negated conditions («если не вернёте до пятницы»): urgency is cancelled only by suppressors («не горит»)
     if (m.pattern.negatable && !NEVER_NEGATED.has(code) && (negated(toks, m.first, NEG_WINDOW) || isPostNegated(m))) continue;
     if (supp.has(`${code}:${s}`)) continue;

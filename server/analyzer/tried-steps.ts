@@ -438,6 +438,8 @@ const PART_EN = new Set(lex.participles.en);
 const NOM_RU = lex.nominal.ru.map((v) => v.replace(/ё/g, 'е'));
 const NOM_EN = lex.nominal.en;
 const FAIL = lex.nominal.fail.map((f) => f.replace(/ё/g, 'е').split(' '));
+/** passives that are fixes whoever did them ("the router has been rebooted") */
+const EN_FIX = new Set(['rebooted', 'restarted', 'reinstalled', 'power-cycled', 'flushed', 'reseated', 'cleared']);
 const BE_EN = new Set(['was', 'were', 'been', 'got', 'is', 'are', 'has', 'have']);
 const PART_END_RU = /(н|на|но|ны|т|та|то|ты|нный|нная|нное|нные|нного|нную|нным|тый|тая|тое|тые)$/;
 
@@ -516,13 +518,17 @@ export function passiveSteps(text: string, toks: Token[], blocked: (k: number) =
   const covered = (a: number, b: number) => have.some((s) => s.first <= b && s.last >= a) || out.some((s) => s.first <= b && s.last >= a);
   const word = (k: number) => lowerCapitalized(text.slice(toks[k]!.start, toks[k]!.end));
   const fails = failSentences(toks);
+  // a lone participle may be the problem («приложение обновлено и не запускается»): it is a step next to a failure or in a list of them
+  const parts = new Map<number, number>();
+  for (const t of toks) if (flags(t) & (F_PART_RU | F_PART_EN)) parts.set(t.sent, (parts.get(t.sent) ?? 0) + 1);
+  const partOk = (sent: number) => fails.has(sent) || fails.has(sent + 1) || (parts.get(sent) ?? 0) >= 2;
   for (let i = 0; i < toks.length && out.length < 8; i++) {
     const t = toks[i]!;
     const fl = flags(t);
     if (!(fl & (F_PART_RU | F_PART_EN | F_NOM)) || blocked(i)) continue;
     const cyr = isCyr(t.w);
     let step: Step | null = null;
-    if (fl & F_PART_RU && !negated(toks, i)) {
+    if (fl & F_PART_RU && partOk(t.sent) && !negated(toks, i)) {
       // the noun: after a fronted participle («переустановленный драйвер», «перепрошит на …»), else before it («роутер перепрошит»)
       const before: number[] = [];
       for (let k = i - 1; k >= 0 && k >= i - 3 && toks[k]!.clause === t.clause; k--) {
@@ -543,7 +549,7 @@ export function passiveSteps(text: string, toks: Token[], blocked: (k: number) =
         const idx = [...obj, i].sort((a, b) => a - b);
         step = { text: idx.map(word).join(' '), first: idx[0]!, last: idx[idx.length - 1]! };
       }
-    } else if (fl & F_PART_EN && i > 0 && BE_EN.has(toks[i - 1]!.w) && toks[i - 1]!.sent === t.sent && !negated(toks, i)) {
+    } else if (fl & F_PART_EN && (partOk(t.sent) || EN_FIX.has(t.w)) && i > 0 && BE_EN.has(toks[i - 1]!.w) && toks[i - 1]!.sent === t.sent && !negated(toks, i)) {
       // "the router was rebooted", "cables were checked": the subject before the verb
       const subj: number[] = [];
       for (let k = i - 2; k >= 0 && k >= i - 5 && toks[k]!.clause === t.clause; k--) {
