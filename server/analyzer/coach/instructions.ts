@@ -80,13 +80,14 @@ const SAME: Record<string, string[]> = {
   app: ['прилож', 'app', 'appli'],
   phone: ['телеф', 'смарт', 'phone', 'mobil', 'айфон', 'iphon', 'андро', 'andro', 'hands', 'аппар'],
   airplane: ['авиар', 'самол', 'airpl', 'fligh'],
+  incognito: ['incog', 'инког', 'priva', 'приват'],
   card: ['карт', 'card'],
   pay: ['pay', 'paid', 'плат', 'оплат', 'заплат'],
 };
 const CONCEPT = new Map<string, string>(Object.entries(SAME).flatMap(([k, v]) => v.map((r) => [r, k] as [string, string])));
 /** steps that are enough by themselves when the reply names nothing else («перезайдите», "clear the cache") */
 const THINGS = new Set(['router', 'phone', 'app', 'browser', 'card', 'cable', 'folder']);
-const STRONG = new Set(['restart', 'install', 'cache', 'login', 'reset', 'update']);
+const STRONG = new Set(['restart', 'install', 'cache', 'login', 'reset', 'update', 'incognito', 'airplane']);
 
 /** Content roots of tokens: stem without a common verb prefix, first 5 letters; synonyms share one root. */
 export function roots(tokens: Token[], from: number, to: number): Set<string> {
