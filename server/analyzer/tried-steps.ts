@@ -229,6 +229,8 @@ function enListItem(c: Ctx, v: number, stepSents: Set<number>): boolean {
   const t = toks[v]!;
   if (!t.w.endsWith('ed') && !EN_PAST_SAME.has(t.w)) return false;
   const p = toks[v - 1];
+  // "Reinstalled it twice and cleared its storage": a verb joined to a step of its sentence
+  if (p && (p.w === 'and' || p.w === 'then') && stepSents.has(t.sent)) return true;
   if (p && p.clause === t.clause) return false;
   return stepSents.has(t.sent) || (!!p && text.slice(p.end, t.start).includes(':'));
 }
@@ -452,6 +454,8 @@ const F_FAIL = 8;
 const F_SET = 16;
 /** a step verb in a past form (the main loop's candidates) */
 const F_PAST_VERB = 32;
+/** «сделан», «выполнен», «проведён» (+ a step noun) */
+const F_DONE = 64;
 const flagMemo = new Map<string, number>();
 
 /** What a word can be here (participle, step noun, failure head), remembered per word. */
@@ -471,6 +475,7 @@ function flags(t: Token): number {
     }
   }
   if (FAIL_HEADS.has(w)) f |= F_FAIL;
+  if (/^(сделан|выполнен|проведен)/.test(w)) f |= F_DONE;
   if (w.length >= 3 && !t.num && verbOf(w) && (isCyr(w) ? ruPast(w) : enPast(w))) f |= F_PAST_VERB;
   if (info) info.steps = f;
   else {
@@ -525,10 +530,17 @@ export function passiveSteps(text: string, toks: Token[], blocked: (k: number) =
   for (let i = 0; i < toks.length && out.length < 8; i++) {
     const t = toks[i]!;
     const fl = flags(t);
-    if (!(fl & (F_PART_RU | F_PART_EN | F_NOM)) || blocked(i)) continue;
+    if (!(fl & (F_PART_RU | F_PART_EN | F_NOM | F_DONE)) || blocked(i)) continue;
     const cyr = isCyr(t.w);
     let step: Step | null = null;
-    if (fl & F_PART_RU && partOk(t.sent) && !negated(toks, i)) {
+    if (/^(сделан|выполнен|проведен)/.test(t.w) && toks[i + 1] && toks[i + 1]!.clause === t.clause && flags(toks[i + 1]!) & F_NOM && !negated(toks, i)) {
+      // «Был сделан сброс настроек»
+      let e = i + 1;
+      while (e + 1 < toks.length && e - i < 3 && toks[e + 1]!.clause === t.clause && !STOP.has(toks[e + 1]!.w)) e++;
+      const idx: number[] = [];
+      for (let k = i; k <= e; k++) idx.push(k);
+      step = { text: idx.map(word).join(' '), first: i, last: e };
+    } else if (fl & F_PART_RU && partOk(t.sent) && !negated(toks, i)) {
       // the noun: after a fronted participle («переустановленный драйвер», «перепрошит на …»), else before it («роутер перепрошит»)
       const before: number[] = [];
       for (let k = i - 1; k >= 0 && k >= i - 3 && toks[k]!.clause === t.clause; k--) {
