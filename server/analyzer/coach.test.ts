@@ -233,3 +233,10 @@ test('next step and alternative: passive outcomes, scheduled visits, fallbacks',
   assert.ok(has('Переустановите приложение. Если не поможет, мы посмотрим логи.', 'no_alternative', o));
   assert.ok(!has('Переустановите приложение. Если не поможет, войдите через веб-версию.', 'no_alternative', o));
 });
+
+test('vague waits in other words; a wait with a number of minutes is concrete', () => {
+  for (const r of ['Мы свяжемся с вами позже.', 'Решение будет в ближайшие дни.', "We'll get back to you in the coming days.", 'Hang tight, we are on it.'])
+    assert.ok(has(r, 'vague_wait'), r);
+  for (const r of ['Подождите 10 минут и обновите страницу.', 'Перезвоним не позже 15:00.', 'Please wait 5 minutes and retry.'])
+    assert.ok(!has(r, 'vague_wait'), r);
+});

@@ -130,6 +130,17 @@ function stockApology(c: Ctx): Hit[] {
   return hs;
 }
 
+const UNIT = /^(?:сек|мин|час|дн|дня|день|сут|недел|sec|min|hour|hr|day|week)/;
+/** «подождите 10 минут», "wait 5 minutes": a number with a time unit right after the wait verb */
+function spanFollows(c: Ctx, k: number): boolean {
+  for (let i = k + 1; i <= k + 3 && i < c.tokens.length - 1; i++) {
+    const t = c.tokens[i]!;
+    if (t.sent !== c.tokens[k]!.sent) return false;
+    if (t.num && UNIT.test(c.tokens[i + 1]!.w)) return true;
+  }
+  return false;
+}
+
 function vagueWait(c: Ctx): Hit[] {
   const hs = [...c.hits.vague_wait!];
   const covered = new Set<number>();
@@ -138,7 +149,7 @@ function vagueWait(c: Ctx): Hit[] {
   for (const m of c.times) if (concrete(m)) timed.add(c.tokens[Math.min(firstEndingAfter(c.tokens, m.start), c.tokens.length - 1)]!.sent);
   // «ожидайте» / "please wait" with a concrete time in the same sentence is no vague wait
   for (const h of c.hits.wait_verb!) {
-    if (!timed.has(c.tokens[h.first]!.sent) && !covered.has(h.first)) hs.push(h);
+    if (!timed.has(c.tokens[h.first]!.sent) && !covered.has(h.first) && !spanFollows(c, h.last)) hs.push(h);
   }
   return hs.sort((a, b) => a.first - b.first);
 }
