@@ -6,11 +6,17 @@ import { TimeZone } from './people.ts';
 const Host = z.string().trim().min(1).max(255);
 const Port = z.number().int().min(1).max(65535);
 const Secret = z.string().min(1).max(500);
+/** STARTTLS on a plain connection: auto (when offered), require (fail without), never. */
+const StartTls = z.enum(['auto', 'require', 'never']).default('auto');
+/** false trusts any certificate (self-signed servers on a private network); default true. */
+const CheckCertificate = z.boolean().default(true);
 
 export const ImapSettings = z.object({
   host: Host,
   port: Port.default(993),
   secure: z.boolean().default(true),
+  starttls: StartTls,
+  checkCertificate: CheckCertificate,
   user: z.string().min(1).max(255),
   password: Secret.optional(), // write-only; kept when omitted on update
   folders: z.array(z.string().min(1).max(200)).min(1).max(20).default(['INBOX']),
@@ -24,6 +30,8 @@ export const SmtpOutSettings = z.object({
   host: Host,
   port: Port.default(587),
   secure: z.boolean().default(false),
+  starttls: StartTls,
+  checkCertificate: CheckCertificate,
   user: z.string().max(255).optional(),
   password: Secret.optional(), // write-only
   fromName: z.string().max(200).optional(),

@@ -74,13 +74,13 @@ function descendants(root: number): number[] {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function config(dir: string, port: number): string {
+function config(dir: string, port: number, tls: boolean): string {
   return `base_dir = ${dir}/run
 state_dir = ${dir}/state
 log_path = ${dir}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+${tls ? `ssl = yes\nssl_cert = <${dir}/cert.pem\nssl_key = <${dir}/key.pem` : 'ssl = no'}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_internal_user = dovecot
@@ -117,7 +117,8 @@ protocol imap {
 `;
 }
 
-export async function startDovecot(opts: { users?: DovecotUser[] } = {}): Promise<Dovecot> {
+/** tls: offer STARTTLS with a fresh self-signed certificate (openssl). */
+export async function startDovecot(opts: { users?: DovecotUser[]; tls?: boolean } = {}): Promise<Dovecot> {
   const bin = findDovecot();
   const users = opts.users ?? [{ user: 'support@example.test', password: 'secret' }];
   const dir = mkdtempSync(join(tmpdir(), 'slovo-dovecot-'));
@@ -127,7 +128,11 @@ export async function startDovecot(opts: { users?: DovecotUser[] } = {}): Promis
   writeFileSync(join(dir, 'users'), users.map((u) => `${u.user}:{PLAIN}${u.password}\n`).join(''), { mode: 0o644 });
   const port = await freePort();
   const conf = join(dir, 'dovecot.conf');
-  writeFileSync(conf, config(dir, port));
+  if (opts.tls) {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=imap.test', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    chmodSync(join(dir, 'key.pem'), 0o644);
+  }
+  writeFileSync(conf, config(dir, port, !!opts.tls));
   const pidFile = join(dir, 'run', 'master.pid');
   const clients = new Map<string, ImapFlow>();
   const folders = new Set<string>(); // user + folder known to exist
@@ -213,7 +218,7 @@ export async function startDovecot(opts: { users?: DovecotUser[] } = {}): Promis
   const client = async (user: string): Promise<ImapFlow> => {
     const u = users.find((x) => x.user === user);
     if (!u) throw new Error(`unknown dovecot user ${user}`);
-    const c = new ImapFlow({ host: '127.0.0.1', port, secure: false, auth: { user: u.user, pass: u.password }, logger: false, disableAutoIdle: true });
+    const c = new ImapFlow({ host: '127.0.0.1', port, secure: false, tls: { rejectUnauthorized: false }, auth: { user: u.user, pass: u.password }, logger: false, disableAutoIdle: true });
     await c.connect();
     return c;
   };

@@ -28,7 +28,8 @@ export type SmtpSink = {
   close(): Promise<void>;
 };
 
-export async function startSmtpSink(opts: { failure?: SinkFailure; user?: string; password?: string } = {}): Promise<SmtpSink> {
+/** tls: offer STARTTLS with smtp-server's built-in self-signed certificate. */
+export async function startSmtpSink(opts: { failure?: SinkFailure; user?: string; password?: string; tls?: boolean } = {}): Promise<SmtpSink> {
   const messages: SinkMessage[] = [];
   const attempts: { stage: string; code: number }[] = [];
   let failure: SinkFailure | null = opts.failure ?? null;
@@ -45,7 +46,7 @@ export async function startSmtpSink(opts: { failure?: SinkFailure; user?: string
   };
 
   const server = new SMTPServer({
-    disabledCommands: ['STARTTLS'],
+    disabledCommands: opts.tls ? [] : ['STARTTLS'],
     disableReverseLookup: true,
     closeTimeout: 1000, // close() ends open client connections after a second
     authOptional: true,

@@ -89,6 +89,8 @@ export class FolderWatcher {
       host: this.conf.host,
       port: this.conf.port,
       secure: this.conf.secure,
+      ...(this.conf.starttls === 'require' ? { doSTARTTLS: true } : this.conf.starttls === 'never' ? { doSTARTTLS: false } : {}),
+      tls: { rejectUnauthorized: this.conf.checkCertificate !== false },
       auth: { user: this.conf.user, pass: this.conf.password ?? '' },
       logger: false,
       disableAutoIdle: !this.conf.idle,

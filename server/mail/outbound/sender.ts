@@ -208,6 +208,8 @@ function transportFor(channel: SendChannel): Pooled {
     const transport = nodemailer.createTransport({
       pool: true, maxConnections: 3, maxMessages: 100, maxRequeues: 0, // retries are the outbox's job, counted and backed off
       host: s.host, port: s.port ?? 587, secure: s.secure ?? false,
+      requireTLS: s.starttls === 'require', ignoreTLS: s.starttls === 'never',
+      tls: { rejectUnauthorized: s.checkCertificate !== false },
       ...(s.user ? { auth: { user: s.user, pass: s.password ?? '' } } : {}),
       connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 60_000,
     });
