@@ -179,6 +179,7 @@ export function analyzeMessage(text: string, _opts: MessageOptions = {}): Messag
     const p = toks[m.last + 1];
     const n = toks[m.last + 2];
     if (!p || !n || !MOVE_PREP.has(p.w) || n.sent !== p.sent || negated(toks, m.first)) continue;
+    if (supp.has(`churn:${toks[m.first]!.sent}`) || givenUp(m)) continue;
     const ch = text[n.start]!;
     if (ch !== ch.toLowerCase() && !n.caps) acc.add('churn', { first: m.first, last: m.last + 2, conf: 0.7 });
     else if (n.caps && n.w.length >= 3) acc.add('churn', { first: m.first, last: m.last + 2, conf: 0.6 });
@@ -445,6 +446,8 @@ function urgentLimits(text: string, toks: Token[], acc: Acc, quotes: Quote[], sc
     // «с 20 до 23», "from 8 to 12": a window someone else set, unless the customer asks for it
     const win = (k: number) => ['с', 'from', 'between'].includes(toks[k]?.w ?? '') && toks[k]!.sent === s && toks[k + 1]!.num;
     if (!request.has(s) && (win(h.first - 2) || win(h.first - 3))) return false;
+    // «Сегодня же напишу пост»: the day of the threat, not a limit
+    if (threatSents.has(s) && (t.w === 'сегодня' || t.w === 'today')) return false;
     if (threatSents.has(s)) {
       for (let k = h.first - 1; k >= 0 && toks[k]!.sent === s; k--) if (CONDITIONAL.has(toks[k]!.w)) return false;
     }
