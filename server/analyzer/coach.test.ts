@@ -240,3 +240,14 @@ test('vague waits in other words; a wait with a number of minutes is concrete', 
   for (const r of ['Подождите 10 минут и обновите страницу.', 'Перезвоним не позже 15:00.', 'Please wait 5 minutes and retry.'])
     assert.ok(!has(r, 'vague_wait'), r);
 });
+
+test('word-family checks: third-party blame, workarounds until the fix, invitations are no next step', () => {
+  for (const r of ['This is outside our control, please take it up with the airline.', 'Это уже вопрос к производителю, мы тут ни при чём.'])
+    assert.ok(has(r, 'minimizing_or_blame'), r);
+  const o = { context: { unresolved: true } };
+  assert.ok(!has('До восстановления связи звоните через Wi-Fi Calling.', 'no_alternative', o));
+  assert.ok(!has("If you won't be home, you can redirect it to a pickup point via the link in your tracking email.", 'no_alternative', o));
+  assert.ok(has('If that does not help, contact us again.', 'no_alternative', o));
+  for (const r of ['Если будут вопросы — пишите.', 'Feel free to contact us if you have questions.', 'Обратите внимание, что сроки могут сдвигаться.'])
+    assert.ok(has(r, 'no_next_step', o), r);
+});
