@@ -381,6 +381,15 @@ const ROWS: Row[] = [
   [true, "threat_regulator", "I'm reporting you to the BBB."],
   [true, "threat_regulator", "I've contacted a solicitor."],
   [true, "threat_regulator", "My bank is reversing the charge."],
+  [true, "urgent", "Нужно было ещё вчера!"],
+  [true, "urgent", "We needed this yesterday."],
+  [true, "churn", "Всё, сваливаю от вас."],
+  [true, "threat_regulator", "Пишу жалобу в роспотреб."],
+  [true, "threat_regulator", "Напишу в РПН."],
+  [true, "threat_public", "Выложу всё в инсту."],
+  [true, "threat_public", "Напишу пост в тг."],
+  [false, "urgent", "Пожарная сигнализация срабатывает."],
+  [false, "threat_public", "Инструкция в инсте непонятная."],
 ];
 
 test('wording table: business impact, tried steps, threats, churn, urgency, repeat contact', () => {
