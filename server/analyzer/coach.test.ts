@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { coachReply } from './coach.ts';
+import { coachReply, opening } from './coach.ts';
 import type { CoachOptions, ReplyAnalysis } from './types.ts';
 
 // Thursday 3 December 2026, 10:00 in Moscow
@@ -250,4 +250,14 @@ test('word-family checks: third-party blame, workarounds until the fix, invitati
   assert.ok(has('If that does not help, contact us again.', 'no_alternative', o));
   for (const r of ['Если будут вопросы — пишите.', 'Feel free to contact us if you have questions.', 'Обратите внимание, что сроки могут сдвигаться.'])
     assert.ok(has(r, 'no_next_step', o), r);
+});
+
+test('a huge draft is coached on its opening: promises and evidence point into the draft', () => {
+  const draft = `Перезвоним завтра до 12:00. ${'Приносим извинения за доставленные неудобства. '.repeat(30_000)}`;
+  const a = coachReply(draft, { sentAt: '2026-11-20T10:00:00+03:00', timeZone: 'Europe/Moscow' });
+  assert.equal(a.promises[0]!.due, '2026-11-21T12:00:00+03:00');
+  assert.ok(a.flags.includes('boilerplate_apology'));
+  for (const d of a.details) for (const e of d.evidence) assert.equal(draft.slice(e.start, e.end), e.text);
+  assert.equal(opening('a b', 2), 'a');
+  assert.equal(opening('x'.repeat(10) + '😡', 11), 'x'.repeat(10));
 });

@@ -33,6 +33,23 @@ const ev = (c: Ctx, first: number, last: number): Evidence => {
 const MAX_MESSAGE_FOR_STEPS = 20_000;
 /** evidence pieces shown per flag at most */
 const MAX_EVIDENCE = 20;
+/**
+ * Characters of a reply (and of the customer message) the coach reads: a real reply is a few thousand;
+ * past this a draft is hostile or pasted data, and only its opening is coached (bounds the time on 1 MB).
+ */
+export const MAX_COACHED = 60_000;
+
+/** The opening of a long text, cut at a line break or space so no word is split. */
+export function opening(text: string, max = MAX_COACHED): string {
+  if (text.length <= max) return text;
+  let cut = max;
+  const ws = Math.max(text.lastIndexOf('\n', max), text.lastIndexOf(' ', max));
+  if (ws > 0 && ws > max - 200) cut = ws;
+  // never split a surrogate pair
+  const c = text.charCodeAt(cut - 1);
+  if (c >= 0xd800 && c <= 0xdbff) cut--;
+  return text.slice(0, cut);
+}
 
 /** Evidence of hits, overlapping ones merged. */
 function hitEv(c: Ctx, hs: Hit[]): Evidence[] {
@@ -267,7 +284,9 @@ function optionVerbs(c: Ctx): number[] {
 const absent = (code: Flag, conf: number, evidence: Evidence[] = []): Finding<Flag> => ({ code, confidence: conf, evidence });
 
 /** Flags, promises (with due times) and suggestions for a reply draft. */
-export function coachReply(reply: string, opts: CoachOptions = {}): ReplyAnalysis {
+export function coachReply(draft: string, opts: CoachOptions = {}): ReplyAnalysis {
+  // offsets into the opening are offsets into the whole draft
+  const reply = opening(draft);
   const ranges = liveRanges(reply);
   const tokens = tokenize(reply, ranges);
   const live = ranges.map((r) => reply.slice(r.start, r.end)).join('\n');
@@ -285,16 +304,17 @@ export function coachReply(reply: string, opts: CoachOptions = {}): ReplyAnalysi
   let rep: Instruction[] = [];
   let steps: Set<string>[] = [];
   if (opts.customerMessage && c.ins.length) {
+    const message = opening(opts.customerMessage);
     let extra: string[] = [];
     // the message analyzer's tried steps help on ordinary messages; a huge one is matched by our own steps only
-    if (opts.customerMessage.length <= MAX_MESSAGE_FOR_STEPS) {
+    if (message.length <= MAX_MESSAGE_FOR_STEPS) {
       try {
-        extra = analyzeMessage(opts.customerMessage).tried_steps;
+        extra = analyzeMessage(message).tried_steps;
       } catch {
         // the message analyzer is optional here; our own step matching still runs
       }
     }
-    steps = customerSteps(opts.customerMessage, extra);
+    steps = customerSteps(message, extra);
     rep = repeatedSteps(tokens, c.ins, steps);
     if (rep.length) details.push({ code: 'asks_already_tried', confidence: 0.75, evidence: rep.slice(0, MAX_EVIDENCE).map((x) => ev(c, x.first, x.last)) });
   }
