@@ -863,7 +863,7 @@ export function merge(a: Comp, b: Comp): Comp | null {
   if (b.eod) r.eod = true;
   if (b.win) r.win = true;
   if (b.after) r.after = true;
-  r.weak = !!a.weak && !!b.weak;
-  if (!r.weak) delete r.weak;
+  // no `delete`: it would turn the object into a slow dictionary
+  if (r.weak && !b.weak) r.weak = undefined;
   return r;
 }

@@ -76,11 +76,13 @@ function norm(raw: string): string {
   return s;
 }
 
-const PUNCT: string[] = [];
-/** marks the grammar reads: times, dates, ranges, lists, parentheses, units */
-const SIGNIFICANT = new Set([...":.-–—/,()%$₽€+'’"].map((ch) => ch.charCodeAt(0)));
+// lookup tables are filled up front: a sparse array written at high indices turns into a slow dictionary
+const PUNCT: string[] = new Array<string>(0x3000).fill('');
+/** marks the grammar reads: times, dates, ranges, lists, parentheses, units (1 = significant, by char code) */
+const SIGNIFICANT = new Uint8Array(0x10000);
+for (const ch of ":.-–—/,()%$₽€+'’") SIGNIFICANT[ch.charCodeAt(0)] = 1;
 /** digit strings up to 4 digits, by length and value ("01" and "1" differ) */
-const NUMS: string[] = [];
+const NUMS: string[] = new Array<string>(40000).fill('');
 
 /** one buffer reused by every call (the analyzer is synchronous); grown as needed */
 let shared = new Toks(1024);
@@ -93,7 +95,7 @@ export function tokenize(text: string): Toks {
   if (cap < n) shared = new Toks(Math.max(n, cap * 2));
   else if (cap > 1 << 16 && n < cap >> 4) shared = new Toks(Math.max(1024, n * 2));
   const t = shared;
-  t.s.length = 0;
+  // t.s keeps its old entries past t.n (overwritten as needed; shrinking and regrowing it costs more)
   let flags = SP | NL;
   let i = 0;
   let m = 0;
@@ -115,7 +117,7 @@ export function tokenize(text: string): Toks {
       }
       t.k[m] = N;
       const len = j - i;
-      t.s[m] = len <= 4 ? (NUMS[(len - 1) * 10000 + v] ??= text.slice(i, j)) : text.slice(i, j);
+      t.s[m] = len <= 4 ? NUMS[(len - 1) * 10000 + v] || (NUMS[(len - 1) * 10000 + v] = text.slice(i, j)) : text.slice(i, j);
       t.v[m] = j - i > 6 ? NaN : v;
     } else if (isLetter(c)) {
       while (j < n) {
@@ -132,15 +134,15 @@ export function tokenize(text: string): Toks {
       if (raw.charCodeAt(0) !== s.charCodeAt(0)) flags |= CAP;
     } else {
       // marks the grammar never looks at («!», «?», quotes, emoji…) are one token per run
-      if (!SIGNIFICANT.has(c)) {
+      if (!SIGNIFICANT[c]) {
         while (j < n) {
           const d = text.charCodeAt(j);
-          if (SIGNIFICANT.has(d) || isSpace(d) || isLetter(d) || (d >= 48 && d <= 57)) break;
+          if (SIGNIFICANT[d] || isSpace(d) || isLetter(d) || (d >= 48 && d <= 57)) break;
           j++;
         }
       }
       t.k[m] = P;
-      t.s[m] = c < 0x3000 ? (PUNCT[c] ??= text[i]) : text[i];
+      t.s[m] = c < 0x3000 ? PUNCT[c] || (PUNCT[c] = text[i]!) : text[i]!;
       t.v[m] = NaN;
     }
     t.start[m] = i;
