@@ -296,8 +296,9 @@ export function coachReply(draft: string, opts: CoachOptions = {}): ReplyAnalysi
   const timeZone = opts.timeZone ?? 'UTC';
   const times = tokens.length ? liveTimes(reply, ranges, { sentAt, timeZone, calendar: opts.calendar }) : [];
   const hits = matchGroups(tokens);
-  const promises = findPromises(reply, tokens, times);
-  const c: Ctx = { text: reply, tokens, hits, times, promises, ins: instructions(tokens), sentAt, b: bounds(tokens), ranges };
+  const b = bounds(tokens);
+  const promises = findPromises(reply, tokens, times, b);
+  const c: Ctx = { text: reply, tokens, hits, times, promises, ins: instructions(tokens), sentAt, b, ranges };
 
   const details = presenceFlags(c, ownsFix(c));
 

@@ -220,11 +220,10 @@ function joined(text: string, tokens: Token[], a: number): boolean {
  * `promise: false` are future actions of a third party («курьерская служба свяжется»): no promise of
  * ours, but still a next step.
  */
-export function findPromises(text: string, tokens: Token[], times: Mention[]): PromiseInfo[] {
+export function findPromises(text: string, tokens: Token[], times: Mention[], b: Bounds = bounds(tokens)): PromiseInfo[] {
   const out: PromiseInfo[] = [];
   type Span = { start: number; end: number; trig: Trigger[]; agentive: boolean; ours: boolean; staff: boolean };
   const spans: Span[] = [];
-  const b = bounds(tokens);
   // segments: clauses, but a time like 16:00 does not split one
   const n = tokens.length;
   const segFirst = new Int32Array(n);
