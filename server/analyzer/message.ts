@@ -6,6 +6,7 @@ import lex from './lexicons/signals.json' with { type: 'json' };
 import { detectLang, detectLangTokens } from './lang.ts';
 import { compile, PatternSet, type Match, type PatternSpec } from './patterns.ts';
 import { liveRanges, norm, tokenize, type Range, type Token } from './text.ts';
+import { activeModel, combine } from './model/model.ts';
 import { extractSteps } from './tried-steps.ts';
 import { SIGNALS, type Evidence, type Finding, type MessageAnalysis, type Signal } from './types.ts';
 
@@ -120,8 +121,28 @@ const bySentence = (ms: Match[], toks: Token[]) => {
   return s;
 };
 
-/** Triage signals, tried steps and evidence for one customer message. */
+/** Triage signals, tried steps and evidence for one customer message: the rules, then the learned model (model/). */
 export function analyzeMessage(text: string, _opts: MessageOptions = {}): MessageAnalysis {
+  const m = activeModel();
+  if (!m) return rulePass(text).result;
+  const r = rulePass(text);
+  return combine(m, text, r.toks, ruleFeatures(r), r.result);
+}
+
+export type RulePass = { result: MessageAnalysis; toks: Token[]; scan: Scan };
+
+/** What the rules saw, as model features: "@g:<group>" a pattern group matched, "@r:<signal>" a signal fired. */
+export function ruleFeatures(r: RulePass): string[] {
+  const out: string[] = [];
+  for (let t = 0; t < GROUPS.length; t++) if (r.scan.by[t]?.length) out.push(GROUP_KEYS[t]!);
+  for (const s of r.result.signals) out.push(SIGNAL_KEYS.get(s)!);
+  return out;
+}
+const GROUP_KEYS = GROUPS.map((g) => '@g:' + g);
+const SIGNAL_KEYS = new Map(SIGNALS.map((s) => [s, '@r:' + s]));
+
+/** The rules alone: their result, the tokens and the pattern scan. */
+export function rulePass(text: string): RulePass {
   const ranges = liveRanges(text);
   const toks = tokenize(text, ranges);
   let asksQuestion = false;
@@ -273,7 +294,7 @@ export function analyzeMessage(text: string, _opts: MessageOptions = {}): Messag
     details.push({ code, confidence: Math.round(Math.min(0.99, 1 - miss) * 100) / 100, evidence });
   }
   details.sort((a, b) => (a.code < b.code ? -1 : 1));
-  return { lang, langs, signals: details.map((d) => d.code), tried_steps: steps.map((s) => s.text), details };
+  return { result: { lang, langs, signals: details.map((d) => d.code), tried_steps: steps.map((s) => s.text), details }, toks, scan: sc };
 }
 
 const FRAUD_ACTS = new Set(R.anger.third_party_fraud.map(norm));

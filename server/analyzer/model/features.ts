@@ -1,0 +1,40 @@
+// Features of a customer message for the learned signal model: stems of the live tokens (a stem in a
+// negation scope gets "NOT_"), stem bigrams of one sentence, and what the rules found ("@g:" a pattern
+// group matched, "@r:" a signal fired). Training and inference share this one function.
+import lex from '../lexicons/negation.json' with { type: 'json' };
+import { norm, type Token } from '../text.ts';
+
+const NEGATORS = new Set(lex.negators.map(norm));
+const BREAKERS = new Set(lex.scope_breakers.map(norm));
+const WINDOW = lex.window;
+
+/** The stem a token stands for in features: numbers collapse to "#". */
+const unit = (t: Token) => (t.num ? '#' : t.st);
+
+/**
+ * Calls `fn(key, tok)` for every feature of the message (repeats included); `tok` is the first token
+ * of the feature (bigrams span tok and tok + 1), -1 for rule features. Negation scope as scope.ts:
+ * a negator up to `window` words before, same clause, no scope breaker between.
+ */
+export function eachFeature(toks: Token[], rules: readonly string[], fn: (key: string, tok: number) => void): void {
+  let lastNeg = -1;
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i]!;
+    const prev = toks[i - 1];
+    if (!prev || prev.clause !== t.clause) lastNeg = -1;
+    const u = unit(t);
+    fn(lastNeg >= 0 && i - lastNeg <= WINDOW ? 'NOT_' + u : u, i);
+    if (BREAKERS.has(t.w)) lastNeg = -1;
+    else if (NEGATORS.has(t.w)) lastNeg = i;
+    const next = toks[i + 1];
+    if (next && next.sent === t.sent) fn(u + ' ' + unit(next), i);
+  }
+  for (const r of rules) fn(r, -1);
+}
+
+/** The distinct feature keys of a message (for training). */
+export function featureSet(toks: Token[], rules: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  eachFeature(toks, rules, (k) => out.add(k));
+  return out;
+}

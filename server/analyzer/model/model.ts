@@ -1,0 +1,125 @@
+// The learned signal model: one logistic regression per signal over features.ts, trained by train.ts
+// on the labelled development messages, combined with the rules:
+//   mode "or":  the signal fires when the rules found it or the model's probability ≥ t
+//   mode "and": a rule finding is kept only when the model's probability ≥ t
+// Weights: weights.json next to this file, loaded once at module load. The model is OFF by default (it
+// did not beat the rules on data it was not trained on, see README.md); SLOVO_ANALYZER_MODEL=on loads
+// weights.json, SLOVO_ANALYZER_MODEL=<file.json> other weights, SLOVO_ANALYZER_MODEL=off keeps it off.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Token } from '../text.ts';
+import type { Evidence, Finding, MessageAnalysis, Signal } from '../types.ts';
+import { eachFeature } from './features.ts';
+
+export type Combine = { mode: 'or' | 'and'; t: number };
+export type Weights = {
+  version: 1;
+  about?: unknown;
+  combine: Partial<Record<Signal, Combine>>;
+  bias: Partial<Record<Signal, number>>;
+  weights: Partial<Record<Signal, Record<string, number>>>;
+};
+
+type Entry = { w: Float64Array; stamp: number; tok: number; span: number };
+export type Model = { labels: Signal[]; combine: Combine[]; bias: Float64Array; map: Map<string, Entry> };
+
+export const DEFAULT_WEIGHTS = path.join(import.meta.dirname, 'weights.json');
+
+/** Builds the lookup form of trained weights: one Map entry per feature holds its weight for every combined signal. */
+export function buildModel(w: Weights): Model | null {
+  const labels = (Object.keys(w.combine) as Signal[]).filter((l) => w.combine[l] && w.weights[l]);
+  if (!labels.length) return null;
+  const map = new Map<string, Entry>();
+  labels.forEach((l, j) => {
+    for (const [k, v] of Object.entries(w.weights[l]!)) {
+      let e = map.get(k);
+      if (!e) map.set(k, (e = { w: new Float64Array(labels.length), stamp: 0, tok: -1, span: k.includes(' ') ? 2 : 1 }));
+      e.w[j] = v;
+    }
+  });
+  return { labels, combine: labels.map((l) => w.combine[l]!), bias: Float64Array.from(labels.map((l) => w.bias[l] ?? 0)), map };
+}
+
+/** Whether weights.json is used when SLOVO_ANALYZER_MODEL is not set. */
+export const ON_BY_DEFAULT = false;
+
+function loadDefault(): Model | null {
+  const env = process.env.SLOVO_ANALYZER_MODEL ?? (ON_BY_DEFAULT ? 'on' : 'off');
+  if (env === 'off' || env === '0' || env === '') return null;
+  const file = env === 'on' || env === '1' ? DEFAULT_WEIGHTS : path.resolve(env);
+  if (!fs.existsSync(file)) return null;
+  return buildModel(JSON.parse(fs.readFileSync(file, 'utf8')) as Weights);
+}
+
+let current: Model | null = loadDefault();
+/** The model analyzeMessage uses (null = rules only). */
+export const activeModel = () => current;
+/** Replaces the model (tests, experiments); returns the previous one. */
+export function setModel(m: Model | null): Model | null {
+  const old = current;
+  current = m;
+  return old;
+}
+
+let stamp = 0;
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+/** Probabilities of the model's signals, and the features found (each once, with its first token). */
+export function predict(m: Model, toks: Token[], rules: readonly string[]): { p: Float64Array; hits: Entry[] } {
+  const s = ++stamp;
+  const z = Float64Array.from(m.bias);
+  const hits: Entry[] = [];
+  eachFeature(toks, rules, (k, tok) => {
+    const e = m.map.get(k);
+    if (e === undefined || e.stamp === s) return;
+    e.stamp = s;
+    e.tok = tok;
+    hits.push(e);
+    for (let j = 0; j < z.length; j++) z[j]! += e.w[j]!;
+  });
+  for (let j = 0; j < z.length; j++) z[j] = sigmoid(z[j]!);
+  return { p: z, hits };
+}
+
+/** Evidence of a model-only finding: the words with the largest positive contributions (up to 3). */
+function evidence(text: string, toks: Token[], hits: Entry[], j: number): Evidence[] {
+  const top = hits.filter((e) => e.tok >= 0 && e.w[j]! > 0).sort((a, b) => b.w[j]! - a.w[j]! || a.tok - b.tok).slice(0, 3);
+  const spans = top.map((e) => ({ start: toks[e.tok]!.start, end: toks[Math.min(e.tok + e.span - 1, toks.length - 1)]!.end })).sort((a, b) => a.start - b.start);
+  const out: Evidence[] = [];
+  for (const s of spans) {
+    const last = out[out.length - 1];
+    if (last && s.start <= last.end) {
+      if (s.end > last.end) last.end = s.end;
+    } else out.push({ ...s, text: '' });
+  }
+  for (const e of out) e.text = text.slice(e.start, e.end);
+  return out;
+}
+
+/** Rules result + model → the final result (a new object; the rules' one is not changed). */
+export function combine(m: Model, text: string, toks: Token[], rules: readonly string[], res: MessageAnalysis): MessageAnalysis {
+  if (!toks.length) return res;
+  const { p, hits } = predict(m, toks, rules);
+  let details = res.details;
+  let steps = res.tried_steps;
+  let changed = false;
+  for (let j = 0; j < m.labels.length; j++) {
+    const code = m.labels[j]!;
+    const c = m.combine[j]!;
+    const has = res.signals.includes(code);
+    if (c.mode === 'and' && has && p[j]! < c.t) {
+      details = details.filter((d) => d.code !== code);
+      if (code === 'tried_steps') steps = [];
+      changed = true;
+    } else if (c.mode === 'or' && !has && p[j]! >= c.t) {
+      const ev = evidence(text, toks, hits, j);
+      if (!ev.length) continue;
+      const f: Finding<Signal> = { code, confidence: Math.round(Math.min(0.99, p[j]!) * 100) / 100, evidence: ev };
+      details = [...details, f];
+      changed = true;
+    }
+  }
+  if (!changed) return res;
+  details.sort((a, b) => (a.code < b.code ? -1 : 1));
+  return { ...res, signals: details.map((d) => d.code), tried_steps: steps, details };
+}
