@@ -39,6 +39,13 @@ const RU_1PL_EM_NOT = /(?:аем|яем|уем|еем|ием|ьем|ъем|бл�
 // 3rd person future of our staff: «техник перезагрузит», «мастер подъедет» (a staff word just before)
 const RU_3_PERF = /^(?:пере|вы|по|при|за|от|до|про|под|на|вос|раз|об|из|ис|подъ|отъ)[а-я]{2,}(?:ит|ят|ет|ут|ют)(?:ся)?$/;
 const RU_3_PERF_NOT = /(?:ает|яет|ует|еет|ают|яют|уют|еют|ывает|ивает|ходит|водит|носит|возит|ходят|водят|носят)(?:ся)?$/;
+/** «проверим», «поднимем», reflexive «вернёмся», «созвонимся»; not «стремимся», «находимся» */
+function ru1pl(w: string): boolean {
+  const refl = w.endsWith('ся');
+  const v = refl ? w.slice(0, -2) : w;
+  if (refl && (v.endsWith('мим') || v.length < 6)) return false;
+  return (RU_1PL.test(v) && !RU_1PL_NOT.test(v)) || (RU_1PL_EM.test(v) && !RU_1PL_EM_NOT.test(v));
+}
 const staffNoun = (t: Token | undefined, sent: number) => !!t && t.sent === sent && isStaff(t.w) && !WE.has(t.w) && !OUR.has(t.w);
 // 1st person singular after «я»: «я переключу»; not the imperfective present «я отменяю»
 const RU_1SG_NOT = /(?:аю|яю|ую|юю|ею|ою)$/;
@@ -88,14 +95,16 @@ function triggers(tokens: Token[]): Trigger[] {
     if (FIRST.has(t.w)) {
       if ((t.w === 'будем' || t.w === 'буду') && (!next || NOT_AFTER_AUX.has(next.w) || next.w.startsWith('рад'))) continue;
       out.push({ i, kind: 'first', verb: t.w });
-    } else if ((RU_1PL.test(t.w) && !RU_1PL_NOT.test(t.w)) || (RU_1PL_EM.test(t.w) && !RU_1PL_EM_NOT.test(t.w))) {
+    } else if (ru1pl(t.w)) {
       out.push({ i, kind: 'first', verb: t.w });
     } else if (RU_3_PERF.test(t.w) && !RU_3_PERF_NOT.test(t.w) && (staffNoun(prev, t.sent) || staffNoun(tokens[i - 2], t.sent))) {
       out.push({ i, kind: 'third', verb: t.w });
     } else if (prev?.w === 'я' && /[а-я]{3,}[ую]$/.test(t.w) && !RU_1SG_NOT.test(t.w)) {
       out.push({ i, kind: 'first', verb: t.w });
     } else if (EN_FIRST.has(t.w)) {
-      out.push({ i, kind: 'first', verb: next?.w === 'be' ? tokens[i + 2]?.w ?? '' : next?.w ?? '' });
+      const verb = next?.w === 'be' ? tokens[i + 2]?.w ?? '' : next?.w ?? '';
+      // "we'll get back to you" is a contact, not the generic "get it sorted"
+      out.push({ i, kind: 'first', verb: verb === 'get' && tokens[i + 2]?.w === 'back' ? 'get back' : verb });
     } else if (EN_TWO_FIRST.has(t.w) && EN_FIRST_TWO.some((p) => phraseAt(tokens, i, p))) {
       const p = EN_FIRST_TWO.find((q) => phraseAt(tokens, i, q))!;
       out.push({ i, kind: 'first', verb: tokens[i + p.length]?.w ?? '' });
