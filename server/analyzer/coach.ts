@@ -242,23 +242,27 @@ function hasCause(c: Ctx): boolean {
  */
 function hasAlternative(c: Ctx, repeated: Instruction[], steps: Set<string>[]): boolean {
   const rep = new Set(repeated.map((x) => x.sent));
-  if (c.hits.alternative!.some((h) => !triedBefore(c.tokens, h.first, h.last + 2, steps))) return true;
-  if (optionVerbs(c).some((k) => !triedBefore(c.tokens, k, k + 3, steps))) return true;
+  if (c.hits.alternative!.some((h) => !triedBefore(c.tokens, h.first, h.last + 2, steps, TRIED_MIN))) return true;
+  if (optionVerbs(c).some((k) => !triedBefore(c.tokens, k, k + 3, steps, TRIED_MIN))) return true;
   const contact = new Set(c.hits.contact_verb!.map((h) => c.tokens[h.first]!.sent));
   // «если не поможет, отправьте по СБП»: a fallback the customer can take is another way; our own
   // fallback ("if not, we'll take a look") is a next step, not an alternative
   const insSents = new Set(c.ins.map((x) => x.sent));
   // «Продлите вручную», "copy the ID manually": the customer doing it by hand is another way
   if (c.hits.manual!.some((h) => insSents.has(c.tokens[h.first]!.sent))) return true;
+  // «Пока отключите …», "Meanwhile, use …": an instruction for the time until the fix
+  if (c.hits.workaround!.some((h) => insSents.has(c.tokens[h.first]!.sent) && !triedBefore(c.tokens, h.first, c.b.sentLast[h.first]!, steps, TRIED_MIN))) return true;
   return c.hits.fallback_if!.some((h) => {
     const sent = c.tokens[h.first]!.sent;
     return !contact.has(sent) && !rep.has(sent) && insSents.has(sent);
   });
 }
 
+/** shared roots with one customer step that make an option one the customer already took */
+const TRIED_MIN = 2;
 const INFINITIVE = /(?:ть|ти|ться|тись)$/;
 const IMPERATIVE = /^[а-яе-]{2,}(?:йте|ите|ьте)(?:сь)?$/;
-const EN_VERB_AFTER_OR = new Set(['use', 'try', 'upload', 'download', 'switch', 'send', 'pick', 'open', 'call', 'visit', 'order', 'pay', 'go', 'contact', 'reinstall', 'install', 'move', 'collect', 'book', 'change', 'point', 'set', 'copy']);
+const EN_VERB_AFTER_OR = new Set(['email', 'reply', 'text', 'message', 'return', 'refund', 'reship', 'ship', 'pull', 'export', 'print', 'use', 'try', 'upload', 'download', 'switch', 'send', 'pick', 'open', 'call', 'visit', 'order', 'pay', 'go', 'contact', 'reinstall', 'install', 'move', 'collect', 'book', 'change', 'point', 'set', 'copy']);
 
 /** Customer options: «можно оплатить», «можете оформить», «…или загрузите» (token index of the verb). */
 function optionVerbs(c: Ctx): number[] {

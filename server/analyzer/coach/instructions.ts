@@ -152,10 +152,10 @@ export function customerSteps(message: string, extra: string[] = []): Set<string
 }
 
 /** Does the piece [from, to] of the reply name something the customer already tried (a shared root)? */
-export function triedBefore(tokens: Token[], from: number, to: number, steps: Set<string>[]): boolean {
-  const r = roots(tokens, from, Math.min(to, tokens.length - 1));
-  for (const k of r) if (!GENERIC_ROOTS.has(k) && steps.some((s) => s.has(k))) return true;
-  return false;
+export function triedBefore(tokens: Token[], from: number, to: number, steps: Set<string>[], min = 1): boolean {
+  const r = [...roots(tokens, from, Math.min(to, tokens.length - 1))].filter((k) => !GENERIC_ROOTS.has(k));
+  // min > 1: one shared word («перевод», "upload") may only name the problem, not a step taken
+  return steps.some((s) => r.filter((k) => s.has(k)).length >= Math.min(min, r.length));
 }
 
 /** Instructions of the reply that repeat a step the customer already took (≥ 2 shared roots). */
