@@ -199,7 +199,13 @@ function nextStep(c: Ctx): boolean {
   return c.ins.some((x) => {
     if (workaround.has(x.sent)) return false;
     if (x.verb > 0 && c.tokens[x.verb - 1]!.w === 'не' && c.tokens[x.verb - 1]!.sent === x.sent) return false;
-    return !(blocked.get(x.sent) ?? []).some((h) => h.first <= x.verb + 1 && x.verb <= h.last);
+    const hs = blocked.get(x.sent) ?? [];
+    if (!hs.some((h) => h.first <= x.verb + 1 && x.verb <= h.last)) return true;
+    // «Перечитайте письмо и оплатите счёт»: a second order after the rude one is still a step
+    for (let k = x.verb + 1; k <= x.last; k++) {
+      if (IMPERATIVE.test(c.tokens[k]!.w) && !hs.some((h) => h.first <= k + 1 && k <= h.last)) return true;
+    }
+    return false;
   });
 }
 

@@ -245,7 +245,7 @@ export function findPromises(text: string, tokens: Token[], times: Mention[], b:
     const [third, staff] = subject(tokens, i);
     let s = segFirst[i]!;
     const e = segLast[i]!;
-    if (tr.needsTime && !within(times, tokens[s]!.start, tokens[e]!.end).some((m) => m.kind !== 'event')) continue;
+    if (tr.needsTime && !within(times, tokens[s]!.start, tokens[e]!.end).some((m) => m.kind !== 'event' && m.kind !== 'vague')) continue;
     const agentive = tr.kind === 'first' || staff || (tr.kind === 'third' && !third);
     const last = spans.at(-1);
     // "IT is re-syncing now and it will be fixed by 1 pm": the promise starts after the «и»/"and",
