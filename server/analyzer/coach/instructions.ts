@@ -16,6 +16,8 @@ follow read power hold press scan insert take put add apply`.split(/\s+/));
 const EN_NOT_AFTER_PLEASE = new Set(['note', 'be', 'bear', 'allow', 'accept', 'do', "don't", 'let', 'feel', 'rest', 'find', 'see']);
 const EN_LEAD = new Set(['please', 'just', 'then', 'and', 'or', 'simply', 'kindly', 'first', 'also', 'now', 'try', 'to']);
 
+const EN_WE = new Set(['i', 'we', "i'll", "we'll", "i've", "we've", "i'm", "we're", "i'd", "we'd"]);
+
 export type Instruction = { sent: number; first: number; last: number; verb: number };
 
 /** Sentences of the reply that tell the customer to do something, with the commanding word. */
@@ -28,9 +30,13 @@ export function instructions(tokens: Token[]): Instruction[] {
     let e = s;
     while (tokens[e + 1] && tokens[e + 1]!.sent === tokens[s]!.sent) e++;
     let verb = -1;
+    let we = false;
     for (let i = s; i <= e && verb < 0; i++) {
       const t = tokens[i]!;
       const prev = i > s ? tokens[i - 1]! : undefined;
+      // "I'll check it and write to you": a verb after «and» shares our subject, no order to the customer
+      we ||= EN_WE.has(t.w);
+      if (we && prev && (prev.w === 'and' || prev.w === 'then' || prev.w === 'also') && EN_IMP.has(t.w)) continue;
       if (RU_IMP.test(t.w) && !RU_NOT_IMP.has(t.w)) verb = i;
       else if (ty && i === s && RU_IMP_TY.test(t.w) && !RU_ADJ.test(t.w)) verb = i;
       else if (RU_ADVISE.has(t.w) && tokens.slice(i + 1, Math.min(e, i + 3) + 1).some((k) => /(?:ть|ти|ться|тись)$/.test(k.w))) verb = i;
@@ -83,11 +89,12 @@ const SAME: Record<string, string[]> = {
   incognito: ['incog', 'инког', 'priva', 'приват'],
   card: ['карт', 'card'],
   pay: ['pay', 'paid', 'плат', 'оплат', 'заплат'],
+  contact: ['conta', 'call', 'звон', 'свяж', 'связа', 'дозво'],
 };
 const CONCEPT = new Map<string, string>(Object.entries(SAME).flatMap(([k, v]) => v.map((r) => [r, k] as [string, string])));
 /** steps that are enough by themselves when the reply names nothing else («перезайдите», "clear the cache") */
 const THINGS = new Set(['router', 'phone', 'app', 'browser', 'card', 'cable', 'folder']);
-const STRONG = new Set(['restart', 'install', 'cache', 'login', 'reset', 'update', 'incognito', 'airplane']);
+const STRONG = new Set(['restart', 'install', 'cache', 'login', 'reset', 'update', 'incognito', 'airplane', 'spam']);
 
 /** Content roots of tokens: stem without a common verb prefix, first 5 letters; synonyms share one root. */
 export function roots(tokens: Token[], from: number, to: number): Set<string> {
@@ -120,6 +127,17 @@ function contactStep(toks: Token[], s: number, e: number, w: string): boolean {
   return false;
 }
 
+const EN_PASSIVE = new Set(['were', 'was', 'been', 'be', 'is', 'are', 'got', 'get', 'gets', 'being']);
+/** "I restarted", "we already checked": the past form follows the actor closely; not "we were charged", "need this sorted" */
+function enStep(toks: Token[], s: number, i: number): boolean {
+  if (i > s && EN_PASSIVE.has(toks[i - 1]!.w)) return false;
+  for (let k = i - 1; k >= s && k >= i - 3; k--) {
+    if (toks[k]!.clause !== toks[i]!.clause) return false;
+    if (EN_ACTOR.has(toks[k]!.w) || toks[i]!.w === 'already') return true;
+  }
+  return toks[i]!.w === 'tried' || toks[i]!.w === 'already';
+}
+
 function hasActor(toks: Token[], s: number, e: number): boolean {
   for (let i = s; i <= e; i++) if (EN_ACTOR.has(toks[i]!.w)) return true;
   return false;
@@ -139,7 +157,7 @@ export function customerSteps(message: string, extra: string[] = []): Set<string
       const w = toks[i]!.w;
       const prev = i > s ? toks[i - 1]! : undefined;
       const byOther = !!prev && prev.clause === toks[i]!.clause && OTHERS.has(prev.w);
-      past = ((PAST.test(w) && (!NOT_PAST.has(w) || contactStep(toks, s, e, w)) && !PROBLEM_PAST.test(w)) || (EN_PAST.test(w) && actor)) && !byOther;
+      past = ((PAST.test(w) && (!NOT_PAST.has(w) || contactStep(toks, s, e, w)) && !PROBLEM_PAST.test(w)) || (EN_PAST.test(w) && actor && enStep(toks, s, i))) && !byOther;
     }
     if (past) out.push(roots(toks, s, e));
     s = e + 1;
@@ -169,7 +187,8 @@ export function repeatedSteps(tokens: Token[], ins: Instruction[], steps: Set<st
     // a restart/reinstall/re-login right after the command word is that step itself
     const near = roots(tokens, x.verb, Math.min(x.last, x.verb + 4));
     const strongNear = [...near].filter((k) => STRONG.has(k));
-    const things = [...near].filter((k) => THINGS.has(k));
+    // «проверьте папку «Спам»»: the folder belongs to the spam check
+    const things = [...near].filter((k) => THINGS.has(k) && !(k === 'folder' && near.has('spam')));
     let again = false;
     for (let k = x.first; k <= x.last && !again; k++) again = AGAIN.has(tokens[k]!.w) && tokens[k - 1]?.w !== 'если' && tokens[k - 1]?.w !== 'if';
     return steps.some((s) => {
