@@ -38,3 +38,9 @@ export function featureSet(toks: Token[], rules: readonly string[]): Set<string>
   eachFeature(toks, rules, (k) => out.add(k));
   return out;
 }
+
+/** Function words: never shown as the evidence of a model finding (they carry weight, not meaning). */
+export const FUNCTION_WORDS = new Set(
+  `и в во на с со к ко по за из у о об от до а но же ли бы не ни то это что как так я мы вы он она они мне нам вам вас нас меня у уже еще ещё и все всё там тут где когда если или да нет для при про через
+the a an and or of to in on at for from with by is are was were be been it its i we you he she they me us my our your this that these those as so if not no do did does have has had will would can could just`.split(/\s+/),
+);

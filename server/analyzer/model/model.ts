@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Token } from '../text.ts';
 import type { Evidence, Finding, MessageAnalysis, Signal } from '../types.ts';
-import { eachFeature } from './features.ts';
+import { eachFeature, FUNCTION_WORDS } from './features.ts';
 
 export type Combine = { mode: 'or' | 'and'; t: number };
 export type Weights = {
@@ -83,7 +83,11 @@ export function predict(m: Model, toks: Token[], rules: readonly string[]): { p:
 
 /** Evidence of a model-only finding: the words with the largest positive contributions (up to 3). */
 function evidence(text: string, toks: Token[], hits: Entry[], j: number): Evidence[] {
-  const top = hits.filter((e) => e.tok >= 0 && e.w[j]! > 0).sort((a, b) => b.w[j]! - a.w[j]! || a.tok - b.tok).slice(0, 3);
+  const meaningful = (e: Entry) => {
+    for (let k = e.tok; k < e.tok + e.span && k < toks.length; k++) if (!FUNCTION_WORDS.has(toks[k]!.w) && !toks[k]!.num) return true;
+    return false;
+  };
+  const top = hits.filter((e) => e.tok >= 0 && e.w[j]! > 0 && meaningful(e)).sort((a, b) => b.w[j]! - a.w[j]! || a.tok - b.tok).slice(0, 3);
   const spans = top.map((e) => ({ start: toks[e.tok]!.start, end: toks[Math.min(e.tok + e.span - 1, toks.length - 1)]!.end })).sort((a, b) => a.start - b.start);
   const out: Evidence[] = [];
   for (const s of spans) {
@@ -94,6 +98,14 @@ function evidence(text: string, toks: Token[], hits: Entry[], j: number): Eviden
   }
   for (const e of out) e.text = text.slice(e.start, e.end);
   return out;
+}
+
+/**
+ * The rules saw this signal's words and dropped them on purpose (negation, a suppressor, given-up
+ * intent, a joke, a small count…): their "no" stands, the model may not add the signal.
+ */
+export function vetoes(rules: readonly string[], code: Signal): boolean {
+  return rules.includes('@g:main:' + code) || rules.includes('@g:supp:' + code);
 }
 
 /** Rules result + model → the final result (a new object; the rules' one is not changed). */
@@ -111,7 +123,7 @@ export function combine(m: Model, text: string, toks: Token[], rules: readonly s
       details = details.filter((d) => d.code !== code);
       if (code === 'tried_steps') steps = [];
       changed = true;
-    } else if (c.mode === 'or' && !has && p[j]! >= c.t) {
+    } else if (c.mode === 'or' && !has && p[j]! >= c.t && !vetoes(rules, code)) {
       const ev = evidence(text, toks, hits, j);
       if (!ev.length) continue;
       const f: Finding<Signal> = { code, confidence: Math.round(Math.min(0.99, p[j]!) * 100) / 100, evidence: ev };

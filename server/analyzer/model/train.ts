@@ -14,15 +14,22 @@ import { rulePass, ruleFeatures } from '../message.ts';
 import { SIGNALS, type Signal } from '../types.ts';
 import { scoreLabels } from '../eval/score.ts';
 import { featureSet } from './features.ts';
-import { DEFAULT_WEIGHTS, type Combine, type Weights } from './model.ts';
+import { DEFAULT_WEIGHTS, vetoes, type Combine, type Weights } from './model.ts';
 
-export type Example = { id: string; feats: string[]; rules: Set<Signal>; gold: Set<Signal> };
+/** `vetoed`: signals whose words the rules saw and deliberately dropped (negated, suppressed, …): the model may not add them. */
+export type Example = { id: string; feats: string[]; rules: Set<Signal>; vetoed: Set<Signal>; gold: Set<Signal> };
 export type Options = { epochs: number; rate: number; l2: number; minDf: number; seed: number; folds: number };
-export const DEFAULTS: Options = { epochs: 60, rate: 0.5, l2: 0.001, minDf: 2, seed: 7, folds: 5 };
+export const DEFAULTS: Options = { epochs: 60, rate: 0.5, l2: 0.001, minDf: 3, seed: 7, folds: 5 };
 /** A combination must win this much F1 (out of fold) over the rules alone. */
 const MIN_GAIN = 0.01;
 const THREATS = new Set<Signal>(['threat_regulator', 'threat_public']);
-const OR_T = [0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5];
+const OR_T = [0.95, 0.9, 0.85, 0.8, 0.75, 0.7];
+/** Out-of-fold precision the model alone must keep at an "or" threshold (threats: THREAT_PRECISION), on at least OR_MIN messages. */
+const OR_PRECISION = 0.95;
+const THREAT_PRECISION = 0.97;
+const OR_MIN = 8;
+/** Weights smaller than this are not written (size; their sum rarely moves a probability). */
+const PRUNE = 0.05;
 const AND_T = [0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4];
 
 const EVAL_DIR = path.join(import.meta.dirname, '../eval');
@@ -30,7 +37,7 @@ const EVAL_DIR = path.join(import.meta.dirname, '../eval');
 /** Which rule results become features: none, the pattern groups that matched, or groups and fired signals. */
 export type RuleUse = 'none' | 'groups' | 'all';
 
-export function loadExamples(files: string[], noRules: RuleUse = 'groups'): Example[] {
+export function loadExamples(files: string[], noRules: RuleUse = 'none'): Example[] {
   const out: Example[] = [];
   for (const f of files) {
     const file = path.isAbsolute(f) || f.includes('/') ? f : path.join(EVAL_DIR, f);
@@ -43,10 +50,12 @@ export function loadExamples(files: string[], noRules: RuleUse = 'groups'): Exam
   return out;
 }
 
-export function example(id: string, text: string, gold: Signal[], use: RuleUse = 'groups'): Example {
+export function example(id: string, text: string, gold: Signal[], use: RuleUse = 'none'): Example {
   const r = rulePass(text);
   const rf = use === 'none' ? [] : ruleFeatures(r).filter((f) => use === 'all' || f.startsWith('@g:'));
-  return { id, feats: [...featureSet(r.toks, rf)].sort(), rules: new Set(r.result.signals), gold: new Set(gold) };
+  const all = ruleFeatures(r);
+  const vetoed = new Set(SIGNALS.filter((c) => vetoes(all, c) && !r.result.signals.includes(c)));
+  return { id, feats: [...featureSet(r.toks, rf)].sort(), rules: new Set(r.result.signals), vetoed, gold: new Set(gold) };
 }
 
 /** Deterministic PRNG (mulberry32). */
@@ -142,9 +151,9 @@ type Count = { tp: number; fp: number; fn: number };
 const f1 = (c: Count) => (c.tp + c.fp + c.fn ? (2 * c.tp) / (2 * c.tp + c.fp + c.fn) : 1);
 const prec = (c: Count) => (c.tp + c.fp ? c.tp / (c.tp + c.fp) : 1);
 
-export function decide(c: Combine | undefined, rule: boolean, p: number): boolean {
+export function decide(c: Combine | undefined, rule: boolean, p: number, vetoed = false): boolean {
   if (!c) return rule;
-  return c.mode === 'or' ? rule || p >= c.t : rule && p >= c.t;
+  return c.mode === 'or' ? rule || (p >= c.t && !vetoed) : rule && p >= c.t;
 }
 
 function count(ex: Example[], code: Signal, pred: (e: Example, i: number) => boolean): Count {
@@ -159,17 +168,36 @@ function count(ex: Example[], code: Signal, pred: (e: Example, i: number) => boo
   return c;
 }
 
-/** Per signal: the combination with the best out-of-fold F1, if it beats the rules by MIN_GAIN. */
+/**
+ * Per signal, from out-of-fold probabilities on the training data:
+ * - "or": the lowest threshold (0.95 down to 0.7) at which the model alone stays precise (≥ 0.95,
+ *   threats ≥ 0.97, at least 8 messages predicted), judged on the model alone because the rules are tuned on
+ *   the training data and leave it no misses to catch; for threats the rules OR model must also keep
+ *   precision ≥ 0.95;
+ * - else "and": a rule finding needs p ≥ t, if that raises F1 by MIN_GAIN (two more right than wrong).
+ */
 export function chooseCombine(ex: Example[], labels: readonly Signal[], oof: number[][]): Partial<Record<Signal, Combine>> {
   const out: Partial<Record<Signal, Combine>> = {};
   labels.forEach((code, j) => {
+    const threat = THREATS.has(code);
+    let orT = 0;
+    for (const t of OR_T) {
+      const alone = count(ex, code, (e, i) => oof[i]![j]! >= t && !e.vetoed.has(code));
+      const both = count(ex, code, (e, i) => e.rules.has(code) || (oof[i]![j]! >= t && !e.vetoed.has(code)));
+      if (alone.tp + alone.fp < OR_MIN) continue;
+      if (prec(alone) < (threat ? THREAT_PRECISION : OR_PRECISION) || (threat && prec(both) < 0.95)) break;
+      orT = t;
+    }
+    if (orT) {
+      out[code] = { mode: 'or', t: orT };
+      return;
+    }
     const base = count(ex, code, (e) => e.rules.has(code));
     let best: { c: Combine; f: number } | null = null;
-    const cands: Combine[] = [...OR_T.map((t) => ({ mode: 'or' as const, t })), ...AND_T.map((t) => ({ mode: 'and' as const, t }))];
-    for (const c of cands) {
+    for (const t of AND_T) {
+      const c = { mode: 'and' as const, t };
       const n = count(ex, code, (e, i) => decide(c, e.rules.has(code), oof[i]![j]!));
-      if (THREATS.has(code) && prec(n) < 0.95) continue;
-      if (n.tp - base.tp - (n.fp - base.fp) < 2) continue; // at least two more right than wrong
+      if (n.tp - base.tp - (n.fp - base.fp) < 2) continue;
       const f = f1(n);
       if (f >= f1(base) + MIN_GAIN && (!best || f > best.f)) best = { c, f };
     }
@@ -193,7 +221,7 @@ export function nestedCv(ex: Example[], labels: readonly Signal[], o: Options = 
     te.forEach((e, i) => {
       const gold = [...e.gold];
       rulesPairs.push({ gold, pred: [...e.rules] });
-      modelPairs.push({ gold, pred: SIGNALS.filter((s) => decide(comb[s], e.rules.has(s), labels.includes(s) ? p[i]![labels.indexOf(s)]! : 0)) });
+      modelPairs.push({ gold, pred: SIGNALS.filter((s) => decide(comb[s], e.rules.has(s), labels.includes(s) ? p[i]![labels.indexOf(s)]! : 0, e.vetoed.has(s))) });
     });
   }
   return { rules: scoreLabels(SIGNALS, rulesPairs), model: scoreLabels(SIGNALS, modelPairs), chosen };
@@ -210,8 +238,8 @@ export function fit(ex: Example[], o: Options = DEFAULTS, about: Record<string, 
     if (!comb[code]) return;
     const wl: Record<string, number> = {};
     t.vocab.forEach((f, i) => {
-      const v = Math.round(t.w[j]![i]! * 1e4) / 1e4;
-      if (Math.abs(v) >= 0.005) wl[f] = v;
+      const v = Math.round(t.w[j]![i]! * 1e3) / 1e3;
+      if (Math.abs(v) >= PRUNE) wl[f] = v;
     });
     weights[code] = wl;
     bias[code] = Math.round(t.b[j]! * 1e4) / 1e4;
@@ -227,7 +255,7 @@ function main() {
   };
   const files = opt('files')?.split(',') ?? fs.readdirSync(EVAL_DIR).filter((f) => /^messages\.dev\d*\.jsonl$/.test(f)).sort();
   const out = path.resolve(opt('out') ?? DEFAULT_WEIGHTS);
-  const noRules = (opt('rules') ?? 'groups') as RuleUse;
+  const noRules = (opt('rules') ?? 'none') as RuleUse;
   const o: Options = { ...DEFAULTS };
   for (const k of Object.keys(DEFAULTS) as (keyof Options)[]) if (opt(k)) o[k] = Number(opt(k));
   const ex = loadExamples(files, noRules);
