@@ -143,6 +143,9 @@ function hasActor(toks: Token[], s: number, e: number): boolean {
   return false;
 }
 
+const BRANDS = new Set(['chrom', 'хром', 'firef', 'safar', 'edge', 'opera', 'опер', 'яндек', 'iphon', 'айфон', 'andro', 'андро']);
+const SEVERAL = new Set(['два', 'две', 'двух', 'три', 'трех', 'нескольких', 'несколько', 'разных', 'разные', 'two', 'three', 'several', 'multiple', 'different']);
+
 /** Customer sentences that report steps taken (a past-tense action), as root sets. */
 export function customerSteps(message: string, extra: string[] = []): Set<string>[] {
   const toks = tokenize(message, liveRanges(message));
@@ -159,7 +162,13 @@ export function customerSteps(message: string, extra: string[] = []): Set<string
       const byOther = !!prev && prev.clause === toks[i]!.clause && OTHERS.has(prev.w);
       past = ((PAST.test(w) && (!NOT_PAST.has(w) || contactStep(toks, s, e, w)) && !PROBLEM_PAST.test(w)) || (EN_PAST.test(w) && actor && enStep(toks, s, i))) && !byOther;
     }
-    if (past) out.push(roots(toks, s, e));
+    if (past) {
+      const r = roots(toks, s, e);
+      // «пробовал 2 карты», "tried two browsers": other ones were tried too
+      // «пробовала Firefox»: a named browser or phone is another one than the first
+      for (let i = s; i <= e; i++) if ((toks[i]!.num && Number(toks[i]!.w) >= 2 && Number(toks[i]!.w) <= 9) || SEVERAL.has(toks[i]!.w) || BRANDS.has(toks[i]!.st.slice(0, 5))) r.add('other');
+      out.push(r);
+    }
     s = e + 1;
   }
   for (const step of extra) {
