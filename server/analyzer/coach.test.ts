@@ -261,3 +261,24 @@ test('a huge draft is coached on its opening: promises and evidence point into t
   assert.equal(opening('a b', 2), 'a');
   assert.equal(opening('x'.repeat(10) + '😡', 11), 'x'.repeat(10));
 });
+
+test('fourth-batch phenomena: causes, belittling, rude orders, compensation, contact promises, steps taken', () => {
+  const cause = { context: { customer_asked_cause: true } };
+  assert.ok(!has('Заказ стоит, потому что ждёт оплаты от вашего бухгалтера.', 'no_cause', cause));
+  assert.ok(!has('The lag comes from high demand on Monday mornings.', 'no_cause', cause));
+  assert.ok(has('Причины блокировки мы не раскрываем.', 'no_cause', cause));
+  assert.ok(has('Такие задержки — редкий случай, обычно всё проходит гладко.', 'minimizing_or_blame'));
+  assert.ok(has('Не понимаю, в чём проблема, всё описано в договоре.', 'rude'));
+  assert.ok(has('Мы стремимся к тому, чтобы каждый абонент был доволен.', 'self_praise'));
+  const fault = { context: { our_fault: true } };
+  assert.ok(!has('The late fee has been removed from your account.', 'no_compensation', fault));
+  assert.ok(!has('Мы продлили вам подписку на неделю.', 'no_compensation', fault));
+  const open = { context: { unresolved: true } };
+  assert.ok(!has('Уточняем у склада. Вернёмся с ответом.', 'no_next_step', open));
+  assert.ok(has('Работаем над вопросом, информация будет позже.', 'no_next_step', open));
+  assert.ok(!has('Пока переключитесь на мобильный интернет, мы меняем кабель.', 'no_alternative', open));
+  const tried = { customerMessage: 'Оплата не проходит. Пробовал 3 карты.' };
+  assert.ok(has('Попробуйте другую карту.', 'asks_already_tried', tried));
+  const en = { customerMessage: 'We were charged twice. Please fix it.' };
+  assert.ok(!has("I'll check the invoice and write to you today.", 'asks_already_tried', en));
+});
