@@ -67,7 +67,7 @@ test('training is deterministic', () => {
 
 test('"or" adds a missed signal with the model probability and word evidence; never removes a rule finding', () => {
   const m = model({ churn: { mode: 'or', t: 0.8 } }, { churn: -2 }, { churn: { [stem('перебираемся')]: 5, [stem('подумываем')]: 0.5 } });
-  const t = 'Мы подумываем и перебираемся в другое место с нового квартала.';
+  const t = 'Мы подумываем и перебираемся в другое место с нового квартала, об этом уже договорились внутри команды и с руководством.';
   const rules = rulePass(t).result;
   assert.ok(!rules.signals.includes('churn'));
   const a = withModel(m, () => analyzeMessage(t));
@@ -78,6 +78,8 @@ test('"or" adds a missed signal with the model probability and word evidence; ne
   validEvidence(t, a);
   // other signals as the rules said
   for (const x of rules.details) assert.deepEqual(a.details.find((y) => y.code === x.code), x);
+  // a one-liner is too little for a bag of words: nothing is added
+  assert.deepEqual(withModel(m, () => analyzeMessage('Мы подумываем: перебираемся.')).signals, rulePass('Мы подумываем: перебираемся.').result.signals);
   // below the threshold: nothing changes
   assert.deepEqual(withModel(m, () => analyzeMessage('Мы подумываем, как быть.')), rulePass('Мы подумываем, как быть.').result);
   // a rule finding stays even with a low probability in "or"
