@@ -122,7 +122,11 @@ const bySentence = (ms: Match[], toks: Token[]) => {
 };
 
 /** Triage signals, tried steps and evidence for one customer message: the rules, then the learned model (model/). */
+/** Characters of a message the analyzer reads; no customer writes more, and the time stays bounded. */
+export const MAX_ANALYZED = 60_000;
+
 export function analyzeMessage(text: string, _opts: MessageOptions = {}): MessageAnalysis {
+  if (text.length > MAX_ANALYZED) text = text.slice(0, MAX_ANALYZED);
   const m = activeModel();
   if (!m) return rulePass(text).result;
   const r = rulePass(text);
