@@ -7,6 +7,9 @@ import { norm, type Token } from '../text.ts';
 const NEGATORS = new Set(lex.negators.map(norm));
 const BREAKERS = new Set(lex.scope_breakers.map(norm));
 const WINDOW = lex.window;
+export const NEG_WINDOW = WINDOW;
+export const isNegator = (w: string) => NEGATORS.has(w);
+export const isBreaker = (w: string) => BREAKERS.has(w);
 
 /** The stem a token stands for in features: numbers collapse to "#". */
 const unit = (t: Token) => (t.num ? '#' : t.st);

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Token } from '../text.ts';
 import type { Evidence, Finding, MessageAnalysis, Signal } from '../types.ts';
-import { eachFeature, FUNCTION_WORDS } from './features.ts';
+import { FUNCTION_WORDS, isBreaker, isNegator, NEG_WINDOW } from './features.ts';
 
 export type Combine = { mode: 'or' | 'and'; t: number };
 export type Weights = {
@@ -22,7 +22,11 @@ export type Weights = {
 };
 
 type Entry = { w: Float64Array; stamp: number; tok: number; span: number };
-export type Model = { labels: Signal[]; combine: Combine[]; bias: Float64Array; map: Map<string, Entry> };
+export type Model = {
+  labels: Signal[]; combine: Combine[]; bias: Float64Array; map: Map<string, Entry>;
+  /** the same entries split for lookups without building key strings: stem, NOT_stem, bigram first → second, rule keys */
+  uni: Map<string, Entry>; neg: Map<string, Entry>; bi: Map<string, Map<string, Entry>>; rule: Map<string, Entry>;
+};
 
 export const DEFAULT_WEIGHTS = path.join(import.meta.dirname, 'weights.json');
 
@@ -38,7 +42,22 @@ export function buildModel(w: Weights): Model | null {
       e.w[j] = v;
     }
   });
-  return { labels, combine: labels.map((l) => w.combine[l]!), bias: Float64Array.from(labels.map((l) => w.bias[l] ?? 0)), map };
+  const uni = new Map<string, Entry>();
+  const neg = new Map<string, Entry>();
+  const bi = new Map<string, Map<string, Entry>>();
+  const rule = new Map<string, Entry>();
+  for (const [k, e] of map) {
+    const sp = k.indexOf(' ');
+    if (k.startsWith('@')) rule.set(k, e);
+    else if (sp > 0) {
+      const a = k.slice(0, sp);
+      let inner = bi.get(a);
+      if (!inner) bi.set(a, (inner = new Map()));
+      inner.set(k.slice(sp + 1), e);
+    } else if (k.startsWith('NOT_')) neg.set(k.slice(4), e);
+    else uni.set(k, e);
+  }
+  return { labels, combine: labels.map((l) => w.combine[l]!), bias: Float64Array.from(labels.map((l) => w.bias[l] ?? 0)), map, uni, neg, bi, rule };
 }
 
 /** Whether weights.json is used when SLOVO_ANALYZER_MODEL is not set. */
@@ -70,14 +89,30 @@ export function predict(m: Model, toks: Token[], rules: readonly string[]): { p:
   const s = ++stamp;
   const z = Float64Array.from(m.bias);
   const hits: Entry[] = [];
-  eachFeature(toks, rules, (k, tok) => {
-    const e = m.map.get(k);
+  const add = (e: Entry | undefined, tok: number) => {
     if (e === undefined || e.stamp === s) return;
     e.stamp = s;
     e.tok = tok;
     hits.push(e);
     for (let j = 0; j < z.length; j++) z[j]! += e.w[j]!;
-  });
+  };
+  // the features of features.ts eachFeature, looked up without building key strings
+  let lastNeg = -1;
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i]!;
+    const prev = toks[i - 1];
+    if (!prev || prev.clause !== t.clause) lastNeg = -1;
+    const u = t.num ? '#' : t.st;
+    add(lastNeg >= 0 && i - lastNeg <= NEG_WINDOW ? m.neg.get(u) : m.uni.get(u), i);
+    if (isBreaker(t.w)) lastNeg = -1;
+    else if (isNegator(t.w)) lastNeg = i;
+    const next = toks[i + 1];
+    if (next && next.sent === t.sent) {
+      const inner = m.bi.get(u);
+      if (inner) add(inner.get(next.num ? '#' : next.st), i);
+    }
+  }
+  for (const r of rules) add(m.rule.get(r), -1);
   for (let j = 0; j < z.length; j++) z[j] = sigmoid(z[j]!);
   return { p: z, hits };
 }
