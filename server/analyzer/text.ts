@@ -110,7 +110,7 @@ function merge(rs: Range[]): Range[] {
 const CLAUSE_WORDS = new Set(['но', 'однако', 'зато', 'but', 'however', 'although', 'though', 'хотя']);
 
 /** Per distinct written word; `pat` and `steps` are cache slots of patterns.ts and tried-steps.ts. */
-export type WordInfo = { w: string; st: string; caps: boolean; num: boolean; pat?: unknown; steps?: number };
+export type WordInfo = { w: string; st: string; caps: boolean; num: boolean; pat?: unknown; steps?: number; mdl?: unknown };
 const words = new Map<string, WordInfo>();
 
 /** Normalized form, stem, caps and number flags of a word as written, cached. */

@@ -84,6 +84,18 @@ export function setModel(m: Model | null): Model | null {
 let stamp = 0;
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
+type WordEntries = { m: Model; uni: Entry | undefined; neg: Entry | undefined; bi: Map<string, Entry> | undefined };
+
+/** A word's entries, kept on its shared word record (tokens of the same word reuse them). */
+function cached(m: Model, t: Token, u: string): WordEntries {
+  const info = t.info;
+  const old = info?.mdl as WordEntries | undefined;
+  if (old && old.m === m) return old;
+  const e: WordEntries = { m, uni: m.uni.get(u), neg: m.neg.get(u), bi: m.bi.get(u) };
+  if (info) info.mdl = e;
+  return e;
+}
+
 /** Probabilities of the model's signals, and the features found (each once, with its first token). */
 export function predict(m: Model, toks: Token[], rules: readonly string[]): { p: Float64Array; hits: Entry[] } {
   const s = ++stamp;
@@ -103,14 +115,12 @@ export function predict(m: Model, toks: Token[], rules: readonly string[]): { p:
     const prev = toks[i - 1];
     if (!prev || prev.clause !== t.clause) lastNeg = -1;
     const u = t.num ? '#' : t.st;
-    add(lastNeg >= 0 && i - lastNeg <= NEG_WINDOW ? m.neg.get(u) : m.uni.get(u), i);
+    const c = cached(m, t, u);
+    add(lastNeg >= 0 && i - lastNeg <= NEG_WINDOW ? c.neg : c.uni, i);
     if (isBreaker(t.w)) lastNeg = -1;
     else if (isNegator(t.w)) lastNeg = i;
     const next = toks[i + 1];
-    if (next && next.sent === t.sent) {
-      const inner = m.bi.get(u);
-      if (inner) add(inner.get(next.num ? '#' : next.st), i);
-    }
+    if (next && next.sent === t.sent && c.bi) add(c.bi.get(next.num ? '#' : next.st), i);
   }
   for (const r of rules) add(m.rule.get(r), -1);
   for (let j = 0; j < z.length; j++) z[j] = sigmoid(z[j]!);
