@@ -2,17 +2,8 @@
 // (greeting, problem, details, sometimes triggers, signature, quoted history), agent replies
 // with their customer message and context, and 1 MB hostile texts. Seeded: the same every run.
 
-/** mulberry32: a small seeded PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as rng } from '../server/prng.ts';
+export { rng };
 
 type Lang = 'ru' | 'en';
 type Pools = Record<'greet' | 'problem' | 'detail' | 'trigger' | 'steps' | 'close' | 'sign', string[]>;

@@ -66,17 +66,8 @@ export const tagShare = (rank: number) => 0.4 / rank;
 
 export const GROUPS = ['Первая линия', 'Вторая линия', 'Биллинг', 'Доставка', 'Техподдержка', 'VIP', 'Партнеры', 'Склад', 'Интеграции', 'Юристы'];
 
-/** Small seeded PRNG (mulberry32): the same pools on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../server/prng.ts';
+export { prng };
 
 /** Zipf(s=1) sampler over ranks 0..n-1. */
 function zipf(n: number, rnd: () => number): () => number {

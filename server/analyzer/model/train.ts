@@ -15,6 +15,7 @@ import { SIGNALS, type Signal } from '../types.ts';
 import { scoreLabels } from '../eval/score.ts';
 import { featureSet } from './features.ts';
 import { DEFAULT_WEIGHTS, vetoes, type Combine, type Weights } from './model.ts';
+import { prng as rng } from '../../prng.ts';
 
 /** `vetoed`: signals whose words the rules saw and deliberately dropped (negated, suppressed, …): the model may not add them. */
 export type Example = { id: string; feats: string[]; rules: Set<Signal>; vetoed: Set<Signal>; gold: Set<Signal> };
@@ -58,17 +59,6 @@ export function example(id: string, text: string, gold: Signal[], use: RuleUse =
   return { id, feats: [...featureSet(r.toks, rf)].sort(), rules: new Set(r.result.signals), vetoed, gold: new Set(gold) };
 }
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(xs: T[], rand: () => number): T[] {
   const a = xs.slice();
