@@ -1,3 +1,4 @@
+import { NewPromiseInput } from './promises.ts';
 import { z } from 'zod';
 import { MessageAnalysis, MessageCoach, Signal } from './analysis.ts';
 import { Email, Id, Locale, PageQuery, Timestamp } from './common.ts';
@@ -118,6 +119,8 @@ export const AddMessageBody = MessageInput.extend({
   status: Status.optional(), // e.g. reply and set pending_customer in one step
   /** the agent saw the coach's flags and confirmed sending anyway (stored with the reply) */
   coachAck: z.boolean().optional(),
+  /** promises this reply makes, confirmed by the agent (public replies only); they enter the ledger */
+  promises: z.array(NewPromiseInput).max(10).optional(),
 });
 
 export const TicketEvent = z.object({

@@ -41,6 +41,21 @@ export const PERMISSIONS = {
   'mail.read': 'lead', // channels, their health and alerts, outbound status
   'mail.admin': 'admin', // configure channels; quarantine: retry, release
   'mail.received.read': 'admin', // inbound mails and their raw sources (customer data of every ticket)
+  // keeping the word (issue 6)
+  'calendar.read': 'light_agent',
+  'calendar.write': 'admin',
+  'sla.read': 'light_agent', // policies and a ticket's SLA state
+  'sla.write': 'admin',
+  'promise.read': 'light_agent',
+  'promise.write': 'agent', // make, keep, renegotiate, cancel
+  'ticket.escalate': 'agent', // escalate / de-escalate with a handoff; third party; snooze
+  'escalation.rules.read': 'lead',
+  'escalation.rules.write': 'admin',
+  'priority.weights.write': 'admin',
+  'care.read': 'light_agent',
+  'care.write': 'agent',
+  'notification.own': 'light_agent', // one's own notifications and preferences
+  'report.read': 'lead', // SLA and promise metrics of everyone
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -19,7 +19,10 @@ type NullTs = ColumnType<Date | null, Date | string | null | undefined, Date | s
 type Json<T> = ColumnType<T, string | T | undefined, string | T>;
 
 export interface SettingsTable { key: string; value: Json<unknown>; updated_at: Ts }
-export interface GroupsTable { id: Id; name: string; description: Generated<string>; created_at: Ts }
+export interface GroupsTable {
+  id: Id; name: string; description: Generated<string>; created_at: Ts;
+  calendar_id: NullRef; level: Generated<number>;
+}
 export interface UsersTable {
   id: Id; email: string; name: string; password_hash: string | null; role: Generated<Role>;
   level: Generated<number>; skills: Generated<string[]>; time_zone: Generated<string>; locale: Generated<string>;
@@ -29,10 +32,12 @@ export interface UsersTable {
 export interface GroupMembersTable { group_id: Ref; user_id: Ref }
 export interface OrganizationsTable {
   id: Id; name: string; domains: Generated<string[]>; notes: Generated<string>; created_at: Ts; updated_at: Ts;
+  calendar_id: NullRef; vip: Generated<boolean>;
 }
 export interface CustomersTable {
   id: Id; name: string; organization_id: NullRef; stage: Generated<CustomerStage>; stage_since: Ts;
   language: Generated<string>; phones: Generated<string[]>; notes: Generated<string>; created_at: Ts; updated_at: Ts;
+  calendar_id: NullRef;
 }
 export interface CustomerEmailsTable { email: string; customer_id: Ref; is_primary: Generated<boolean>; created_at: Ts }
 export interface TicketFieldsTable {
@@ -47,7 +52,11 @@ export interface TicketsTable {
   version: Generated<number>; merged_into_id: NullRef; search: ColumnType<string, string | undefined, string>;
   created_at: Ts; updated_at: Ts; first_response_at: NullTs; solved_at: NullTs; closed_at: NullTs;
   signals: Generated<string[]>; // union of its customer messages' analyzer signals
+  level: Generated<number>; third_party_name: string | null; third_party_follow_up_at: NullTs; snoozed_until: NullTs;
+  priority_parts: Json<PriorityPart[]>; // default []
 }
+/** One part of a ticket's priority score, with its explanation. */
+export type PriorityPart = { code: string; points: number; label_ru: string; label_en: string };
 export interface TicketFollowersTable { ticket_id: Ref; user_id: Ref; created_at: Ts }
 export interface MessagesTable {
   id: Id; ticket_id: Ref; kind: Generated<MessageKind>; author_type: AuthorType; author_user_id: NullRef;
@@ -128,7 +137,77 @@ export interface MailPathStateTable {
 }
 export interface MailProbesTable { id: Id; channel_id: Ref; token: string; sent_at: Ts; seen: Json<Record<string, string>> }
 
+/** [start, end) minutes from local midnight; end may pass 1440 (overnight shift). */
+export type Interval = [number, number];
+export interface CalendarsTable {
+  id: Id; name: string; time_zone: string; always_open: Generated<boolean>; week: Json<Interval[][]>;
+  preset: string | null; ical_url: string | null; is_default: Generated<boolean>; created_at: Ts; updated_at: Ts;
+}
+export type CalendarDayKind = 'holiday' | 'workday' | 'short';
+export interface CalendarDaysTable {
+  calendar_id: Ref; day: ColumnType<string, string, string>; kind: CalendarDayKind; hours: Json<Interval[]> | null;
+  name: Generated<string>; source: Generated<'preset' | 'ical' | 'manual'>;
+}
+export type SlaMetric = 'first_response' | 'next_response' | 'resolution';
+export type SlaConditions = {
+  stages?: CustomerStage[]; vip?: boolean; organizationIds?: string[]; priorities?: TicketPriority[];
+  channels?: Channel[]; tags?: string[]; groupIds?: string[];
+};
+export interface SlaPoliciesTable {
+  id: Id; name: string; position: Generated<number>; active: Generated<boolean>; conditions: Json<SlaConditions>;
+  first_response_min: number | null; next_response_min: number | null; resolution_min: number | null;
+  pause_pending_customer: Generated<boolean>; pause_pending_third_party: Generated<boolean>; pause_on_hold: Generated<boolean>;
+  warn_percents: Generated<number[]>; calendar_id: NullRef; created_at: Ts; updated_at: Ts;
+}
+export type SlaAlert = { at: string; metric: SlaMetric; level: number }; // level 100 = breach
+export interface TicketSlaTable {
+  ticket_id: Ref; policy_id: NullRef; calendar_id: NullRef;
+  first_response_due_at: NullTs; first_response_met_at: NullTs; first_response_breached_at: NullTs;
+  next_response_started_at: NullTs; next_response_due_at: NullTs; next_response_breached_at: NullTs;
+  next_response_breaches: Generated<number>;
+  resolution_due_at: NullTs; resolution_met_at: NullTs; resolution_breached_at: NullTs;
+  paused_at: NullTs; paused_status: TicketStatus | null; left_min: Json<Partial<Record<SlaMetric, number>>>;
+  customer_wait_min: Generated<number>; third_party_wait_min: Generated<number>;
+  alert_plan: Json<SlaAlert[]>; next_alert_at: NullTs; updated_at: Ts;
+}
+export type PromiseState = 'open' | 'kept' | 'broken' | 'renegotiated' | 'cancelled';
+export type PromiseKind = 'callback' | 'update' | 'fix' | 'info' | 'other';
+export type PromiseAlert = { at: string; level: 'remind' | 'due'; minutes: number };
+export interface PromisesTable {
+  id: Id; ticket_id: Ref; owner_id: NullRef; created_by: NullRef; kind: Generated<PromiseKind>; text: string;
+  due_at: Date | string; visible_to_customer: Generated<boolean>; source: Generated<'reply' | 'manual' | 'escalation'>;
+  message_id: NullRef; state: Generated<PromiseState>; renegotiated_from_id: NullRef; replaced_by_id: NullRef;
+  resolved_at: NullTs; resolved_by: NullRef; resolved_note: string | null; margin_min: number | null;
+  alert_plan: Json<PromiseAlert[]>; next_alert_at: NullTs; created_at: Ts; updated_at: Ts;
+}
+export interface EscalationsTable {
+  id: Id; ticket_id: Ref; kind: 'escalate' | 'deescalate'; from_level: number; to_level: number;
+  from_group_id: NullRef; to_group_id: NullRef; summary: Generated<string>; tried: Generated<string[]>;
+  needed: Generated<string>; attachment_ids: Generated<string[]>; note: Generated<string>; promise_id: NullRef;
+  rule_id: NullRef; created_by: NullRef; created_at: Ts;
+}
+export type EscalationTrigger = 'signal' | 'vip_breach_risk' | 'repeat_contact' | 'broken_promise';
+export interface EscalationRulesTable {
+  id: Id; name: string; active: Generated<boolean>; trigger: EscalationTrigger; params: Json<Record<string, unknown>>;
+  action: 'notify_lead' | 'move_to_level'; to_level: number | null; to_group_id: NullRef; created_at: Ts;
+}
+export interface EscalationRuleHitsTable { rule_id: Ref; ticket_id: Ref; created_at: Ts }
+export interface CareFlagsTable {
+  id: Id; customer_id: NullRef; organization_id: NullRef; reason: string; until: Date | string; ticket_id: NullRef;
+  points: Generated<number>; created_by: NullRef; created_at: Ts; ended_at: NullTs; ended_by: NullRef;
+  end_reason: 'expired' | 'ended' | null;
+}
+export interface NotificationsTable {
+  id: Id; user_id: Ref; kind: string; ticket_id: NullRef; data: Json<Record<string, unknown>>; dedupe_key: string;
+  read_at: NullTs; created_at: Ts;
+}
+export interface NotificationPrefsTable { user_id: Ref; kind: string; in_app: Generated<boolean>; email: Generated<boolean> }
+
 export interface DB {
+  calendars: CalendarsTable; calendar_days: CalendarDaysTable; sla_policies: SlaPoliciesTable; ticket_sla: TicketSlaTable;
+  promises: PromisesTable; escalations: EscalationsTable; escalation_rules: EscalationRulesTable;
+  escalation_rule_hits: EscalationRuleHitsTable; care_flags: CareFlagsTable; notifications: NotificationsTable;
+  notification_prefs: NotificationPrefsTable;
   settings: SettingsTable; groups: GroupsTable; users: UsersTable; group_members: GroupMembersTable;
   organizations: OrganizationsTable; customers: CustomersTable; customer_emails: CustomerEmailsTable;
   ticket_fields: TicketFieldsTable; tickets: TicketsTable; ticket_followers: TicketFollowersTable;

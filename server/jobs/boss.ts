@@ -9,6 +9,8 @@ export const QUEUES = [
   'notify.assignee', 'notify.merged', 'customers.stage-sweep',
   // the mail channel (server/mail): inbound stages, outbound sender, health
   'mail.parse', 'mail.thread', 'mail.apply', 'mail.sweep', 'mail.send', 'mail.outbox-sweep', 'mail.health', 'mail.probe',
+  // keeping the word: the one sweeper (SLA, promises, care, follow-ups, snoozes) and bulk priority recompute
+  'keeping.sweep', 'priority.recompute',
 ] as const;
 export type QueueName = (typeof QUEUES)[number];
 

@@ -1,5 +1,6 @@
 // Stage 4: the mail becomes a ticket message, exactly once. The dedupe claim, the
 // customer, the ticket or message, attachments and the stage change commit together.
+import { afterTicketChange } from '../modules/keeping/hooks.ts';
 import { sql } from 'kysely';
 import type { Db } from '../db/db.ts';
 import { inTx } from '../db/tx.ts';
@@ -93,6 +94,12 @@ export async function applyMail(deps: Deps, mailId: string): Promise<Applied | n
       })
       : await appendToTicket(trx, w, ticketId!, reopen, { kind: 'reply', via: d.via, inboundMailId: mailId, ...(d.auto ? { autoReply: true } : {}), ...(reopen ? { changes: { status: [status, 'open'] } } : {}) });
     ticketId = done.ticketId;
+    await afterTicketChange(deps, trx, created
+      ? { kind: 'created', ticketId, at: now, status: 'new', byCustomer: true, signals: analysis.signals }
+      : {
+        kind: 'message', ticketId, at: now, messageId: done.messageId, author: 'customer', public: true, signals: analysis.signals,
+        actorId: null, changes: reopen ? { status: [status, 'open'] } : {},
+      });
 
     if (p.attachments.length) {
       const cids = new Map<string, string>();

@@ -1,5 +1,6 @@
 // The customer portal: a signed-in customer reads and writes their own tickets only.
 // Someone else's ticket is "not found" (findTicket filters by requester for customers).
+import { afterTicketChange } from '../keeping/hooks.ts';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import { isId } from '../../../api/common.ts';
@@ -114,6 +115,7 @@ export async function createMyTicket(deps: Deps, actor: Actor, input: z.infer<ty
       ticket_id: t.id, actor_type: 'customer', actor_id: actor.id, kind: 'created', created_at: now,
       data: JSON.stringify({ messageId: m.id, status: 'new', priority: 'normal', channel: 'portal' }),
     }).execute();
+    await afterTicketChange(deps, trx, { kind: 'created', ticketId: t.id, at: now, status: 'new', byCustomer: true, signals: a.signals });
     return t;
   });
 }
@@ -154,6 +156,10 @@ export async function replyToMyTicket(deps: Deps, actor: Actor, ref: string, inp
     await trx.insertInto('ticket_events').values({
       ticket_id: t.id, actor_type: 'customer', actor_id: actor.id, kind: 'message_added', data: JSON.stringify(data), created_at: now,
     }).execute();
+    await afterTicketChange(deps, trx, {
+      kind: 'message', ticketId: t.id, at: now, messageId: m.id, author: 'customer', public: true, signals: a.signals,
+      actorId: null, changes: reopen ? { status: [t.status, status] } : {},
+    });
     return { ...m, author_name: t.requester_name, attachments: [] };
   });
 }

@@ -17,6 +17,8 @@ import { coachInputs, statusAfterReply } from '../coach/coach.service.ts';
 import { checkRequiredForSolve } from './custom-fields.ts';
 import { messageBody } from './html.ts';
 import { actorCols, findTicket, tsv } from './tickets.service.ts';
+import { afterTicketChange } from '../keeping/hooks.ts';
+import { createPromises } from '../promises/promises.service.ts';
 
 type AddInput = z.infer<typeof AddMessageBody>;
 
@@ -63,7 +65,15 @@ export async function addMessage(deps: Deps, actor: Actor, ref: string, input: A
     const data: Record<string, unknown> = { messageId: m.id, kind: input.kind };
     if (status !== t.status) data.changes = { status: [t.status, status] };
     await trx.insertInto('ticket_events').values({ ticket_id: t.id, ...actorCols(actor), kind: 'message_added', data: JSON.stringify(data), created_at: now }).execute();
-    return { ...m, attachments: await attachmentsOf(trx, [m.id]) };
+    // promises the agent confirmed with this reply (from the coach's extraction, edited or not)
+    const promises = input.kind === 'reply' && input.promises?.length
+      ? await createPromises(deps, trx, actor, t.id, input.promises, { source: 'reply', messageId: m.id })
+      : [];
+    await afterTicketChange(deps, trx, {
+      kind: 'message', ticketId: t.id, at: now, messageId: m.id, author: 'agent', public: input.kind === 'reply', signals: [],
+      actorId: actor.id, changes: (data.changes as Record<string, [unknown, unknown]> | undefined) ?? {},
+    });
+    return { ...m, attachments: await attachmentsOf(trx, [m.id]), promiseIds: promises.map((p) => p.id) };
   });
 }
 

@@ -19,6 +19,7 @@ import { checkCustom, checkRequiredForSolve } from './custom-fields.ts';
 import { messageBody } from './html.ts';
 import { parseTicketRef } from './ticket-number.ts';
 import { applyFilters, applySort, sortColumns, sortKey } from './ticket-filters.ts';
+import { afterTicketChange } from '../keeping/hooks.ts';
 import { TICKET_COLUMNS, type TicketRow } from './tickets.presenter.ts';
 
 type CreateInput = z.infer<typeof CreateTicketBody>;
@@ -112,7 +113,11 @@ export async function createTicket(deps: Deps, actor: Actor, input: CreateInput)
   const simple = !input.assigneeId && !input.message.attachmentIds.length && !mailFirst;
   if (simple && !deps.db.isTransaction) {
     const row = await insertTicket(deps, deps.db, actor, input, body, a, custom, key).catch(groupMissing);
-    if (row) return strip(row);
+    if (row) {
+      // not atomic with the insert: a crash in between leaves a ticket the sweeper catches up
+      await afterTicketChange(deps, deps.db, createdEvent(row, input, a));
+      return strip(row);
+    }
   }
   return inTx(deps.db, async (trx) => {
     await checkAssignee(trx, input.assigneeId, input.groupId);
@@ -126,8 +131,13 @@ export async function createTicket(deps: Deps, actor: Actor, input: CreateInput)
     if (row.assignee_id && row.assignee_id !== actor.id) {
       await enqueue(deps, trx, 'notify.assignee', { ticketId: row.id, assigneeId: row.assignee_id, eventId: `create:${row.id}` });
     }
+    await afterTicketChange(deps, trx, createdEvent(row, input, a));
     return strip(row);
   });
+}
+
+function createdEvent(row: TicketRow, input: CreateInput, a: CustomerAnalysis) {
+  return { kind: 'created' as const, ticketId: row.id, at: row.created_at, status: row.status, byCustomer: !byAgent(input), signals: a.signals };
 }
 
 /** The group is checked by its foreign key on the hot path; say which field was wrong. */
@@ -225,6 +235,7 @@ export async function updateTicket(deps: Deps, actor: Actor, ref: string, input:
     if (set.assignee_id && set.assignee_id !== actor.id) {
       await enqueue(deps, trx, 'notify.assignee', { ticketId: t.id, assigneeId: set.assignee_id as string, eventId: ev.id });
     }
+    await afterTicketChange(deps, trx, { kind: 'updated', ticketId: t.id, at: now, changes, actorId: actor.id });
     return findTicket(trx, deps, actor, t.id);
   });
 }
