@@ -1,5 +1,6 @@
 // Merging a ticket into another: one transaction moves the conversation, tags and
 // followers to the target and closes the source with a pointer to where it went.
+import { afterTicketChange } from '../keeping/hooks.ts';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { MergeBody } from '../../../api/tickets.ts';
@@ -87,6 +88,11 @@ export async function mergeTicket(deps: Deps, actor: Actor, ref: string, input: 
       })
       .where('id', '=', source.id)
       .execute();
+
+    // open promises were made to the customer: they live on in the target
+    await trx.updateTable('promises').set({ ticket_id: target.id, updated_at: now }).where('ticket_id', '=', source.id).where('state', '=', 'open').execute();
+    await afterTicketChange(deps, trx, { kind: 'updated', ticketId: source.id, at: now, actorId: actor.id, changes: { status: [source.status, 'closed'] } });
+    await afterTicketChange(deps, trx, { kind: 'updated', ticketId: target.id, at: now, actorId: actor.id, changes: { tags: [target.tags, tags] } });
 
     const sourceNumber = ticketRef(deps.config, source.number);
     const targetNumber = ticketRef(deps.config, target.number);
