@@ -18,6 +18,7 @@ export const ERRORS = {
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   idempotency_key_reused: { status: 422, title: 'Idempotency-Key was used with a different request' },
   invalid_state: { status: 422, title: 'Not possible in the current state' },
+  due_in_past: { status: 422, title: 'The due time has already passed' },
   account_locked: { status: 423, title: 'Account temporarily locked' },
   precondition_required: { status: 428, title: 'If-Match header or version is required' },
   rate_limited: { status: 429, title: 'Too many requests' },
