@@ -1,6 +1,14 @@
-// In-app notifications (+ e-mail by preference), exactly once by dedupe key. CONTRACT STUB — helper F implements.
+// In-app notifications (+ e-mail by preference), exactly once by dedupe key. Set-based: one
+// statement reads the recipients, their preferences and the tickets; one writes the
+// notifications and, for those written now, the mails (outbox rows sent by mail.send).
+import { sql } from 'kysely';
 import type { Db } from '../../db/db.ts';
+import { inTx } from '../../db/tx.ts';
 import type { Deps } from '../../deps.ts';
+import { enqueueMany } from '../../jobs/boss.ts';
+import { anyChannelCanSend } from '../../mail/outbound/queue.ts';
+import { ticketRef } from '../tickets/ticket-number.ts';
+import { langOf, noticeMail } from './texts.ts';
 
 export const NOTIFICATION_KINDS = [
   'sla_warning', 'sla_breach', 'promise_reminder', 'promise_broken', 'promise_claimed',
@@ -8,14 +16,98 @@ export const NOTIFICATION_KINDS = [
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
+/** Kinds that come by e-mail unless the user said otherwise (notification_prefs). */
+export const EMAIL_BY_DEFAULT: readonly NotificationKind[] = ['sla_breach', 'promise_broken', 'escalated', 'auto_escalation', 'promise_claimed'];
+
 export type Notice = {
   userId: string; kind: NotificationKind; ticketId: string | null; data: Record<string, unknown>;
   /** names the notification: the same key twice makes one notification and one mail */
   dedupeKey: string;
 };
 
-/** Inserts notifications (on conflict do nothing) and their e-mails per the users' preferences. */
-export async function notify(_deps: Deps, _db: Db, _notices: Notice[]): Promise<number> { return 0; }
+type Target = {
+  i: number; email: string; locale: string; time_zone: string; in_app: boolean; mail: boolean;
+  number: string | null; subject: string | null;
+};
 
-/** Who hears about a ticket: its assignee, the members of its group, the leads of its group (or all leads). */
-export async function recipients(_db: Db, _ticketId: string, _who: ('assignee' | 'group' | 'leads')[]): Promise<string[]> { return []; }
+/** Inserts notifications (on conflict do nothing) and their e-mails per the users' preferences.
+ *  Returns how many notifications were inserted now. Inactive users get nothing. */
+export async function notify(deps: Deps, db: Db, notices: Notice[]): Promise<number> {
+  const seen = new Set<string>();
+  const list = notices.filter((n) => !seen.has(n.dedupeKey) && seen.add(n.dedupeKey));
+  if (!list.length) return 0;
+  return inTx(db, async (trx) => {
+    const keys = JSON.stringify(list.map((n, i) => ({ i, user_id: n.userId, kind: n.kind, ticket_id: n.ticketId })));
+    const targets = (await sql<Target>`
+      select x.i, u.email, u.locale, u.time_zone, coalesce(p.in_app, true) as in_app,
+        coalesce(p.email, x.kind = any(${sql.val(EMAIL_BY_DEFAULT as string[])}::text[])) as mail,
+        t.number::text as number, t.subject
+      from jsonb_to_recordset(${keys}::jsonb) as x(i int, user_id bigint, kind text, ticket_id bigint)
+      join users u on u.id = x.user_id and u.active
+      left join notification_prefs p on p.user_id = x.user_id and p.kind = x.kind
+      left join tickets t on t.id = x.ticket_id
+    `.execute(trx)).rows;
+    const rows = targets
+      .filter((t) => t.in_app || t.mail)
+      .map((t) => {
+        const n = list[t.i];
+        const l = langOf(t.locale);
+        const ticket = t.number === null ? null : { ref: ticketRef(deps.config, t.number), subject: t.subject ?? '', url: `${deps.config.publicUrl}/tickets/${t.number}` };
+        const m = t.mail ? noticeMail(n.kind, n.data, l, t.time_zone, ticket) : null;
+        return {
+          user_id: n.userId, kind: n.kind, ticket_id: n.ticketId, data: n.data, dedupe_key: n.dedupeKey, in_app: t.in_app,
+          mail: t.mail, to_address: t.email, subject: m?.subject ?? null, body: m?.body ?? null,
+        };
+      });
+    if (!rows.length) return 0;
+    // keys in one order, so two writers with overlapping notices wait for each other instead of deadlocking;
+    // a mail only for a notification inserted by this statement (or, with in-app off, by its own dedupe key)
+    const r = await sql<{ n: number; mail_ids: string[] }>`
+      with x as (
+        select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
+          user_id bigint, kind text, ticket_id bigint, data jsonb, dedupe_key text, in_app boolean, mail boolean,
+          to_address text, subject text, body text)
+      ), ins as (
+        insert into notifications (user_id, kind, ticket_id, data, dedupe_key)
+        select user_id, kind, ticket_id, coalesce(data, '{}'), dedupe_key from x where in_app order by dedupe_key
+        on conflict (dedupe_key) do nothing
+        returning dedupe_key
+      ), mail as (
+        insert into outbox (to_address, subject, body_text, kind, dedupe_key, auto_submitted)
+        select to_address, subject, body, 'notification', 'notif:' || dedupe_key, true from x
+        where mail and (not in_app or dedupe_key in (select dedupe_key from ins)) order by dedupe_key
+        on conflict (dedupe_key) do nothing
+        returning id
+      )
+      select (select count(*) from ins)::int as n, coalesce((select array_agg(id::text) from mail), '{}') as mail_ids
+    `.execute(trx);
+    const { n, mail_ids } = r.rows[0];
+    if (mail_ids.length && (await anyChannelCanSend(trx))) await enqueueMany(deps, trx, 'mail.send', mail_ids.map((id) => ({ outboxId: id })));
+    return n;
+  });
+}
+
+export type Audience = 'assignee' | 'group' | 'leads';
+
+/** Who hears about a ticket: its assignee, the members of its group, the leads of its group (or, when
+ *  the group has no active lead or the ticket no group, all active leads and admins). Active users, each once. */
+export async function recipients(db: Db, ticketId: string, who: Audience[]): Promise<string[]> {
+  if (!who.length) return [];
+  const r = await sql<{ id: string }>`
+    with t as (select assignee_id, group_id from tickets where id = ${ticketId}),
+    group_leads as (
+      select gm.user_id from t join group_members gm on gm.group_id = t.group_id
+      join users u on u.id = gm.user_id and u.active and u.role = 'lead'
+    )
+    select u.id from users u
+    where u.active and (
+      (${who.includes('assignee')} and u.id in (select assignee_id from t))
+      or (${who.includes('group')} and u.id in (select gm.user_id from t join group_members gm on gm.group_id = t.group_id))
+      or (${who.includes('leads')} and exists (select 1 from t) and (
+        u.id in (select user_id from group_leads)
+        or (not exists (select 1 from group_leads) and u.role in ('lead', 'admin'))))
+    )
+    order by u.id
+  `.execute(db);
+  return r.rows.map((x) => x.id);
+}
