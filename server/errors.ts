@@ -12,6 +12,7 @@ export const ERRORS = {
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   conflict: { status: 409, title: 'Conflict' },
   already_exists: { status: 409, title: 'Already exists' },
+  calendar_in_use: { status: 409, title: 'The calendar is the default one or is in use' },
   idempotency_in_progress: { status: 409, title: 'A request with this Idempotency-Key is still running' },
   version_conflict: { status: 412, title: 'The resource changed since you read it' },
   payload_too_large: { status: 413, title: 'Payload too large' },
