@@ -1,4 +1,5 @@
 import { NewPromiseInput } from './promises.ts';
+import { PriorityPart } from './priority.ts';
 import { z } from 'zod';
 import { MessageAnalysis, MessageCoach, Signal } from './analysis.ts';
 import { Email, Id, Locale, PageQuery, Timestamp } from './common.ts';
@@ -70,6 +71,8 @@ export const Ticket = z.object({
   status: Status,
   priority: Priority,
   priorityScore: z.number(),
+  /** why: the parts the score is the sum of, e.g. "+20 trial customer" (GET /tickets/:ref/priority) */
+  priorityParts: z.array(PriorityPart).default([]),
   channel: Channel,
   tags: z.array(z.string()),
   /** analyzer signals of its customer messages (union); default: responses stored (idempotent replays) before signals existed */
@@ -131,7 +134,7 @@ export const TicketEvent = z.object({
   createdAt: Timestamp,
 });
 
-export const Sort = z.enum(['priority', 'updated', 'created', 'oldest']);
+export const Sort = z.enum(['score', 'priority', 'updated', 'created', 'oldest']);
 const csv = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(item).max(50));
 /** Text PostgreSQL can store (no U+0000); for values decoded inside a query parameter. */

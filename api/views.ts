@@ -23,7 +23,7 @@ export const CreateViewBody = z.object({
   name: Name,
   nameEn: Name.nullable().optional(),
   filters: TicketFilters.default({}),
-  sort: Sort.default('priority'),
+  sort: Sort.default('score'), // the priority score (index tickets_queue_score)
   shared: z.boolean().default(false), // personal views belong to the caller; shared ones need lead rights
   position: z.number().int().min(0).max(100_000).optional(),
 });

@@ -12,5 +12,11 @@ import { ticketExtraRoutes } from './modules/tickets/ticket-extras.routes.ts';
 import { viewRoutes } from './modules/views/views.routes.ts';
 import { macroRoutes } from './modules/macros/macros.routes.ts';
 import { mailRoutes } from './mail/index.ts';
+import { notificationRoutes } from './modules/notifications/notifications.routes.ts';
+import { priorityRoutes } from './modules/priority/priority.routes.ts';
+import { careRoutes } from './modules/care/care.routes.ts';
+import { promiseRoutes } from './modules/promises/promises.routes.ts';
+import { slaRoutes } from './modules/sla/sla.routes.ts';
+import { escalationRoutes } from './modules/escalation/escalation.routes.ts';
 
-export const ROUTES: ((app: App, deps: Deps) => void)[] = [authRoutes, ticketRoutes, ticketExtraRoutes, viewRoutes, macroRoutes, coachRoutes, attachmentRoutes, peopleRoutes, searchRoutes, portalRoutes, mailRoutes];
+export const ROUTES: ((app: App, deps: Deps) => void)[] = [authRoutes, ticketRoutes, ticketExtraRoutes, viewRoutes, macroRoutes, coachRoutes, attachmentRoutes, peopleRoutes, searchRoutes, portalRoutes, mailRoutes, notificationRoutes, priorityRoutes, careRoutes, promiseRoutes, slaRoutes, escalationRoutes];

@@ -158,13 +158,14 @@ export interface SlaPoliciesTable {
   first_response_min: number | null; next_response_min: number | null; resolution_min: number | null;
   pause_pending_customer: Generated<boolean>; pause_pending_third_party: Generated<boolean>; pause_on_hold: Generated<boolean>;
   warn_percents: Generated<number[]>; calendar_id: NullRef; created_at: Ts; updated_at: Ts;
+  deleted_at: NullTs; // soft delete: never matched, running tickets keep it
 }
 export type SlaAlert = { at: string; metric: SlaMetric; level: number }; // level 100 = breach
 export interface TicketSlaTable {
   ticket_id: Ref; policy_id: NullRef; calendar_id: NullRef;
   first_response_due_at: NullTs; first_response_met_at: NullTs; first_response_breached_at: NullTs;
   next_response_started_at: NullTs; next_response_due_at: NullTs; next_response_breached_at: NullTs;
-  next_response_breaches: Generated<number>;
+  next_response_breaches: Generated<number>; next_response_met: Generated<number>; // answered in time
   resolution_due_at: NullTs; resolution_met_at: NullTs; resolution_breached_at: NullTs;
   paused_at: NullTs; paused_status: TicketStatus | null; left_min: Json<Partial<Record<SlaMetric, number>>>;
   customer_wait_min: Generated<number>; third_party_wait_min: Generated<number>;
@@ -195,7 +196,7 @@ export interface EscalationRuleHitsTable { rule_id: Ref; ticket_id: Ref; created
 export interface CareFlagsTable {
   id: Id; customer_id: NullRef; organization_id: NullRef; reason: string; until: Date | string; ticket_id: NullRef;
   points: Generated<number>; created_by: NullRef; created_at: Ts; ended_at: NullTs; ended_by: NullRef;
-  end_reason: 'expired' | 'ended' | null;
+  end_reason: 'expired' | 'ended' | null; end_note: string | null;
 }
 export interface NotificationsTable {
   id: Id; user_id: Ref; kind: string; ticket_id: NullRef; data: Json<Record<string, unknown>>; dedupe_key: string;

@@ -8,7 +8,7 @@ import { AppError } from '../../errors.ts';
 import { decodeCursor, isCursorTime } from '../../http/cursor.ts';
 
 type Q<O> = SelectQueryBuilder<DB & { t: DB['tickets'] }, 't', O>;
-export type Sort = 'priority' | 'updated' | 'created' | 'oldest';
+export type Sort = 'score' | 'priority' | 'updated' | 'created' | 'oldest';
 
 function idList(values: string[], actor: UserActor) {
   const ids = values.filter((v) => v !== 'none').map((v) => (v === 'me' ? actor.id : v));
@@ -56,14 +56,16 @@ function validCursor(sort: Sort, c: unknown[]): boolean {
   const ts = isCursorTime;
   const id = isId;
   if (sort === 'priority') return ['low', 'normal', 'high', 'urgent'].includes(a as string) && ts(b) && id(d);
+  if (sort === 'score') return Number.isInteger(a) && Math.abs(a as number) <= 1_000_000 && ts(b) && id(d);
   return ts(a) && id(b);
 }
 
-type KeyRow = { id: string; priority?: TicketPriority; updated_at?: Date; created_at?: Date };
+type KeyRow = { id: string; priority?: TicketPriority; priority_score?: number; updated_at?: Date; created_at?: Date };
 
 export function sortKey(sort: Sort, r: KeyRow): unknown[] {
   switch (sort) {
     case 'priority': return [r.priority, r.updated_at!.toISOString(), r.id];
+    case 'score': return [r.priority_score, r.updated_at!.toISOString(), r.id];
     case 'updated': return [r.updated_at!.toISOString(), r.id];
     default: return [r.created_at!.toISOString(), r.id];
   }
@@ -73,6 +75,7 @@ export function sortKey(sort: Sort, r: KeyRow): unknown[] {
 export function sortColumns(sort: Sort) {
   switch (sort) {
     case 'priority': return ['t.id', 't.priority', 't.updated_at'] as const;
+    case 'score': return ['t.id', 't.priority_score', 't.updated_at'] as const;
     case 'updated': return ['t.id', 't.updated_at'] as const;
     default: return ['t.id', 't.created_at'] as const;
   }
@@ -80,13 +83,16 @@ export function sortColumns(sort: Sort) {
 
 /** Orders by the sort and continues after the cursor (row comparison, index friendly). */
 export function applySort<O>(q: Q<O>, sort: Sort, cursor?: string): Q<O> {
-  const len = sort === 'priority' ? 3 : 2;
+  const len = sort === 'priority' || sort === 'score' ? 3 : 2;
   const c = decodeCursor(cursor, len) as string[] | null;
   if (c && !validCursor(sort, c)) throw new AppError('validation_failed', 'cursor is not valid; start again without it');
   switch (sort) {
     case 'priority':
       if (c) q = q.where(sql<boolean>`(t.priority, t.updated_at, t.id) < (${c[0]}::ticket_priority, ${c[1]}::timestamptz, ${c[2]}::bigint)`);
       return q.orderBy('t.priority', 'desc').orderBy('t.updated_at', 'desc').orderBy('t.id', 'desc');
+    case 'score': // index tickets_queue_score
+      if (c) q = q.where(sql<boolean>`(t.priority_score, t.updated_at, t.id) < (${c[0]}::int, ${c[1]}::timestamptz, ${c[2]}::bigint)`);
+      return q.orderBy('t.priority_score', 'desc').orderBy('t.updated_at', 'desc').orderBy('t.id', 'desc');
     case 'updated':
       if (c) q = q.where(sql<boolean>`(t.updated_at, t.id) < (${c[0]}::timestamptz, ${c[1]}::bigint)`);
       return q.orderBy('t.updated_at', 'desc').orderBy('t.id', 'desc');

@@ -11,7 +11,7 @@ export type TicketRow = Ticket & { requester_name: string; requester_stage: Cust
 /** Columns every ticket read selects (tickets as t, customers as c). */
 export const TICKET_COLUMNS = [
   't.id', 't.number', 't.subject', 't.requester_id', 't.organization_id', 't.group_id', 't.assignee_id', 't.status',
-  't.priority', 't.priority_score', 't.channel', 't.tags', 't.custom', 't.language', 't.version', 't.merged_into_id',
+  't.priority', 't.priority_score', 't.priority_parts', 't.channel', 't.tags', 't.custom', 't.language', 't.version', 't.merged_into_id',
   't.created_at', 't.updated_at', 't.first_response_at', 't.solved_at', 't.closed_at', 't.signals',
   'c.name as requester_name', 'c.stage as requester_stage',
 ] as const;
@@ -24,6 +24,7 @@ export function presentTicket(config: Config, t: Omit<TicketRow, 'search'>): z.i
     status: t.status,
     priority: t.priority,
     priorityScore: t.priority_score,
+    priorityParts: t.priority_parts ?? [],
     channel: t.channel,
     tags: t.tags,
     signals: knownSignals(t.signals),
