@@ -55,6 +55,7 @@ export const PERMISSIONS = {
   'care.read': 'light_agent',
   'care.write': 'agent',
   'notification.own': 'light_agent', // one's own notifications and preferences
+  'notification.read': 'light_agent', // reading them (read-only tokens too)
   'report.read': 'lead', // SLA and promise metrics of everyone
 } as const satisfies Record<string, Role>;
 

@@ -2,6 +2,7 @@
 // statement reads the recipients, their preferences and the tickets; one writes the
 // notifications and, for those written now, the mails (outbox rows sent by mail.send).
 import { sql } from 'kysely';
+import { NOTIFICATION_KINDS } from '../../../api/notifications.ts';
 import type { Db } from '../../db/db.ts';
 import { inTx } from '../../db/tx.ts';
 import type { Deps } from '../../deps.ts';
@@ -10,10 +11,7 @@ import { anyChannelCanSend } from '../../mail/outbound/queue.ts';
 import { ticketRef } from '../tickets/ticket-number.ts';
 import { langOf, noticeMail } from './texts.ts';
 
-export const NOTIFICATION_KINDS = [
-  'sla_warning', 'sla_breach', 'promise_reminder', 'promise_broken', 'promise_claimed',
-  'escalated', 'auto_escalation', 'care_expired', 'follow_up_due', 'snooze_ended',
-] as const;
+export { NOTIFICATION_KINDS }; // one list, in api/notifications.ts (the preferences API names every kind)
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** Kinds that come by e-mail unless the user said otherwise (notification_prefs). */
