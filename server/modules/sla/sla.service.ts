@@ -1,10 +1,129 @@
-// SLA: policies, per-ticket state (ticket_sla), pauses, alert plans. CONTRACT STUB — helper B implements.
+// SLA per ticket: ticket_sla follows every ticket change (in the change's transaction, a few
+// primary-key statements), see sla.clock.ts for the clock rules; sla.sweep.ts fires the alerts.
+import { sql } from 'kysely';
 import type { Db } from '../../db/db.ts';
+import type { Channel, CustomerStage, SlaConditions, TicketPriority, TicketStatus } from '../../db/types.ts';
 import type { Deps } from '../../deps.ts';
+import { calendarById, calendarForTicket } from '../calendars/resolve.ts';
+import { addBusinessMinutes } from '../calendars/business-time.ts';
 import type { TicketEvent } from '../keeping/events.ts';
+import * as clock from './sla.clock.ts';
+import type { Policy, SlaRow } from './sla.clock.ts';
+
+export { sweepSlaAlerts } from './sla.sweep.ts';
+
+/** What a ticket is, as policy conditions see it. */
+export type TicketFacts = {
+  id: string; status: TicketStatus; priority: TicketPriority; channel: Channel; tags: string[];
+  group_id: string | null; organization_id: string | null; created_at: Date; first_response_at: Date | null;
+  stage: CustomerStage; org_vip: boolean;
+};
+
+/** Fields whose change may make another policy match. */
+const REMATCH = ['priority', 'tags', 'groupId', 'requesterId', 'organizationId'];
+
+export function matches(c: SlaConditions, t: TicketFacts): boolean {
+  const inList = <T>(list: T[] | undefined, v: T | null) => !list || (v !== null && list.includes(v));
+  if (!inList(c.stages, t.stage)) return false;
+  if (c.vip !== undefined && c.vip !== (t.stage === 'vip' || t.org_vip)) return false;
+  if (!inList(c.organizationIds, t.organization_id)) return false;
+  if (!inList(c.priorities, t.priority)) return false;
+  if (!inList(c.channels, t.channel)) return false;
+  if (!inList(c.groupIds, t.group_id)) return false;
+  if (c.tags && !c.tags.some((x) => t.tags.includes(x))) return false;
+  return true;
+}
+
+/** The first active policy (position order) whose conditions all hold, or null. */
+export async function matchPolicy(db: Db, t: TicketFacts): Promise<Policy | null> {
+  const all = await db.selectFrom('sla_policies').selectAll().where('active', '=', true).where('deleted_at', 'is', null)
+    .orderBy('position').orderBy('id').execute();
+  return all.find((p) => matches(p.conditions ?? {}, t)) ?? null;
+}
+
+type Loaded = { facts: TicketFacts; row: SlaRow | null };
+
+/** The ticket's facts and its SLA row, the row locked (the sweeper skips it meanwhile). */
+async function loadTicket(db: Db, ticketId: string, lock: boolean): Promise<Loaded | null> {
+  const r = await sql<TicketFacts & { sla: SlaRow | null }>`
+    select t.id, t.status, t.priority, t.channel, t.tags, t.group_id::text, t.organization_id::text, t.created_at,
+      t.first_response_at, c.stage, coalesce(o.vip, false) as org_vip,
+      (select to_jsonb(s) from ticket_sla s where s.ticket_id = t.id ${lock ? sql`for update` : sql``}) as sla
+    from tickets t join customers c on c.id = t.requester_id left join organizations o on o.id = t.organization_id
+    where t.id = ${ticketId}`.execute(db);
+  const x = r.rows[0];
+  if (!x) return null;
+  const { sla, ...facts } = x;
+  return { facts, row: sla ? reviveRow(sla) : null };
+}
+
+const TS_COLUMNS = [
+  'first_response_due_at', 'first_response_met_at', 'first_response_breached_at', 'next_response_started_at',
+  'next_response_due_at', 'next_response_breached_at', 'resolution_due_at', 'resolution_met_at', 'resolution_breached_at',
+  'paused_at', 'next_alert_at', 'updated_at',
+] as const;
+
+/** to_jsonb gives strings for timestamps and numbers for bigints: back to the row's types. */
+function reviveRow(j: SlaRow): SlaRow {
+  const row = { ...j } as Record<string, unknown>;
+  for (const k of TS_COLUMNS) row[k] = row[k] ? new Date(row[k] as string) : null;
+  for (const k of ['ticket_id', 'policy_id', 'calendar_id']) row[k] = row[k] === null ? null : String(row[k]);
+  return row as SlaRow;
+}
+
+async function policyById(db: Db, id: string | null): Promise<Policy | null> {
+  if (!id) return null;
+  return (await db.selectFrom('sla_policies').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+}
+
+const calendarFor = (db: Db, p: Policy | null, ticketId: string) => (p?.calendar_id ? calendarById(db, p.calendar_id) : calendarForTicket(db, ticketId));
 
 /** Keeps ticket_sla in step with the ticket: creates the row on 'created', starts/meets/pauses clocks, replans alerts. */
-export async function onTicketEvent(_deps: Deps, _db: Db, _ev: TicketEvent): Promise<void> {}
+export async function onTicketEvent(_deps: Deps, db: Db, ev: TicketEvent): Promise<void> {
+  if (ev.kind === 'created') return onCreated(db, ev.ticketId, ev.at);
+  const status = ev.changes.status?.[1] as TicketStatus | undefined;
+  const rematch = ev.kind === 'updated' && REMATCH.some((k) => k in ev.changes);
+  const reply = ev.kind === 'message' && ev.author === 'agent' && ev.public;
+  const customer = ev.kind === 'message' && ev.author === 'customer';
+  if (!status && !rematch && !reply && !customer) return;
+  const l = await loadTicket(db, ev.ticketId, true);
+  if (!l?.row) return; // no row yet: the sweeper's catch-up creates it from the ticket as it is
+  const policy = await policyById(db, l.row.policy_id);
+  const st = clock.load(l.row, policy, await calendarById(db, l.row.calendar_id), ev.at);
+  if (reply) clock.meetReply(st);
+  if (status) clock.setStatus(st, status);
+  if (rematch) {
+    const next = await matchPolicy(db, l.facts);
+    clock.rematch(st, next, await calendarFor(db, next, l.facts.id), l.facts);
+  }
+  if (customer) clock.customerWrote(st, l.facts.first_response_at !== null && l.facts.first_response_at < ev.at);
+  await db.updateTable('ticket_sla').set(serialize(clock.finish(st))).where('ticket_id', '=', ev.ticketId).execute();
+}
 
-/** Sweeper source: fires due SLA alerts (warnings, breaches) set-based; returns how many fired. */
-export async function sweepSlaAlerts(_deps: Deps, _db: Db, _now: Date, _limit: number): Promise<number> { return 0; }
+async function onCreated(db: Db, ticketId: string, at: Date): Promise<void> {
+  const l = await loadTicket(db, ticketId, false);
+  if (!l || l.row) return;
+  const t = l.facts;
+  const policy = await matchPolicy(db, t);
+  const cal = await calendarFor(db, policy, ticketId);
+  const row = clock.emptyRow(ticketId, policy, cal, at);
+  const st = clock.load(row, policy, cal, at);
+  const fr = clock.targetOf(policy, 'first_response');
+  if (fr !== null) {
+    const due = addBusinessMinutes(cal, t.created_at, fr);
+    if (t.first_response_at) {
+      st.row.first_response_met_at = t.first_response_at;
+      st.row.first_response_due_at = due;
+    } else st.clocks.first_response = { left: null, due };
+  }
+  const res = clock.targetOf(policy, 'resolution');
+  if (res !== null) st.clocks.resolution = { left: null, due: addBusinessMinutes(cal, t.created_at, res) };
+  clock.setStatus(st, t.status);
+  await db.insertInto('ticket_sla').values({ ...serialize(clock.finish(st)), ticket_id: ticketId })
+    .onConflict((oc) => oc.column('ticket_id').doNothing()).execute();
+}
+
+function serialize(p: Partial<SlaRow>) {
+  const { left_min, alert_plan, ...rest } = p;
+  return { ...rest, left_min: JSON.stringify(left_min ?? {}), alert_plan: JSON.stringify(alert_plan ?? []) };
+}
