@@ -4,6 +4,8 @@ import { sql } from 'kysely';
 import type { Deps } from '../deps.ts';
 import { ticketRef } from '../modules/tickets/ticket-number.ts';
 import { registerMailWorkers } from '../mail/index.ts';
+import { sweepUntilDone } from '../modules/notifications/sweeper.ts';
+import { recomputeAll } from '../modules/priority/recompute.ts';
 
 type AssignJob = { ticketId: string; assigneeId: string; eventId: string };
 type MergedJob = { sourceId: string; targetId: string; email: string; language: string };
@@ -80,4 +82,13 @@ export async function registerWorkers(deps: Deps, boss: PgBoss): Promise<void> {
   });
   await boss.schedule('customers.stage-sweep', '17 3 * * *', {}, { tz: 'UTC' });
   await registerMailWorkers(deps, boss);
+  // keeping the word: the one sweeper (every minute, and once at start) and the bulk priority recompute
+  await boss.work('keeping.sweep', { pollingIntervalSeconds: 2 }, async () => {
+    await sweepUntilDone(deps);
+  });
+  await boss.schedule('keeping.sweep', '* * * * *', {}, { tz: 'UTC' });
+  await boss.send('keeping.sweep', {});
+  await boss.work('priority.recompute', async () => {
+    await recomputeAll(deps);
+  });
 }
