@@ -18,5 +18,6 @@ import { careRoutes } from './modules/care/care.routes.ts';
 import { promiseRoutes } from './modules/promises/promises.routes.ts';
 import { slaRoutes } from './modules/sla/sla.routes.ts';
 import { escalationRoutes } from './modules/escalation/escalation.routes.ts';
+import { calendarRoutes } from './modules/calendars/calendars.routes.ts';
 
-export const ROUTES: ((app: App, deps: Deps) => void)[] = [authRoutes, ticketRoutes, ticketExtraRoutes, viewRoutes, macroRoutes, coachRoutes, attachmentRoutes, peopleRoutes, searchRoutes, portalRoutes, mailRoutes, notificationRoutes, priorityRoutes, careRoutes, promiseRoutes, slaRoutes, escalationRoutes];
+export const ROUTES: ((app: App, deps: Deps) => void)[] = [authRoutes, ticketRoutes, ticketExtraRoutes, viewRoutes, macroRoutes, coachRoutes, attachmentRoutes, peopleRoutes, searchRoutes, portalRoutes, mailRoutes, notificationRoutes, priorityRoutes, careRoutes, promiseRoutes, slaRoutes, escalationRoutes, calendarRoutes];
