@@ -35,9 +35,16 @@ function zoneOf(cal: Calendar): IANAZone {
   return z;
 }
 
-/** Day number (days since 1970-01-01) of the local date of an instant. */
-function localDay(cal: Calendar, ms: number): number {
-  return Math.floor((ms + zoneOf(cal).offset(ms) * 60_000) / DAY_MS);
+/**
+ * The first local day whose intervals may cover the instant: its UTC day less two (zone offsets are
+ * within ±14 h, and the day before may run an overnight shift). Needs no zone lookup.
+ */
+function firstDay(ms: number): number {
+  return Math.floor(ms / DAY_MS) - 2;
+}
+/** The last local day that may start before the instant. */
+function lastDay(ms: number): number {
+  return Math.floor(ms / DAY_MS) + 1;
 }
 
 export function isoOfDay(dn: number): string {
@@ -112,13 +119,13 @@ function closedTooLong(cal: Calendar): Error {
 export function addBusinessMinutes(cal: Calendar, from: Date, minutes: number): Date {
   if (!Number.isFinite(minutes)) throw new RangeError(`addBusinessMinutes: minutes must be finite, got ${minutes}`);
   const start = from.getTime();
+  if (Number.isNaN(start)) throw new RangeError('addBusinessMinutes: from is an invalid date');
   if (minutes <= 0) return new Date(start);
   let left = Math.round(minutes * 60_000);
   if (cal.alwaysOpen) return new Date(start + left);
   let t = start;
   let closed = 0;
-  // the day before: its overnight interval may still be running at `from`
-  for (let dn = localDay(cal, start) - 1; ; dn++) {
+  for (let dn = firstDay(start); ; dn++) {
     const spans = daySpans(cal, dn);
     if (spans.length === 0) {
       if (++closed > MAX_CLOSED_DAYS) throw closedTooLong(cal);
@@ -146,8 +153,8 @@ export function businessMinutesBetween(cal: Calendar, a: Date, b: Date): number 
   if (cal.alwaysOpen) return (to - from) / 60_000;
   let total = 0;
   let t = from; // everything before t is counted
-  const last = localDay(cal, to);
-  for (let dn = localDay(cal, from) - 1; dn <= last; dn++) {
+  const last = lastDay(to);
+  for (let dn = firstDay(from); dn <= last; dn++) {
     for (const [s, e] of daySpans(cal, dn)) {
       const lo = Math.max(s, t);
       const hi = Math.min(e, to);
@@ -160,8 +167,7 @@ export function businessMinutesBetween(cal: Calendar, a: Date, b: Date): number 
 export function isOpenAt(cal: Calendar, at: Date): boolean {
   if (cal.alwaysOpen) return true;
   const t = at.getTime();
-  const dn = localDay(cal, t);
-  for (const d of [dn - 1, dn]) {
+  for (let d = firstDay(t); d <= lastDay(t); d++) {
     for (const [s, e] of daySpans(cal, d)) if (s <= t && t < e) return true;
   }
   return false;

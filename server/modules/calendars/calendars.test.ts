@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { makeTicket, setup, type Client, type TestCtx } from '../../test/harness.ts';
 import { ICAL_LIMITS } from './ical.ts';
-import { calendarForTicket, invalidateCalendars } from './resolve.ts';
+import { calendarForTicket, calendarsForTickets, invalidateCalendars } from './resolve.ts';
 
 let ctx: TestCtx;
 let admin: Client & { userId: string };
@@ -263,6 +263,9 @@ describe('calendarForTicket', () => {
     await assign('customer', ticket.requester_id, cCal);
     const c = await calendarForTicket(db, ticket.id);
     assert.equal(c.id, cCal);
+    const other = await makeTicket(admin);
+    const many = await calendarsForTickets(db, [ticket.id, other.id]);
+    assert.deepEqual([many.get(ticket.id)?.id, many.get(other.id)?.id], [cCal, ruId]);
     assert.equal(c.timeZone, 'Europe/Moscow');
     await assign('customer', ticket.requester_id, null);
     assert.equal((await calendarForTicket(db, ticket.id)).id, oCal);

@@ -62,17 +62,28 @@ export async function calendarById(db: Db, id: string | null): Promise<Calendar>
   return cal;
 }
 
-/** The id of the calendar a ticket lives in (null: the default one). */
-export async function calendarIdForTicket(db: Db, ticketId: string): Promise<string | null> {
-  const row = await db
+function ticketCalendars(db: Db) {
+  return db
     .selectFrom('tickets as t')
     .leftJoin('customers as cu', 'cu.id', 't.requester_id')
     .leftJoin('organizations as o', (j) => j.on(sql<boolean>`o.id = coalesce(t.organization_id, cu.organization_id)`))
     .leftJoin('groups as g', 'g.id', 't.group_id')
-    .select(sql<string | null>`coalesce(cu.calendar_id, o.calendar_id, g.calendar_id)`.as('calendar_id'))
-    .where('t.id', '=', ticketId)
-    .executeTakeFirst();
+    .select(['t.id', sql<string | null>`coalesce(cu.calendar_id, o.calendar_id, g.calendar_id)`.as('calendar_id')]);
+}
+
+/** The id of the calendar a ticket lives in (null: the default one). */
+export async function calendarIdForTicket(db: Db, ticketId: string): Promise<string | null> {
+  const row = await ticketCalendars(db).where('t.id', '=', ticketId).executeTakeFirst();
   return row?.calendar_id ?? null;
+}
+
+/** Many tickets at once (bulk recompute): ticket id -> its calendar (one query, then the cache). */
+export async function calendarsForTickets(db: Db, ticketIds: string[]): Promise<Map<string, Calendar>> {
+  const out = new Map<string, Calendar>();
+  if (ticketIds.length === 0) return out;
+  const rows = await ticketCalendars(db).where('t.id', 'in', ticketIds).execute();
+  for (const r of rows) out.set(r.id, await calendarById(db, r.calendar_id));
+  return out;
 }
 
 /** customer's calendar, else organization's, else group's, else the default calendar, else built-in Mon-Fri 09-18 Moscow. */
