@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/db.ts';
 import type { Channel, CustomerStage, SlaConditions, TicketPriority, TicketStatus } from '../../db/types.ts';
 import type { Deps } from '../../deps.ts';
-import { calendarById, calendarForTicket } from '../calendars/resolve.ts';
+import { calendarById } from '../calendars/resolve.ts';
 import { addBusinessMinutes } from '../calendars/business-time.ts';
 import type { TicketEvent } from '../keeping/events.ts';
 import * as clock from './sla.clock.ts';
@@ -34,27 +34,44 @@ export function matches(c: SlaConditions, t: TicketFacts): boolean {
   return true;
 }
 
-/** The first active policy (position order) whose conditions all hold, or null. */
-export async function matchPolicy(db: Db, t: TicketFacts): Promise<Policy | null> {
-  const all = await db.selectFrom('sla_policies').selectAll().where('active', '=', true).where('deleted_at', 'is', null)
-    .orderBy('position').orderBy('id').execute();
-  return all.find((p) => matches(p.conditions ?? {}, t)) ?? null;
+/** The first active policy (position order) whose conditions hold, or null. */
+export function matchPolicy(policies: Policy[], t: TicketFacts): Policy | null {
+  return policies.find((p) => matches(p.conditions ?? {}, t)) ?? null;
 }
 
-type Loaded = { facts: TicketFacts; row: SlaRow | null };
+type Loaded = { facts: TicketFacts; row: SlaRow | null; policy: Policy | null; policies: Policy[]; calendarId: string | null };
 
-/** The ticket's facts and its SLA row, the row locked (the sweeper skips it meanwhile). */
-async function loadTicket(db: Db, ticketId: string, lock: boolean): Promise<Loaded | null> {
-  const r = await sql<TicketFacts & { sla: SlaRow | null }>`
+/**
+ * One statement: the ticket's facts, its SLA row (locked: the sweeper skips it meanwhile) and policy, the id
+ * of the ticket's calendar (customer -> organization -> group, as calendars/resolve.ts) and, when
+ * asked, the active policies in match order.
+ */
+async function loadTicket(db: Db, ticketId: string, o: { lock: boolean; policies: boolean }): Promise<Loaded | null> {
+  const r = await sql<TicketFacts & { sla: { row: SlaRow; policy: Policy | null } | null; policies: Policy[] | null; calendar_id: string | null }>`
     select t.id, t.status, t.priority, t.channel, t.tags, t.group_id::text, t.organization_id::text, t.created_at,
       t.first_response_at, c.stage, coalesce(o.vip, false) as org_vip,
-      (select to_jsonb(s) from ticket_sla s where s.ticket_id = t.id ${lock ? sql`for update` : sql``}) as sla
-    from tickets t join customers c on c.id = t.requester_id left join organizations o on o.id = t.organization_id
+      coalesce(c.calendar_id, o.calendar_id, g.calendar_id)::text as calendar_id,
+      (select jsonb_build_object('row', to_jsonb(s), 'policy', (select to_jsonb(p) from sla_policies p where p.id = s.policy_id))
+        from ticket_sla s where s.ticket_id = t.id ${o.lock ? sql`for update of s` : sql``}) as sla,
+      ${o.policies ? sql`(select jsonb_agg(p order by p.position, p.id) from sla_policies p where p.active and p.deleted_at is null)` : sql`null`} as policies
+    from tickets t join customers c on c.id = t.requester_id
+    left join organizations o on o.id = coalesce(t.organization_id, c.organization_id)
+    left join groups g on g.id = t.group_id
     where t.id = ${ticketId}`.execute(db);
   const x = r.rows[0];
   if (!x) return null;
-  const { sla, ...facts } = x;
-  return { facts, row: sla ? reviveRow(sla) : null };
+  const { sla, policies, calendar_id, ...facts } = x;
+  return {
+    facts, row: sla ? reviveRow(sla.row) : null, policy: sla?.policy ? revivePolicy(sla.policy) : null,
+    policies: (policies ?? []).map(revivePolicy), calendarId: calendar_id,
+  };
+}
+
+function revivePolicy(j: Policy): Policy {
+  const p = { ...j } as Record<string, unknown>;
+  for (const k of ['id', 'calendar_id']) p[k] = p[k] === null ? null : String(p[k]);
+  for (const k of ['created_at', 'updated_at', 'deleted_at']) p[k] = p[k] ? new Date(p[k] as string) : null;
+  return p as Policy;
 }
 
 const TS_COLUMNS = [
@@ -71,12 +88,8 @@ function reviveRow(j: SlaRow): SlaRow {
   return row as SlaRow;
 }
 
-async function policyById(db: Db, id: string | null): Promise<Policy | null> {
-  if (!id) return null;
-  return (await db.selectFrom('sla_policies').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
-}
-
-const calendarFor = (db: Db, p: Policy | null, ticketId: string) => (p?.calendar_id ? calendarById(db, p.calendar_id) : calendarForTicket(db, ticketId));
+/** The policy's calendar, else the ticket's (calendarById caches, so usually no query). */
+const calendarFor = (db: Db, p: Policy | null, l: Loaded) => calendarById(db, p?.calendar_id ?? l.calendarId);
 
 /** Keeps ticket_sla in step with the ticket: creates the row on 'created', starts/meets/pauses clocks, replans alerts. */
 export async function onTicketEvent(_deps: Deps, db: Db, ev: TicketEvent): Promise<void> {
@@ -86,26 +99,25 @@ export async function onTicketEvent(_deps: Deps, db: Db, ev: TicketEvent): Promi
   const reply = ev.kind === 'message' && ev.author === 'agent' && ev.public;
   const customer = ev.kind === 'message' && ev.author === 'customer';
   if (!status && !rematch && !reply && !customer) return;
-  const l = await loadTicket(db, ev.ticketId, true);
+  const l = await loadTicket(db, ev.ticketId, { lock: true, policies: rematch });
   if (!l?.row) return; // no row yet: the sweeper's catch-up creates it from the ticket as it is
-  const policy = await policyById(db, l.row.policy_id);
-  const st = clock.load(l.row, policy, await calendarById(db, l.row.calendar_id), ev.at);
+  const st = clock.load(l.row, l.policy, await calendarById(db, l.row.calendar_id), ev.at);
   if (reply) clock.meetReply(st);
   if (status) clock.setStatus(st, status);
   if (rematch) {
-    const next = await matchPolicy(db, l.facts);
-    clock.rematch(st, next, await calendarFor(db, next, l.facts.id), l.facts);
+    const next = matchPolicy(l.policies, l.facts);
+    clock.rematch(st, next, await calendarFor(db, next, l), l.facts);
   }
   if (customer) clock.customerWrote(st, l.facts.first_response_at !== null && l.facts.first_response_at < ev.at);
   await db.updateTable('ticket_sla').set(serialize(clock.finish(st))).where('ticket_id', '=', ev.ticketId).execute();
 }
 
 async function onCreated(db: Db, ticketId: string, at: Date): Promise<void> {
-  const l = await loadTicket(db, ticketId, false);
+  const l = await loadTicket(db, ticketId, { lock: false, policies: true });
   if (!l || l.row) return;
   const t = l.facts;
-  const policy = await matchPolicy(db, t);
-  const cal = await calendarFor(db, policy, ticketId);
+  const policy = matchPolicy(l.policies, t);
+  const cal = await calendarFor(db, policy, l);
   const row = clock.emptyRow(ticketId, policy, cal, at);
   const st = clock.load(row, policy, cal, at);
   const fr = clock.targetOf(policy, 'first_response');
