@@ -26,7 +26,7 @@ async function rule(f: Fixture): Promise<string> {
 }
 
 export default [
-  { route: 'GET /api/v1/tickets/:ref/escalation-draft', allow: AGENTS, request: async (f) => ({ url: `/api/v1/tickets/${(await f.ticket()).id}/escalation-draft` }) },
+  { route: 'GET /api/v1/tickets/:ref/escalation-draft', allow: STAFF, request: async (f) => ({ url: `/api/v1/tickets/${(await f.ticket()).id}/escalation-draft` }) },
   {
     route: 'POST /api/v1/tickets/:ref/escalate', allow: AGENTS,
     request: async (f) => {

@@ -28,8 +28,8 @@ export async function matchingPairs(db: Db, rules: RuleRow[], ticketIds: string[
     join customers c on c.id = t.requester_id
     left join organizations o on o.id = t.organization_id
     where t.id = any(${ticketIds}::bigint[]) and t.status < 'solved' and t.merged_into_id is null`.execute(db)).rows;
-  const open = facts.map((f) => ({ f, rules: rules.filter((r) => !f.hits.includes(r.id) && !(r.action === 'move_to_level' && f.level >= (r.to_level ?? 2))) }))
-    .filter((x) => x.rules.length);
+  // a move rule also counts as fired for a ticket already at its level (a later de-escalation stands)
+  const open = facts.map((f) => ({ f, rules: rules.filter((r) => !f.hits.includes(r.id)) })).filter((x) => x.rules.length);
   if (!open.length) return [];
   const needs = (t: EscalationTrigger) => open.filter((x) => x.rules.some((r) => r.trigger === t)).map((x) => x.f);
   const broken = await brokenPromises(db, needs('broken_promise').map((f) => f.id));

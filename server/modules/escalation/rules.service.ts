@@ -13,7 +13,7 @@ import { authorize } from '../../policy.ts';
 import { notify, recipients } from '../notifications/notify.ts';
 import { autoSummary, triedSteps } from './handoff.service.ts';
 import { keepingRow, moveTicket, targetGroup } from './move.ts';
-import { matchingPairs, type RuleRow } from './rule-match.ts';
+import { matchingPairs, type Pair, type RuleRow } from './rule-match.ts';
 
 export type { RuleRow } from './rule-match.ts';
 
@@ -105,7 +105,9 @@ export async function evaluateRules(deps: Deps, db: Db, ticketIds: string[], now
   if (!ticketIds.length) return 0;
   const rules = await activeRules(deps);
   if (!rules.length) return 0;
-  const pairs = await matchingPairs(db, rules, [...new Set(ticketIds)].slice(0, 1000), now);
+  const ids = [...new Set(ticketIds)];
+  const pairs: Pair[] = [];
+  for (let i = 0; i < ids.length; i += 1000) pairs.push(...(await matchingPairs(db, rules, ids.slice(i, i + 1000), now)));
   if (!pairs.length) return 0;
   return inTx(db, async (trx) => {
     const hits = await trx.insertInto('escalation_rule_hits')

@@ -110,6 +110,19 @@ describe('escalation rules', () => {
     await off(id);
   });
 
+  test('a move rule meets a ticket already at its level: counted as fired, no move, a later de-escalation stands', async () => {
+    const t = await makeTicket(agent, { groupId: g1, message: { body: 'Напишу об этом разгромный отзыв во всех соцсетях.' } });
+    const handoff = { summary: 'Клиент грозит отзывом, нужна вторая линия', tried: ['ничего'], needed: 'Разобраться' };
+    assert.equal((await agent.post(`/api/v1/tickets/${t.id}/escalate`, { ...handoff, toLevel: 2 })).status, 201);
+    const id = await rule({ name: 'Публичная угроза 2', trigger: 'signal', params: { signals: ['threat_public'] }, action: 'move_to_level', toLevel: 2 });
+    assert.equal(await evaluateRules(ctx.deps, ctx.deps.db, [t.id]), 1);
+    assert.equal((await ctx.deps.db.selectFrom('escalations').select('id').where('ticket_id', '=', t.id).execute()).length, 1, 'no second move');
+    assert.equal((await l2.post(`/api/v1/tickets/${t.id}/deescalate`, { toLevel: 1, note: 'Ответим сами' })).status, 201);
+    assert.equal(await evaluateRules(ctx.deps, ctx.deps.db, [t.id]), 0);
+    assert.equal((await ctx.deps.db.selectFrom('tickets').select('level').where('id', '=', t.id).executeTakeFirstOrThrow()).level, 1);
+    await off(id);
+  });
+
   test('repeat contact: the third ticket of a requester within the window, or the analyzer signal', async () => {
     const id = await rule({ name: 'Третье обращение', trigger: 'repeat_contact', params: { count: 3, days: 14 }, action: 'notify_lead' });
     const requester = { email: 'repeat@clients.test', name: 'Пётр' };
