@@ -72,6 +72,19 @@ describe('SLA alerts', () => {
     assert.equal(ev[0].data.metric, 'resolution');
   });
 
+  test('two sweepers at once fire each alert once', async () => {
+    const tags = ['two-sweepers'];
+    await policy(admin, { conditions: { tags }, targets: { firstResponseMin: 10 }, warnPercents: [], calendarId: cal });
+    const ts = [];
+    for (let i = 0; i < 6; i++) ts.push(await ticket(agent, { tags, assigneeId: agent.userId }));
+    const at = new Date(ts.at(-1)!.createdAt.getTime() + 11 * MIN);
+    await Promise.all([sweep(at), sweep(at)]);
+    const n = await ctx.deps.db.selectFrom('notifications').select('ticket_id').where('ticket_id', 'in', ts.map((t) => t.id)).where('user_id', '=', agent.userId).execute();
+    assert.equal(n.length, 6);
+    const ev = await ctx.deps.db.selectFrom('ticket_events').select('ticket_id').where('ticket_id', 'in', ts.map((t) => t.id)).where('kind', '=', 'sla_breached').execute();
+    assert.equal(ev.length, 6, 'one breach event per ticket');
+  });
+
   test('a warning that came due but was not swept yet survives a replan', async () => {
     const tags = ['replan'];
     await policy(admin, { conditions: { tags }, targets: { resolutionMin: 100 }, warnPercents: [50], calendarId: cal });

@@ -216,4 +216,23 @@ describe('SLA clocks', () => {
     const s2 = await sla(ctx, t.id);
     assert.deepEqual([s2.policy_id, s2.first_response_due_at, s2.resolution_due_at, s2.alert_plan], [null, null, null, []]);
   });
+
+  test('a group or requester change re-matches too; a policy without a calendar follows the ticket\'s calendar', async () => {
+    const tags = ['rematch-2'];
+    const db = ctx.deps.db;
+    const g = await db.insertInto('groups').values({ name: 'Вторая линия', calendar_id: cal }).returning('id').executeTakeFirstOrThrow();
+    const vip = await policy(admin, { conditions: { tags, vip: true }, targets: { firstResponseMin: 10 }, calendarId: cal });
+    const second = await policy(admin, { conditions: { tags, groupIds: [g.id] }, targets: { firstResponseMin: 45 } });
+    const base = await policy(admin, { conditions: { tags }, targets: { firstResponseMin: 300 }, calendarId: cal });
+    const t = await ticket(agent, { tags, requester: { id: await customer(ctx, 'active') } });
+    assert.equal((await sla(ctx, t.id)).policy_id, base);
+    await patch(agent, t.id, { groupId: g.id });
+    const s1 = await sla(ctx, t.id);
+    assert.deepEqual([s1.policy_id, s1.calendar_id], [second, cal], 'the group\'s calendar');
+    near(s1.first_response_due_at, new Date(t.createdAt.getTime() + 45 * MIN), 5);
+    await patch(agent, t.id, { requesterId: await customer(ctx, 'vip') });
+    const s2 = await sla(ctx, t.id);
+    assert.equal(s2.policy_id, vip);
+    near(s2.first_response_due_at, new Date(t.createdAt.getTime() + 10 * MIN), 5);
+  });
 });
