@@ -194,4 +194,20 @@ describe('promise metrics, portal, reply path, claims, sweeps', () => {
     assert.equal(owner.n, 2000);
     console.log(`  2,000 reminders in one sweep: ${ms} ms`);
   });
+  test('a broken promise raises the priority score and fires the broken_promise escalation rule', async () => {
+    const agent = await ctx.as('agent');
+    const t = await makeTicket(agent);
+    const rule = await admin.post('/api/v1/escalation-rules', { name: 'Нарушено обещание', trigger: 'broken_promise', action: 'notify_lead' });
+    assert.equal(rule.status, 201, rule.raw);
+    const p = await promise(agent, t.id);
+    await dueAgo(p.id, 2);
+    assert.ok((await sweep(new Date())) >= 1);
+    const row = await ctx.deps.db.selectFrom('tickets').select(['priority_parts', 'priority_score']).where('id', '=', t.id).executeTakeFirstOrThrow();
+    const part = row.priority_parts.find((x) => x.code === 'promise_broken');
+    assert.equal(part?.points, 15, JSON.stringify(row.priority_parts));
+    const hits = await ctx.deps.db.selectFrom('escalation_rule_hits').selectAll().where('ticket_id', '=', t.id).execute();
+    assert.deepEqual(hits.map((h) => h.rule_id), [rule.body.id]);
+    const auto = await ctx.deps.db.selectFrom('notifications').select('user_id').where('ticket_id', '=', t.id).where('kind', '=', 'auto_escalation').execute();
+    assert.ok(auto.length >= 1);
+  });
 });

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/db.ts';
 import { inTx } from '../../db/tx.ts';
 import type { Deps } from '../../deps.ts';
-import * as escalation from '../escalation/escalation.service.ts';
+import { evaluateRules } from '../escalation/escalation.service.ts';
 import { notify, type Notice } from '../notifications/notify.ts';
 import { refreshPriority } from '../priority/priority.service.ts';
 
@@ -85,9 +85,9 @@ export async function sweepPromiseAlerts(deps: Deps, db: Db, now: Date, limit: n
     }
     await notify(deps, trx, notices);
     if (brokenTickets.length) {
+      // as in keeping/hooks.ts: automatic escalation rules, then the score that reads them
+      await evaluateRules(deps, trx, brokenTickets, now);
       await refreshPriority(deps, trx, brokenTickets);
-      const evaluate = (escalation as Record<string, unknown>).evaluateRules;
-      if (typeof evaluate === 'function') await evaluate(deps, trx, brokenTickets);
     }
     return fired.length;
   });
