@@ -53,11 +53,13 @@ export function noticeTitle(kind: NotificationKind | string, data: Record<string
       const lv = Number(data.toLevel ?? data.level);
       const to = Number.isFinite(lv) && lv > 0 ? ` L${lv}` : '';
       const s = str(data.summary);
+      if (data.direction === 'down') return ru ? `Обращение возвращено${to ? ` на${to}` : ''}${s ? `: ${s}` : ''}` : `De-escalated${to ? ` to${to}` : ''}${s ? `: ${s}` : ''}`;
       return ru ? `Обращение эскалировано${to ? ` на${to}` : ''}${s ? `: ${s}` : ''}` : `Escalated${to ? ` to${to}` : ''}${s ? `: ${s}` : ''}`;
     }
     case 'auto_escalation': {
       const rule = str(data.ruleName ?? data.rule, 120);
-      return ru ? `Автоэскалация${rule ? ` по правилу «${rule}»` : ''}` : `Automatic escalation${rule ? ` by rule "${rule}"` : ''}`;
+      const why = str(ru ? data.triggerRu : data.triggerEn, 200);
+      return ru ? `Автоэскалация${rule ? ` по правилу «${rule}»` : ''}${why ? `: ${why}` : ''}` : `Automatic escalation${rule ? ` by rule "${rule}"` : ''}${why ? `: ${why}` : ''}`;
     }
     case 'care_expired': {
       const reason = str(data.reason);
