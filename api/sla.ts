@@ -17,7 +17,7 @@ export const SlaConditions = z.object({
   groupIds: list(Id, 500).optional(),
 }).strict();
 
-const Minutes = z.number().int().min(1).max(5_256_000); // up to ten years of minutes
+const Minutes = z.number().int().min(1).max(525_600); // up to a year of round-the-clock minutes
 export const SlaTargets = z.object({
   firstResponseMin: Minutes.nullable(),
   nextResponseMin: Minutes.nullable(),

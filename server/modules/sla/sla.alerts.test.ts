@@ -199,6 +199,18 @@ describe('SLA policies API', () => {
     assert.equal((await sla(ctx, (await ticket(agent, { tags })).id)).policy_id, slow, 'a deleted policy never matches');
   });
 
+  test('a calendar without open hours does not stop tickets: the row is there, without clocks', async () => {
+    const c = await ctx.deps.db.insertInto('calendars').values({ name: 'Никогда', time_zone: 'UTC', week: JSON.stringify([[], [], [], [], [], [], []]) })
+      .returning('id').executeTakeFirstOrThrow();
+    const p = await policy(admin, { conditions: { tags: ['never'] }, targets: { resolutionMin: 60 }, calendarId: c.id });
+    const t = await ticket(agent, { tags: ['never'] });
+    const s = await sla(ctx, t.id);
+    assert.deepEqual([s.policy_id, s.resolution_due_at, s.next_alert_at], [p, null, null]);
+    await patch(agent, t.id, { priority: 'urgent', status: 'open' }); // a re-match: replans in that calendar
+    const after = await sla(ctx, t.id);
+    assert.deepEqual([after.policy_id, after.resolution_due_at, after.next_alert_at], [p, null, null]);
+  });
+
   test("the 'created' hook is idempotent", async () => {
     const t = await ticket(agent, { tags: ['api'] });
     const a = await sla(ctx, t.id);

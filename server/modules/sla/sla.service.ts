@@ -1,6 +1,7 @@
 // SLA per ticket: ticket_sla follows every ticket change (in the change's transaction, a few
 // primary-key statements), see sla.clock.ts for the clock rules; sla.sweep.ts fires the alerts.
 import { sql } from 'kysely';
+import pg from 'pg';
 import type { Db } from '../../db/db.ts';
 import type { Channel, CustomerStage, SlaConditions, TicketPriority, TicketStatus } from '../../db/types.ts';
 import type { Deps } from '../../deps.ts';
@@ -92,8 +93,8 @@ function reviveRow(j: SlaRow): SlaRow {
 const calendarFor = (db: Db, p: Policy | null, l: Loaded) => calendarById(db, p?.calendar_id ?? l.calendarId);
 
 /** Keeps ticket_sla in step with the ticket: creates the row on 'created', starts/meets/pauses clocks, replans alerts. */
-export async function onTicketEvent(_deps: Deps, db: Db, ev: TicketEvent): Promise<void> {
-  if (ev.kind === 'created') return onCreated(db, ev.ticketId, ev.at);
+export async function onTicketEvent(deps: Deps, db: Db, ev: TicketEvent): Promise<void> {
+  if (ev.kind === 'created') return onCreated(deps, db, ev.ticketId, ev.at);
   const status = ev.changes.status?.[1] as TicketStatus | undefined;
   const rematch = ev.kind === 'updated' && REMATCH.some((k) => k in ev.changes);
   const reply = ev.kind === 'message' && ev.author === 'agent' && ev.public;
@@ -101,38 +102,57 @@ export async function onTicketEvent(_deps: Deps, db: Db, ev: TicketEvent): Promi
   if (!status && !rematch && !reply && !customer) return;
   const l = await loadTicket(db, ev.ticketId, { lock: true, policies: rematch });
   if (!l?.row) return; // no row yet: the sweeper's catch-up creates it from the ticket as it is
-  const st = clock.load(l.row, l.policy, await calendarById(db, l.row.calendar_id), ev.at);
-  if (reply) clock.meetReply(st);
-  if (status) clock.setStatus(st, status);
-  if (rematch) {
-    const next = matchPolicy(l.policies, l.facts);
-    clock.rematch(st, next, await calendarFor(db, next, l), l.facts);
-  }
-  if (customer) clock.customerWrote(st, l.facts.first_response_at !== null && l.facts.first_response_at < ev.at);
-  await db.updateTable('ticket_sla').set(serialize(clock.finish(st))).where('ticket_id', '=', ev.ticketId).execute();
+  const row = l.row;
+  const patch = await safely(deps, ev.ticketId, async () => {
+    const st = clock.load(row, l.policy, await calendarById(db, row.calendar_id), ev.at);
+    if (reply) clock.meetReply(st);
+    if (status) clock.setStatus(st, status);
+    if (rematch) {
+      const next = matchPolicy(l.policies, l.facts);
+      clock.rematch(st, next, await calendarFor(db, next, l), l.facts);
+    }
+    if (customer) clock.customerWrote(st, l.facts.first_response_at !== null && l.facts.first_response_at < ev.at);
+    return clock.finish(st);
+  });
+  if (patch) await db.updateTable('ticket_sla').set(serialize(patch)).where('ticket_id', '=', ev.ticketId).execute();
 }
 
-async function onCreated(db: Db, ticketId: string, at: Date): Promise<void> {
+async function onCreated(deps: Deps, db: Db, ticketId: string, at: Date): Promise<void> {
   const l = await loadTicket(db, ticketId, { lock: false, policies: true });
   if (!l || l.row) return;
   const t = l.facts;
   const policy = matchPolicy(l.policies, t);
   const cal = await calendarFor(db, policy, l);
-  const row = clock.emptyRow(ticketId, policy, cal, at);
-  const st = clock.load(row, policy, cal, at);
-  const fr = clock.targetOf(policy, 'first_response');
-  if (fr !== null) {
-    const due = addBusinessMinutes(cal, t.created_at, fr);
-    if (t.first_response_at) {
-      st.row.first_response_met_at = t.first_response_at;
-      st.row.first_response_due_at = due;
-    } else st.clocks.first_response = { left: null, due };
-  }
-  const res = clock.targetOf(policy, 'resolution');
-  if (res !== null) st.clocks.resolution = { left: null, due: addBusinessMinutes(cal, t.created_at, res) };
-  clock.setStatus(st, t.status);
-  await db.insertInto('ticket_sla').values({ ...serialize(clock.finish(st)), ticket_id: ticketId })
+  const patch = await safely(deps, ticketId, async () => {
+    const st = clock.load(clock.emptyRow(ticketId, policy, cal, at), policy, cal, at);
+    const fr = clock.targetOf(policy, 'first_response');
+    if (fr !== null) {
+      const due = addBusinessMinutes(cal, t.created_at, fr);
+      if (t.first_response_at) {
+        st.row.first_response_met_at = t.first_response_at;
+        st.row.first_response_due_at = due;
+      } else st.clocks.first_response = { left: null, due };
+    }
+    const res = clock.targetOf(policy, 'resolution');
+    if (res !== null) st.clocks.resolution = { left: null, due: addBusinessMinutes(cal, t.created_at, res) };
+    clock.setStatus(st, t.status);
+    return clock.finish(st);
+  });
+  // a calendar that cannot be computed still gets the row (no clocks): the catch-up does not retry it
+  await db.insertInto('ticket_sla').values({ ...serialize(patch ?? clock.emptyRow(ticketId, policy, cal, at)), ticket_id: ticketId })
     .onConflict((oc) => oc.column('ticket_id').doNothing()).execute();
+}
+
+/** Calendar math may throw (a calendar without open hours, an unknown zone): the ticket change
+ *  still goes through, the SLA clocks stay as they were, the error is logged. Database errors propagate. */
+async function safely<T>(deps: Deps, ticketId: string, fn: () => Promise<T>): Promise<T | null> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof pg.DatabaseError) throw e;
+    deps.log.error({ err: e, ticketId }, 'SLA clocks not updated');
+    return null;
+  }
 }
 
 function serialize(p: Partial<SlaRow>) {
