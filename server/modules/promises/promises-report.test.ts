@@ -164,6 +164,12 @@ describe('promise metrics, portal, reply path, claims, sweeps', () => {
     await sweep(new Date());
     const b = await ctx.deps.db.selectFrom('notifications').select('user_id').where('kind', '=', 'promise_broken').where(sql`data->>'promiseId'`, '=', p2.id).execute();
     assert.deepEqual(b.map((x) => x.user_id).sort(), [agent.userId, lead.userId].sort());
+    // no promise on record: the alert still comes, linked to nothing
+    const t2 = (await agent.post('/api/v1/tickets', { subject: 'Без обещаний', requester: { id: cust.customerId }, message: { body: 'Здравствуйте' }, groupId: g, assigneeId: agent.userId })).body;
+    await cust.post(`/api/v1/portal/tickets/${t2.id}/messages`, { body: text });
+    const n2 = await ctx.deps.db.selectFrom('notifications').selectAll().where('ticket_id', '=', t2.id).where('kind', '=', 'promise_claimed').execute();
+    assert.equal(n2.length, 2);
+    assert.ok(n2.every((x) => (x.data as { promiseId: string | null }).promiseId === null));
   });
 
   test('sweeps are set-based and exactly once: 2,000 due alerts in one call, two sweepers at once', async () => {

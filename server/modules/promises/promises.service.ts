@@ -177,13 +177,15 @@ export async function onTicketEvent(deps: Deps, db: Db, ev: TicketEvent): Promis
   }
   if (ev.author === 'customer' && ev.signals.includes('broken_promise')) {
     // the open promise due first, else the one broken last
-    const p = await db.selectFrom('promises').select(['id', 'state']).where('ticket_id', '=', ev.ticketId).where('state', 'in', ['open', 'broken'])
+    const p = await db.selectFrom('promises').select(['id', 'state', 'text', 'due_at']).where('ticket_id', '=', ev.ticketId).where('state', 'in', ['open', 'broken'])
       .orderBy(sql`state = 'open'`, 'desc').orderBy(sql`case when state = 'open' then due_at end`, 'asc')
       .orderBy(sql`case when state = 'broken' then resolved_at end`, 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
     const users = await recipients(db, ev.ticketId, ['assignee', 'leads']);
     await notify(deps, db, users.map((userId) => ({
       userId, kind: 'promise_claimed' as const, ticketId: ev.ticketId,
-      data: { promiseId: p?.id ?? null, promiseState: p?.state ?? null, messageId: ev.messageId },
+      data: p
+        ? { promiseId: p.id, promiseState: p.state, text: p.text, dueAt: new Date(p.due_at).toISOString(), messageId: ev.messageId }
+        : { promiseId: null, messageId: ev.messageId },
       dedupeKey: `promise_claimed:${ev.messageId}:${userId}`,
     })));
   }
