@@ -99,15 +99,18 @@ export const Group = z.object({
   id: Id,
   name: z.string(),
   description: z.string(),
+  /** support line L1-L3: escalation moves tickets to groups of a higher level */
+  level: z.number().int().min(1).max(3),
+  calendarId: Id.nullable(),
   memberCount: z.number().int(),
   createdAt: Timestamp,
 });
 export const GroupDetail = Group.extend({ memberIds: z.array(Id) });
 
 export const ListGroupsQuery = PageQuery.extend({ q: Prefix.optional() });
-export const CreateGroupBody = z.object({ name: Name, description: z.string().trim().max(2000).default('') });
+export const CreateGroupBody = z.object({ name: Name, description: z.string().trim().max(2000).default(''), level: z.number().int().min(1).max(3).default(1) });
 export const UpdateGroupBody = z
-  .object({ name: Name, description: z.string().trim().max(2000) })
+  .object({ name: Name, description: z.string().trim().max(2000), level: z.number().int().min(1).max(3) })
   .partial()
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');
 export const GroupMembersBody = z.object({ userIds: z.array(Id).max(1000) });
@@ -119,6 +122,9 @@ export const Organization = z.object({
   name: z.string(),
   domains: z.array(z.string()),
   notes: z.string(),
+  /** a VIP account: its customers' tickets rank higher and VIP SLA policies match */
+  vip: z.boolean(),
+  calendarId: Id.nullable(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -127,9 +133,10 @@ export const CreateOrganizationBody = z.object({
   name: Name,
   domains: z.array(Domain).max(50).default([]),
   notes: z.string().max(10_000).default(''),
+  vip: z.boolean().default(false),
 });
 export const UpdateOrganizationBody = z
-  .object({ name: Name, domains: z.array(Domain).max(50), notes: z.string().max(10_000) })
+  .object({ name: Name, domains: z.array(Domain).max(50), notes: z.string().max(10_000), vip: z.boolean() })
   .partial()
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');
 

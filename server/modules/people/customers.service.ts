@@ -1,4 +1,5 @@
 // Customers (contacts): list, read with ticket counts, create, update (stage, e-mails, organization).
+import { refreshMany, unsolvedTicketsOf } from '../priority/priority.service.ts';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { CreateCustomerBody, ListCustomersQuery, UpdateCustomerBody } from '../../../api/people.ts';
@@ -160,6 +161,8 @@ export async function updateCustomer(deps: Deps, actor: Actor, id: string, input
     if (Object.keys(set).length || emailsChanged) {
       await trx.updateTable('customers').set({ ...set, updated_at: new Date() }).where('id', '=', id).execute();
     }
+    // stage (trial, VIP…) and organization rank the customer's open tickets
+    if (set.stage || 'organization_id' in set) await refreshMany(deps, trx, await unsolvedTicketsOf(trx, { customerIds: [id] }));
     return getCustomer({ ...deps, db: trx }, actor, id);
   });
 }

@@ -15,7 +15,7 @@ import type { GroupRow } from './people.presenter.ts';
 function groupQuery(db: Db) {
   return db
     .selectFrom('groups as g')
-    .select(['g.id', 'g.name', 'g.description', 'g.created_at'])
+    .select(['g.id', 'g.name', 'g.description', 'g.level', 'g.calendar_id', 'g.created_at'])
     .select([
       sql<string>`lower(g.name)`.as('sort_name'),
       sql<number>`(select count(*)::int from group_members gm where gm.group_id = g.id)`.as('member_count'),
@@ -55,7 +55,7 @@ export async function createGroup(deps: Deps, actor: Actor, input: z.infer<typeo
   authorize(actor, 'group.write');
   const g = await deps.db
     .insertInto('groups')
-    .values({ name: input.name, description: input.description })
+    .values({ name: input.name, description: input.description, level: input.level })
     .returning('id')
     .executeTakeFirstOrThrow()
     .catch(rethrowName(input.name));
@@ -66,7 +66,7 @@ export async function updateGroup(deps: Deps, actor: Actor, id: string, input: z
   authorize(actor, 'group.write');
   const r = await deps.db
     .updateTable('groups')
-    .set({ name: input.name, description: input.description })
+    .set({ name: input.name, description: input.description, level: input.level })
     .where('id', '=', id)
     .executeTakeFirst()
     .catch(rethrowName(input.name));

@@ -1,5 +1,6 @@
 // Organizations: list, read, create, update. An organization gaining a domain picks up
 // the customers on it that have no organization yet, and their open tickets.
+import { refreshMany, unsolvedTicketsOf } from '../priority/priority.service.ts';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { CreateOrganizationBody, ListOrganizationsQuery, UpdateOrganizationBody } from '../../../api/people.ts';
@@ -19,7 +20,7 @@ const DOMAIN_LOCK = 7_301_952_102; // serializes domain claims (one domain, one 
 function orgQuery(db: Db) {
   return db
     .selectFrom('organizations as o')
-    .select(['o.id', 'o.name', 'o.domains', 'o.notes', 'o.created_at', 'o.updated_at', sql<string>`lower(o.name)`.as('sort_name')]);
+    .select(['o.id', 'o.name', 'o.domains', 'o.notes', 'o.vip', 'o.calendar_id', 'o.created_at', 'o.updated_at', sql<string>`lower(o.name)`.as('sort_name')]);
 }
 
 async function findOrg(db: Db, id: string, lock = false): Promise<OrganizationRow> {
@@ -74,7 +75,7 @@ export async function createOrganization(deps: Deps, actor: Actor, input: z.infe
   const domains = [...new Set(input.domains)];
   return inTx(deps.db, async (trx) => {
     await claimDomains(trx, domains, null);
-    const o = await trx.insertInto('organizations').values({ name: input.name, domains, notes: input.notes }).returning('id').executeTakeFirstOrThrow();
+    const o = await trx.insertInto('organizations').values({ name: input.name, domains, notes: input.notes, vip: input.vip }).returning('id').executeTakeFirstOrThrow();
     await linkCustomers(trx, actor, o.id, domains);
     return findOrg(trx, o.id);
   });
@@ -88,10 +89,12 @@ export async function updateOrganization(deps: Deps, actor: Actor, id: string, i
     if (domains) await claimDomains(trx, domains, id);
     await trx
       .updateTable('organizations')
-      .set({ name: input.name, domains, notes: input.notes, updated_at: new Date() })
+      .set({ name: input.name, domains, notes: input.notes, vip: input.vip, updated_at: new Date() })
       .where('id', '=', id)
       .execute();
     if (domains) await linkCustomers(trx, actor, id, domains.filter((d) => !o.domains.includes(d)));
+    // VIP ranks every open ticket of the organization
+    if (input.vip !== undefined && input.vip !== o.vip) await refreshMany(deps, trx, await unsolvedTicketsOf(trx, { organizationIds: [id] }));
     return findOrg(trx, id);
   });
 }

@@ -17,17 +17,23 @@ export function presentUser(u: UserRow): z.infer<typeof User> {
   };
 }
 
-export type GroupRow = { id: string; name: string; description: string; member_count: number; created_at: Date };
+export type GroupRow = { id: string; name: string; description: string; level: number; calendar_id: string | null; member_count: number; created_at: Date };
 export function presentGroup(g: GroupRow): z.infer<typeof Group> {
-  return { id: g.id, name: g.name, description: g.description, memberCount: g.member_count, createdAt: isoReq(g.created_at) };
+  return {
+    id: g.id, name: g.name, description: g.description, level: g.level, calendarId: g.calendar_id, memberCount: g.member_count, createdAt: isoReq(g.created_at),
+  };
 }
 export function presentGroupDetail(g: GroupRow & { member_ids: string[] }): z.infer<typeof GroupDetail> {
   return { ...presentGroup(g), memberIds: g.member_ids };
 }
 
-export type OrganizationRow = { id: string; name: string; domains: string[]; notes: string; created_at: Date; updated_at: Date };
+export type OrganizationRow = {
+  id: string; name: string; domains: string[]; notes: string; vip: boolean; calendar_id: string | null; created_at: Date; updated_at: Date;
+};
 export function presentOrganization(o: OrganizationRow): z.infer<typeof Organization> {
-  return { id: o.id, name: o.name, domains: o.domains, notes: o.notes, createdAt: isoReq(o.created_at), updatedAt: isoReq(o.updated_at) };
+  return {
+    id: o.id, name: o.name, domains: o.domains, notes: o.notes, vip: o.vip, calendarId: o.calendar_id, createdAt: isoReq(o.created_at), updatedAt: isoReq(o.updated_at),
+  };
 }
 
 export type CustomerRow = {
