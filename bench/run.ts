@@ -1,10 +1,11 @@
-// `npm run bench [-- --fresh] [-- --tickets N] [-- --create-seconds 20] [-- --read-seconds 10] [-- --only create,queue,search,mail,analyzer]`
+// `npm run bench [-- --fresh] [-- --tickets N] [-- --create-seconds 20] [-- --read-seconds 10] [-- --only create,queue,search,mail,analyzer,keeping]`
 //
 // 1. embedded PostgreSQL 18 in $SLOVO_BENCH_DIR (default <tmp>/slovo-bench), database slovo_bench, migrated;
 // 2. the 1M-ticket dataset, reused when present with the same counts (--fresh rebuilds it);
 // 3. Slovo in a child process (bench/server.ts) on a real port, load from another child (bench/load.ts);
 // 4. queue views, search, ticket creation; memory of both sides; EXPLAIN plans; results in bench/results/.
 // The analyzer scenario (bench/analyzer.ts) runs first, in process, without the database.
+// The keeping scenarios (bench/keeping.ts: sweeper, priority recompute) run last, in databases of their own.
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +20,7 @@ import { createTicket, listTickets } from '../server/modules/tickets/tickets.ser
 import { cleanupExtra, ensureDataset } from './generate.ts';
 import { analyzerTable, runAnalyzerBench, writeAnalyzerReport } from './analyzer.ts';
 import { runMailBench } from './mail.ts';
+import { runKeepingBench } from './keeping.ts';
 import { writeMailReport } from './report.ts';
 import type { LoadSpec } from './load.ts';
 import { gitShort, table, writeReport, type Memory, type Row } from './report.ts';
@@ -34,9 +36,18 @@ const FRESH = argv.includes('--fresh');
 const TICKETS = Number(opt('tickets', '1000000'));
 const CREATE_S = Number(opt('create-seconds', '20'));
 const READ_S = Number(opt('read-seconds', '10'));
-const ONLY = new Set(opt('only', 'queue,search,create,mail,analyzer').split(','));
+const ONLY = new Set(opt('only', 'queue,search,create,mail,analyzer,keeping').split(','));
 const CORE = ['queue', 'search', 'create'].some((x) => ONLY.has(x));
 const MAIL_COUNT = Number(opt('mails', '5000'));
+const keeping = async (cluster: Cluster) => {
+  const k = await runKeepingBench(cluster, log, {
+    fresh: FRESH, parts: new Set(opt('keeping-parts', 'sweep,priority,create').split(',')), runs: Number(opt('keeping-runs', '5')),
+    createSeconds: Number(opt('keeping-create-seconds', '10')), open: Number(opt('keeping-tickets', '1000000')), promises: Number(opt('keeping-promises', '200000')),
+    prioOpen: Number(opt('keeping-priority-tickets', '100000')), prioSolved: Number(opt('keeping-priority-solved', '400000')),
+    sweepLimit: argv.includes('--keeping-sweep-limit') ? Number(opt('keeping-sweep-limit', '0')) : undefined,
+  });
+  log(`results: ${path.relative(process.cwd(), k.files.json)}, ${path.relative(process.cwd(), k.files.md)}`);
+};
 const here = import.meta.dirname;
 const t0 = performance.now();
 const startedAt = new Date().toISOString();
@@ -147,16 +158,19 @@ async function main() {
     const files = writeAnalyzerReport({ startedAt, commit: gitShort(), seconds: Math.round((performance.now() - a0) / 1000), ...a });
     console.log('\n' + analyzerTable(a.rows) + '\n');
     log(`results: ${path.relative(process.cwd(), files.json)}, ${path.relative(process.cwd(), files.md)}`);
-    if (!CORE && !ONLY.has('mail')) return;
+    if (!CORE && !ONLY.has('mail') && !ONLY.has('keeping')) return;
   }
   try {
     cluster = await startCluster({ fresh: FRESH, log });
     if (!CORE) {
-      // mail scenarios only: they need no 1M-ticket dataset (they use a database of their own)
-      const mail = await runMailBench(cluster, log, { count: MAIL_COUNT });
-      const files = writeMailReport({ startedAt, commit: gitShort(), seconds: Math.round((performance.now() - t0) / 1000), rows: mail.rows, notes: mail.notes });
-      console.log('\n' + table(mail.rows) + '\n');
-      log(`results: ${path.relative(process.cwd(), files.json)}, ${path.relative(process.cwd(), files.md)}`);
+      // mail and keeping scenarios only: they need no 1M-ticket dataset (they use databases of their own)
+      if (ONLY.has('mail')) {
+        const mail = await runMailBench(cluster, log, { count: MAIL_COUNT });
+        const files = writeMailReport({ startedAt, commit: gitShort(), seconds: Math.round((performance.now() - t0) / 1000), rows: mail.rows, notes: mail.notes });
+        console.log('\n' + table(mail.rows) + '\n');
+        log(`results: ${path.relative(process.cwd(), files.json)}, ${path.relative(process.cwd(), files.md)}`);
+      }
+      if (ONLY.has('keeping')) await keeping(cluster);
       return;
     }
     const removed = await cleanupExtra(cluster.url);
@@ -273,6 +287,7 @@ async function main() {
     console.log(`memory idle: node ${idle.nodeRssMb} MB RSS, postgres ${idle.pgRssMb} MB RSS / ${idle.pgPssMb} MB PSS` +
       (createLoad ? `; create load peak: node ${createLoad.peak.nodeRssMb} MB, postgres ${createLoad.peak.pgRssMb} MB RSS / ${createLoad.peak.pgPssMb} MB PSS` : ''));
     log(`results: ${path.relative(process.cwd(), files.json)}, ${path.relative(process.cwd(), files.md)}`);
+    if (ONLY.has('keeping')) await keeping(cluster);
   } finally {
     await stopAll();
   }

@@ -1,0 +1,106 @@
+// Side figure: POST /api/v1/tickets over HTTP with the keeping hooks on (SLA row, promises,
+// escalation rules, priority score in the create path), the same load as the main bench's
+// create scenario (bench/run.ts), against the priority database (100k unsolved tickets with
+// SLA rows, nothing due). Slovo runs as `slovo serve` does (bench/server.ts, pg-boss on).
+import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { randomToken, sha256 } from '../server/modules/auth/tokens.ts';
+import type { LoadSpec } from './load.ts';
+import type { Row } from './report.ts';
+import { cpuMeter, type LoadResult } from './stats.ts';
+import { requestTexts } from './vocab.ts';
+
+const here = import.meta.dirname;
+const forkTs = (file: string, env: NodeJS.ProcessEnv) =>
+  fork(path.join(here, file), [], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+
+function startServer(url: string): Promise<{ child: ChildProcess; base: string; stop: () => Promise<void> }> {
+  const child = forkTs('server.ts', { ...process.env, DATABASE_URL: url });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m: { port: number }) => resolve({
+      child, base: `http://127.0.0.1:${m.port}`,
+      stop: async () => {
+        if (child.exitCode !== null) return;
+        const gone = new Promise((r) => child.once('exit', r));
+        child.send('stop');
+        await Promise.race([gone, new Promise((r) => setTimeout(r, 15_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      },
+    }));
+    child.once('exit', (code) => reject(new Error(`Slovo server exited with ${code}`)));
+  });
+}
+
+function load(spec: LoadSpec): Promise<LoadResult> {
+  const child = forkTs('load.ts', process.env);
+  return new Promise((resolve, reject) => {
+    child.once('message', (m: { ok: boolean; result?: LoadResult; error?: string }) => (m.ok ? resolve(m.result!) : reject(new Error(m.error))));
+    child.once('exit', (code) => reject(new Error(`load client exited with ${code}`)));
+    child.send(spec);
+  });
+}
+
+/** Deletes tickets above maxId and every row that points at them or at their messages (FKs found in the catalog). */
+export async function removeCreated(url: string, maxId: number): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const refs = async (table: string) => (await c.query(`select k.conrelid::regclass::text as tbl, a.attname as col
+      from pg_constraint k join pg_attribute a on a.attrelid = k.conrelid and a.attnum = k.conkey[1]
+      where k.contype = 'f' and k.confrelid = $1::regclass and k.conrelid <> $1::regclass`, [table])).rows as { tbl: string; col: string }[];
+    await c.query('begin');
+    await c.query('set local session_replication_role = replica'); // ticket_events is append-only by trigger
+    await c.query(`create temp table gone_messages on commit drop as select id from messages where ticket_id > $1`, [maxId]);
+    for (const r of await refs('messages')) await c.query(`delete from ${r.tbl} where ${r.col} in (select id from gone_messages)`);
+    for (const r of await refs('tickets')) await c.query(`delete from ${r.tbl} where ${r.col} > $1`, [maxId]);
+    const del = await c.query('delete from tickets where id > $1', [maxId]);
+    await c.query('commit');
+    if (del.rowCount) await c.query('vacuum (analyze) tickets, messages, ticket_sla');
+    return del.rowCount ?? 0;
+  } finally {
+    await c.end();
+  }
+}
+
+export async function runCreateBench(cluster: { postmasterPid: () => number }, url: string, o: { maxTicketId: number; seconds: number; log: (m: string) => void }): Promise<{ row: Row; notes: string[] }> {
+  await removeCreated(url, o.maxTicketId);
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  let token: string;
+  let emails: string[];
+  try {
+    let u = await c.query(`select id from users where lower(email) = 'bench@bench.example'`);
+    if (!u.rowCount) u = await c.query(`insert into users (email, name, role) values ('bench@bench.example', 'Bench agent', 'agent') returning id`);
+    token = `slv_${randomToken(30)}`;
+    await c.query(`delete from api_tokens where user_id = $1`, [u.rows[0].id]);
+    await c.query(`insert into api_tokens (user_id, name, token_hash, prefix, scopes) values ($1, 'bench', $2, $3, '{write}')`, [u.rows[0].id, sha256(token), token.slice(0, 10)]);
+    emails = (await c.query(`select email from customer_emails order by hashtext(email) limit 2000`)).rows.map((r) => r.email as string);
+  } finally {
+    await c.end();
+  }
+  const tags = ['billing', 'delivery', 'login', 'bug', 'refund'];
+  const requests = requestTexts(2000).map((t, i) => ({
+    method: 'POST' as const, path: '/api/v1/tickets',
+    body: JSON.stringify({
+      subject: t.subject, requester: { email: emails[i % emails.length] }, message: { body: t.body },
+      priority: i % 10 === 0 ? 'high' : 'normal', groupId: String(1 + (i % 10)), tags: [tags[i % 5]], channel: 'api',
+    }),
+  }));
+  const server = await startServer(url);
+  try {
+    await new Promise((r) => setTimeout(r, 2000));
+    const loadavg = os.loadavg()[0].toFixed(1);
+    o.log(`create ticket over HTTP, 10 clients, ${o.seconds} s (load average ${loadavg}) ...`);
+    const cpu = cpuMeter(server.child.pid!, cluster.postmasterPid());
+    const result = await load({ kind: 'http', target: server.base, token, concurrency: 10, warmupMs: 3000, durationMs: o.seconds * 1000, expectStatus: 201, requests });
+    const row: Row = { scenario: 'Create ticket (POST /api/v1/tickets), keeping hooks on', mode: 'HTTP', clients: 10, target: { metric: 'throughput', value: 1500 }, result, cpu: cpu() };
+    o.log(`  ${result.requests} requests, ${result.throughput}/s, p50 ${result.p50} ms, p95 ${result.p95} ms, errors ${result.errors}${result.failures.length ? ` (${result.failures[0]})` : ''}`);
+    return { row, notes: [`Create: load average ${loadavg} at the start; same body and token as the main bench's create scenario; the created tickets are deleted afterwards.`] };
+  } finally {
+    await server.stop();
+    const n = await removeCreated(url, o.maxTicketId);
+    o.log(`  removed ${n} created tickets`);
+  }
+}
