@@ -84,6 +84,11 @@ export const Ticket = z.object({
   groupId: Id.nullable(),
   assigneeId: Id.nullable(),
   mergedIntoId: Id.nullable(),
+  /** support line L1-L3 (escalation) */
+  level: z.number().int().default(1),
+  /** pending_third_party: who we wait for and when to follow up */
+  thirdParty: z.object({ name: z.string().nullable(), followUpAt: Timestamp.nullable() }).nullable().default(null),
+  snoozedUntil: Timestamp.nullable().default(null),
   version: z.number(),
   createdAt: Timestamp,
   updatedAt: Timestamp,

@@ -13,6 +13,7 @@ export const TICKET_COLUMNS = [
   't.id', 't.number', 't.subject', 't.requester_id', 't.organization_id', 't.group_id', 't.assignee_id', 't.status',
   't.priority', 't.priority_score', 't.priority_parts', 't.channel', 't.tags', 't.custom', 't.language', 't.version', 't.merged_into_id',
   't.created_at', 't.updated_at', 't.first_response_at', 't.solved_at', 't.closed_at', 't.signals',
+  't.level', 't.third_party_name', 't.third_party_follow_up_at', 't.snoozed_until',
   'c.name as requester_name', 'c.stage as requester_stage',
 ] as const;
 
@@ -35,6 +36,11 @@ export function presentTicket(config: Config, t: Omit<TicketRow, 'search'>): z.i
     groupId: t.group_id,
     assigneeId: t.assignee_id,
     mergedIntoId: t.merged_into_id,
+    level: t.level ?? 1,
+    thirdParty: t.third_party_name || t.third_party_follow_up_at
+      ? { name: t.third_party_name, followUpAt: iso(t.third_party_follow_up_at) }
+      : null,
+    snoozedUntil: iso(t.snoozed_until ?? null),
     version: t.version,
     createdAt: isoReq(t.created_at),
     updatedAt: isoReq(t.updated_at),

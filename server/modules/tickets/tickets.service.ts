@@ -77,7 +77,8 @@ with c as (
 )
 select t.id, t.number, t.subject, t.requester_id, t.organization_id, t.group_id, t.assignee_id, t.status, t.priority,
        t.priority_score, t.channel, t.tags, t.custom, t.language, t.version, t.merged_into_id, t.created_at, t.updated_at,
-       t.first_response_at, t.solved_at, t.closed_at, t.signals, c.name as requester_name, c.stage as requester_stage, m.id as message_id
+       t.first_response_at, t.solved_at, t.closed_at, t.signals, t.level, t.third_party_name, t.third_party_follow_up_at, t.snoozed_until,
+       c.name as requester_name, c.stage as requester_stage, m.id as message_id
 from t, m, c`;
 
 const byAgent = (input: CreateInput) => input.message.author === 'agent' || input.message.kind === 'note';
@@ -116,7 +117,7 @@ export async function createTicket(deps: Deps, actor: Actor, input: CreateInput)
     if (row) {
       // not atomic with the insert: a crash in between leaves a ticket the sweeper catches up
       await afterTicketChange(deps, deps.db, createdEvent(row, input, a));
-      return strip(row);
+      return strip(await withScore(deps.db, row));
     }
   }
   return inTx(deps.db, async (trx) => {
@@ -132,8 +133,14 @@ export async function createTicket(deps: Deps, actor: Actor, input: CreateInput)
       await enqueue(deps, trx, 'notify.assignee', { ticketId: row.id, assigneeId: row.assignee_id, eventId: `create:${row.id}` });
     }
     await afterTicketChange(deps, trx, createdEvent(row, input, a));
-    return strip(row);
+    return strip(await withScore(trx, row));
   });
+}
+
+/** The score the hooks just computed (the insert returned the column default). */
+async function withScore<T extends TicketRow>(db: Db, row: T): Promise<T> {
+  const s = await db.selectFrom('tickets').select(['priority_score', 'priority_parts']).where('id', '=', row.id).executeTakeFirst();
+  return s ? { ...row, ...s } : row;
 }
 
 function createdEvent(row: TicketRow, input: CreateInput, a: CustomerAnalysis) {
