@@ -12,7 +12,7 @@ import { registerWorkers } from '../../jobs/workers.ts';
 import { makeTicket, setup, type TestCtx } from '../../test/harness.ts';
 import { until } from '../../test/until.ts';
 import { assertExactlyOnce, makeDue, MIN } from './sweeper.fixtures.ts';
-import { SWEEP_LOCK, sweep } from './sweeper.ts';
+import { SWEEP_LOCK, sweep, sweepUntilDone } from './sweeper.ts';
 
 let ctx: TestCtx;
 let agent: Awaited<ReturnType<TestCtx['as']>>;
@@ -21,6 +21,13 @@ before(async () => {
   ctx = await setup({ jobs: true });
   agent = await ctx.as('agent');
   await ctx.as('lead'); // a lead: every breach and broken promise without a group goes to the leads and admins
+  // the sweep at start (workers.ts) has run, so only the tests' own sweeps touch their due rows
+  await until('the sweep at start', async () => {
+    const r = await sql<{ done: number; open: number }>`
+      select count(*) filter (where state = 'completed')::int as done, count(*) filter (where state not in ('completed', 'failed', 'cancelled'))::int as open
+      from pgboss.job where name = 'keeping.sweep'`.execute(ctx.deps.db);
+    return r.rows[0].done >= 1 && r.rows[0].open === 0;
+  });
 });
 after(() => ctx.close());
 
@@ -121,4 +128,36 @@ test('catch-up: a ticket created minutes ago without its SLA row gets the create
   await db.deleteFrom('ticket_sla').where('ticket_id', '=', old.id).execute();
   await db.updateTable('tickets').set({ created_at: new Date(Date.now() - 61 * MIN) }).where('id', '=', old.id).execute();
   assert.equal((await sweep(ctx.deps, { only: ['catchUp'] })).counts.catchUp, 0);
+});
+
+test('a source that fails is rolled back to its savepoint; the other sources still commit', async () => {
+  const due = await makeDue(ctx, agent, 2, 1);
+  const db = ctx.deps.db;
+  // a promise whose plan cannot be read (the promises source fails on it)
+  const p = due.promises[0];
+  await db.updateTable('promises').set({ alert_plan: JSON.stringify([{ at: 'not a time', level: 'due' }]) }).where('id', '=', p.id).execute();
+  const r = await sweep(ctx.deps);
+  assert.equal(r.ran, true);
+  assert.ok(r.errors.promises, 'the promises source failed');
+  assert.equal(r.counts.promises, 0);
+  assert.equal(r.counts.sla, 4, 'the SLA alerts fired and committed anyway');
+  const n = await db.selectFrom('notifications').select('kind').where('ticket_id', 'in', due.slaTickets.map((t) => t.id)).execute();
+  assert.ok(n.some((x) => x.kind === 'sla_breach'));
+  const still = await db.selectFrom('promises').select(['state', 'next_alert_at']).where('id', '=', p.id).executeTakeFirstOrThrow();
+  assert.equal(still.state, 'open', 'nothing half-done on the failed source');
+  // repaired: the next sweep breaks it, once
+  await db.updateTable('promises').set({ alert_plan: JSON.stringify([{ at: still.next_alert_at!.toISOString(), level: 'due', minutes: 0 }]) }).where('id', '=', p.id).execute();
+  const again = await sweep(ctx.deps);
+  assert.deepEqual(again.errors, {});
+  assert.equal(again.counts.promises, 1);
+  await assertExactlyOnce(ctx, due);
+});
+
+test('a backlog larger than the limit is swept by further sweeps, each alert once', async () => {
+  const due = await makeDue(ctx, agent, 5, 2);
+  const results = await sweepUntilDone(ctx.deps, { limit: 2 });
+  assert.ok(results.length >= 5, `${results.length} sweeps`);
+  assert.equal(results.reduce((s, r) => s + r.counts.sla, 0), 10);
+  assert.equal(results.reduce((s, r) => s + r.counts.promises, 0), 2);
+  await assertExactlyOnce(ctx, due);
 });
