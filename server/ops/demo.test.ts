@@ -11,7 +11,7 @@ let ms: number;
 before(async () => {
   ctx = await setup();
   const t = Date.now();
-  result = await loadDemo(ctx.deps.db);
+  result = await loadDemo(ctx.deps.db, { deps: ctx.deps });
   ms = Date.now() - t;
 });
 after(() => ctx.close());
@@ -96,6 +96,30 @@ describe('slovo demo loader', () => {
     const list = await c.get('/api/v1/tickets?limit=5');
     assert.equal(list.status, 200);
     assert.equal(list.body.items.length, 5);
+  });
+
+  test('keeping the word: SLA clocks on every unsolved ticket, policies, promises, a care flag, explained scores', async () => {
+    const unsolved = await count("tickets where status < 'solved'");
+    assert.ok(result.keeping.ticketsWithSla >= unsolved - 1, 'all unsolved demo tickets (one more came through the API above)');
+    assert.equal(await count("ticket_sla s join tickets t on t.id = s.ticket_id where t.status < 'solved'"), unsolved);
+    assert.ok(await count('ticket_sla where policy_id is not null and resolution_due_at is not null') > 0, 'running resolution clocks');
+    assert.ok(await count('ticket_sla where first_response_met_at is not null') > 0, 'answered tickets have their first response met');
+    assert.equal(await count('sla_policies'), 3);
+    assert.equal(await count("promises where state = 'open'"), result.keeping.promises - 1);
+    assert.equal(await count("promises where state = 'broken'"), 1);
+    assert.equal(await count("groups where level = 2"), 1);
+    // every unsolved ticket of the cared-for organization shows the care part in its score
+    const care = await sql<{ n: number; with_care: number }>`
+      select count(*)::int as n, count(*) filter (where t.priority_parts @> '[{"code": "care"}]')::int as with_care
+      from tickets t join care_flags f on f.organization_id = t.organization_id where t.status < 'solved'`.execute(ctx.deps.db);
+    assert.ok(care.rows[0].n > 0);
+    assert.equal(care.rows[0].with_care, care.rows[0].n);
+    // scores are explained: a trial customer's open ticket carries that part, the sum matches the parts
+    assert.equal(await count(`tickets t join customers c on c.id = t.requester_id
+      where t.status < 'solved' and c.stage = 'trial' and not t.priority_parts @> '[{"code": "stage_trial"}]'`), 0);
+    assert.equal(await count(`tickets t where t.status < 'solved' and t.priority_score <>
+      least(100, greatest(0, (select coalesce(sum((p->>'points')::int), 0) from jsonb_array_elements(t.priority_parts) p)))`), 0);
+    assert.ok(await count("tickets where status < 'solved' and priority_score > 0") > unsolved / 2);
   });
 
   test('a second load is refused with a clear message and changes nothing', async () => {

@@ -9,12 +9,17 @@ import { generatePassword, hashPassword } from '../modules/auth/password.ts';
 import { textToHtml } from '../modules/tickets/html.ts';
 import { tsv } from '../modules/tickets/tickets.service.ts';
 import { DEMO_GROUPS, SCENARIOS, type Scenario } from './demo-texts.ts';
+import { loadDemoKeeping, type DemoKeeping } from './demo-keeping.ts';
+import pino from 'pino';
+import { loadConfig } from '../config.ts';
+import type { Deps } from '../deps.ts';
 
 export const DEMO_SETTING = 'demo_loaded';
 export class DemoError extends Error {}
 
 type Lang = 'ru' | 'en';
 export type DemoResult = {
+  keeping: DemoKeeping;
   password: string;
   agents: { email: string; name: string; role: Role; level: number }[];
   counts: { organizations: number; customers: number; groups: number; agents: number; tickets: number; messages: number };
@@ -54,7 +59,9 @@ const DAY = 86_400_000;
 
 type Customer = { id: string; name: string; first: string; lang: Lang; orgId: string | null; stage: CustomerStage };
 
-export async function loadDemo(db: Db, opts: { now?: Date; seed?: number; customers?: number; tickets?: number } = {}): Promise<DemoResult> {
+export async function loadDemo(
+  db: Db, opts: { now?: Date; seed?: number; customers?: number; tickets?: number; deps?: Pick<Deps, 'config' | 'log'> } = {},
+): Promise<DemoResult> {
   const now = opts.now ?? new Date();
   const fk = { ru: new Faker({ locale: [ru, base] }), en: new Faker({ locale: [en, base] }) };
   fk.ru.seed(opts.seed ?? 20261202);
@@ -137,7 +144,10 @@ export async function loadDemo(db: Db, opts: { now?: Date; seed?: number; custom
       messages += await demoTicket(trx, f, { cust, start, now, groupIds, agents, scenario: f.helpers.arrayElement(SCENARIOS) });
     }
     await trx.updateTable('settings').set({ value: JSON.stringify({ at: now.toISOString(), tickets: count, customers: total }) }).where('key', '=', DEMO_SETTING).execute();
+    const deps: Deps = { db: trx, pool: undefined as never, boss: null, config: opts.deps?.config ?? loadConfig({}, { dotenv: false }), log: opts.deps?.log ?? pino({ level: 'silent' }) };
+    const keeping = await loadDemoKeeping(deps, trx, { now, groupIds, orgIds: orgs.map((x) => x.id) });
     return {
+      keeping,
       password,
       agents: agents.map(({ email, name, role, level }) => ({ email, name, role, level })),
       counts: { organizations: orgs.length, customers: customers.length, groups: groupIds.length, agents: agents.length, tickets: count, messages },
