@@ -101,8 +101,9 @@ test('kill -9 after the notifications and mails committed, before the mail was s
 
   const second = run();
   assert.equal(await second.exited, 0, second.out());
-  assert.match(second.out(), /"ran":true/);
-  assert.match(second.out(), /"sla":0,"promises":0/, 'nothing was due any more');
+  const swept = JSON.parse(/^swept (.*)$/m.exec(second.out())![1]);
+  assert.equal(swept.ran, true);
+  assert.deepEqual([swept.counts.sla, swept.counts.promises], [0, 0], 'nothing was due any more');
 
   await assertExactlyOnce(ctx, due);
   const sent = await notificationMails();

@@ -47,6 +47,8 @@ export type SweepResult = {
   counts: Record<SourceName, number>;
   /** sources that threw (rolled back to their savepoint) with the message */
   errors: Partial<Record<SourceName, string>>;
+  /** milliseconds per source, and the whole sweep */
+  timings: Partial<Record<SourceName, number>>;
   ms: number;
 };
 
@@ -77,11 +79,13 @@ export async function sweep(deps: Deps, opts: { now?: Date; limit?: number; only
   const limit = opts.limit ?? SWEEP_LIMIT;
   const counts = zero();
   const errors: SweepResult['errors'] = {};
+  const timings: SweepResult['timings'] = {};
   const ran = await deps.db.transaction().execute(async (trx) => {
     const lock = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${SWEEP_LOCK[0]}::int, ${SWEEP_LOCK[1]}::int) as ok`.execute(trx);
     if (!lock.rows[0].ok) return false;
     for (const [name, source] of Object.entries(SOURCES) as [SourceName, Source][]) {
       if (opts.only && !opts.only.includes(name)) continue;
+      const t0 = Date.now();
       await sql`savepoint sweep_source`.execute(trx);
       try {
         counts[name] = await source(deps, trx, now, limit);
@@ -92,10 +96,11 @@ export async function sweep(deps: Deps, opts: { now?: Date; limit?: number; only
         errors[name] = e instanceof Error ? e.message : String(e);
         deps.log.error({ err: e, source: name }, 'keeping sweep: a source failed; the others go on');
       }
+      timings[name] = Date.now() - t0;
     }
     return true;
   });
-  return { ran, counts, errors, ms: Date.now() - started };
+  return { ran, counts, errors, timings, ms: Date.now() - started };
 }
 
 /** Sweeps again while some source filled its limit (a backlog), each sweep its own transaction, within budgetMs. */
