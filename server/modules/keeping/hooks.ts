@@ -9,6 +9,8 @@ import { onTicketEvent as promisesOnEvent } from '../promises/promises.service.t
 import { onTicketEvent as escalationOnEvent } from '../escalation/escalation.service.ts';
 import { refreshPriority } from '../priority/priority.service.ts';
 import type { TicketEvent } from './events.ts';
+import { REPEAT_DAYS } from '../priority/score.ts';
+import { sql } from 'kysely';
 
 export type { TicketEvent } from './events.ts';
 
@@ -16,5 +18,16 @@ export async function afterTicketChange(deps: Deps, db: Db, ev: TicketEvent): Pr
   await slaOnEvent(deps, db, ev);
   await promisesOnEvent(deps, db, ev);
   await escalationOnEvent(deps, db, ev);
-  await refreshPriority(deps, db, [ev.ticketId]);
+  // a new ticket makes its requester's other recent open tickets repeat contacts too
+  await refreshPriority(deps, db, ev.kind === 'created' ? [ev.ticketId, ...(await recentSiblings(db, ev.ticketId))] : [ev.ticketId]);
+}
+
+/** The requester's other unsolved tickets of the repeat-contact window (index tickets_requester). */
+async function recentSiblings(db: Db, ticketId: string): Promise<string[]> {
+  const r = await sql<{ id: string }>`
+    select s.id from tickets t join tickets s on s.requester_id = t.requester_id
+    where t.id = ${ticketId} and s.id <> t.id and s.status < 'solved'
+      and s.updated_at > now() - make_interval(days => ${REPEAT_DAYS})
+    order by s.updated_at desc limit 50`.execute(db);
+  return r.rows.map((x) => x.id);
 }
