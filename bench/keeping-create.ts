@@ -2,7 +2,8 @@
 // escalation rules, priority score in the create path), the same load as the main bench's
 // create scenario (bench/run.ts), against the priority database (100k unsolved tickets with
 // SLA rows, nothing due). Slovo runs as `slovo serve` does (bench/server.ts, pg-boss on).
-import { fork, type ChildProcess } from 'node:child_process';
+import { execSync, fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -14,10 +15,22 @@ import { requestTexts } from './vocab.ts';
 
 const here = import.meta.dirname;
 const forkTs = (file: string, env: NodeJS.ProcessEnv) =>
-  fork(path.join(here, file), [], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  fork(path.resolve(here, file), [], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 
-function startServer(url: string): Promise<{ child: ChildProcess; base: string; stop: () => Promise<void> }> {
-  const child = forkTs('server.ts', { ...process.env, DATABASE_URL: url });
+/** The source tree of an older commit (git archive) with this checkout's node_modules, for a baseline server. */
+export function baselineTree(commit: string, dir: string): string {
+  if (!/^[0-9a-f]{7,40}$/.test(commit)) throw new Error(`not a commit: ${commit}`);
+  const root = path.join(dir, `baseline-${commit}`);
+  if (!fs.existsSync(path.join(root, 'bench', 'server.ts'))) {
+    fs.mkdirSync(root, { recursive: true });
+    execSync(`git archive ${commit} | tar -x -C '${root}'`, { cwd: path.resolve(here, '..') }); // from the top: the whole tree
+    fs.symlinkSync(path.resolve(here, '..', 'node_modules'), path.join(root, 'node_modules'));
+  }
+  return root;
+}
+
+function startServer(url: string, serverFile: string): Promise<{ child: ChildProcess; base: string; stop: () => Promise<void> }> {
+  const child = forkTs(serverFile, { ...process.env, DATABASE_URL: url });
   return new Promise((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve({
       child, base: `http://127.0.0.1:${m.port}`,
@@ -64,7 +77,22 @@ export async function removeCreated(url: string, maxId: number): Promise<number>
   }
 }
 
-export async function runCreateBench(cluster: { postmasterPid: () => number }, url: string, o: { maxTicketId: number; seconds: number; log: (m: string) => void }): Promise<{ row: Row; notes: string[] }> {
+type Variant = { label: string; serverFile: string };
+
+export async function runCreateBench(cluster: { postmasterPid: () => number }, url: string, o: { maxTicketId: number; seconds: number; baseline?: { commit: string; root: string }; log: (m: string) => void }): Promise<{ rows: Row[]; notes: string[] }> {
+  const variants: Variant[] = [{ label: 'keeping hooks on', serverFile: 'server.ts' }];
+  if (o.baseline) variants.push({ label: `baseline ${o.baseline.commit}`, serverFile: path.join(o.baseline.root, 'bench', 'server.ts') });
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  for (const v of variants) {
+    const r = await createRun(cluster, url, o, v);
+    rows.push(r.row);
+    notes.push(...r.notes);
+  }
+  return { rows, notes };
+}
+
+async function createRun(cluster: { postmasterPid: () => number }, url: string, o: { maxTicketId: number; seconds: number; log: (m: string) => void }, v: Variant): Promise<{ row: Row; notes: string[] }> {
   await removeCreated(url, o.maxTicketId);
   const c = new pg.Client({ connectionString: url });
   await c.connect();
@@ -88,16 +116,16 @@ export async function runCreateBench(cluster: { postmasterPid: () => number }, u
       priority: i % 10 === 0 ? 'high' : 'normal', groupId: String(1 + (i % 10)), tags: [tags[i % 5]], channel: 'api',
     }),
   }));
-  const server = await startServer(url);
+  const server = await startServer(url, v.serverFile);
   try {
     await new Promise((r) => setTimeout(r, 2000));
     const loadavg = os.loadavg()[0].toFixed(1);
-    o.log(`create ticket over HTTP, 10 clients, ${o.seconds} s (load average ${loadavg}) ...`);
+    o.log(`create ticket over HTTP (${v.label}), 10 clients, ${o.seconds} s (load average ${loadavg}) ...`);
     const cpu = cpuMeter(server.child.pid!, cluster.postmasterPid());
     const result = await load({ kind: 'http', target: server.base, token, concurrency: 10, warmupMs: 3000, durationMs: o.seconds * 1000, expectStatus: 201, requests });
-    const row: Row = { scenario: 'Create ticket (POST /api/v1/tickets), keeping hooks on', mode: 'HTTP', clients: 10, target: { metric: 'throughput', value: 1500 }, result, cpu: cpu() };
+    const row: Row = { scenario: `Create ticket (POST /api/v1/tickets), ${v.label}`, mode: 'HTTP', clients: 10, target: { metric: 'throughput', value: 1500 }, result, cpu: cpu() };
     o.log(`  ${result.requests} requests, ${result.throughput}/s, p50 ${result.p50} ms, p95 ${result.p95} ms, errors ${result.errors}${result.failures.length ? ` (${result.failures[0]})` : ''}`);
-    return { row, notes: [`Create: load average ${loadavg} at the start; same body and token as the main bench's create scenario; the created tickets are deleted afterwards.`] };
+    return { row, notes: [`Create (${v.label}): load average ${loadavg} at the start.`] };
   } finally {
     await server.stop();
     const n = await removeCreated(url, o.maxTicketId);

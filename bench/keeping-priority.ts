@@ -7,10 +7,10 @@ import { recomputeAll } from '../server/modules/priority/recompute.ts';
 import { refreshPriority, WEIGHTS_KEY } from '../server/modules/priority/priority.service.ts';
 import { mergeWeights } from '../server/modules/priority/score.ts';
 import { explain, type Plan } from './explain.ts';
-import { summarize } from './stats.ts';
+import { cpuMeter, summarize } from './stats.ts';
 import { benchDeps, recordingDeps, shorten, type Captured } from './keeping-deps.ts';
 
-export type RecomputeRun = { run: number; weights: Record<string, number> | null; ms: number; tickets: number; changed: number; loadavg: number };
+export type RecomputeRun = { run: number; weights: Record<string, number> | null; ms: number; tickets: number; changed: number; loadavg: number; cpu: { node: number; postgres: number } };
 export type PriorityResult = {
   first: RecomputeRun; runs: RecomputeRun[]; p50: number; max: number;
   single: { calls: number; seconds: number; perSecond: number; p50: number; p95: number; p99: number; max: number };
@@ -25,7 +25,7 @@ const CHANGES: Record<string, number>[] = [
   { priority_normal: 8, priority_high: 22, stage_trial: 15, anger: 12 },
 ];
 
-export async function runPriorityBench(url: string, o: { runs: number; singleCalls: number; log: (m: string) => void }): Promise<PriorityResult> {
+export async function runPriorityBench(url: string, o: { pgPid: () => number; runs: number; singleCalls: number; log: (m: string) => void }): Promise<PriorityResult> {
   const deps = benchDeps(url);
   const c = new pg.Client({ connectionString: url });
   await c.connect();
@@ -35,11 +35,14 @@ export async function runPriorityBench(url: string, o: { runs: number; singleCal
   const one = async (run: number, w: Record<string, number> | null): Promise<RecomputeRun> => {
     await setWeights(w);
     const loadavg = Number(os.loadavg()[0].toFixed(2));
+    const meter = cpuMeter(process.pid, o.pgPid());
     const t0 = performance.now();
     const r = await recomputeAll(deps);
     const ms = Math.round(performance.now() - t0);
-    o.log(`  recompute ${run ? `run ${run}` : '(first: default weights)'}: ${ms} ms, ${r.tickets} tickets, ${r.changed} changed, load ${loadavg}`);
-    return { run, weights: w, ms, tickets: r.tickets, changed: r.changed, loadavg };
+    const m = meter();
+    const cpu = { node: Math.round(m.slovoCores * m.wallSeconds * 100) / 100, postgres: Math.round(m.postgresCores * m.wallSeconds * 100) / 100 };
+    o.log(`  recompute ${run ? `run ${run}` : '(first: default weights)'}: ${ms} ms, ${r.tickets} tickets, ${r.changed} changed, CPU s node ${cpu.node} / postgres ${cpu.postgres}, load ${loadavg}`);
+    return { run, weights: w, ms, tickets: r.tickets, changed: r.changed, loadavg, cpu };
   };
   try {
     // the dataset starts with priority_parts '[]': the first pass scores every ticket with the default weights

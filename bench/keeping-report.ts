@@ -9,11 +9,14 @@ import { RESULTS_DIR, table, type Row } from './report.ts';
 export type KeepingReport = {
   startedAt: string; finishedAt: string; seconds: number; commit: string; machine: Record<string, string | number>;
   datasets: { sweep?: KeepingDataset; priority?: KeepingDataset };
-  sweep: SweepResult | null; priority: PriorityResult | null; create: Row | null; notes: string[];
+  sweep: SweepResult | null; priority: PriorityResult | null; create: Row[]; notes: string[];
 };
 
 const n = (x: number) => x.toLocaleString('en');
 const ok = (b: boolean) => (b ? '✅' : '❌');
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.ceil(s.length / 2) - 1]; };
+const cpuText = (runs: { cpu: { node: number; postgres: number } }[]) =>
+  `CPU per run (median): node ${median(runs.map((x) => x.cpu.node))} s + postgres ${median(runs.map((x) => x.cpu.postgres))} s = ${Math.round(median(runs.map((x) => x.cpu.node + x.cpu.postgres)) * 100) / 100} s`;
 
 function dataset(name: string, d?: KeepingDataset): string {
   if (!d) return '';
@@ -31,7 +34,7 @@ function summary(r: KeepingReport): string[] {
     const first = s.runs.map((x) => x.firstCallMs).sort((a, b) => a - b);
     const calls = Math.max(...s.runs.map((x) => x.calls));
     lines.push(`| Sweep: one full sweep, every source, notifications + e-mails written (${s.runs.length} runs) | p50 ${n(s.p50)} ms, max ${n(s.max)} ms` +
-      `${calls > 1 ? ` (${calls} sweep() calls until nothing due; first call p50 ${n(first[Math.ceil(first.length / 2) - 1])} ms)` : ''}; ${n(s.runs[0].notifications)} notifications, ${n(s.runs[0].outbox)} e-mails per sweep | ≤ 2,000 ms ${ok(s.max <= 2000)} |`);
+      `${calls > 1 ? ` (${calls} sweep() calls until nothing due; first call p50 ${n(first[Math.ceil(first.length / 2) - 1])} ms)` : ''}; ${n(s.runs[0].notifications)} notifications, ${n(s.runs[0].outbox)} e-mails per sweep; ${cpuText(s.runs)} | ≤ 2,000 ms ${ok(s.max <= 2000)} |`);
     for (const p of s.plans.filter((x) => x.read)) {
       lines.push(`| Sweep find, ${p.source}${p.captured ? '' : ' (contract SQL, not captured)'} | ${p.flags.scans.join('; ') || '?'}${p.flags.heapFetches !== null ? `, Heap Fetches ${n(p.flags.heapFetches)}` : ''} | index-only ${ok(p.flags.indexOnly && !p.flags.seqScan)} |`);
     }
@@ -40,7 +43,7 @@ function summary(r: KeepingReport): string[] {
   }
   const p = r.priority;
   if (p) {
-    lines.push(`| Priority recompute after a weight change, ${n(p.runs[0]?.tickets ?? 0)} unsolved tickets (${p.runs.length} runs) | p50 ${n(p.p50)} ms, max ${n(p.max)} ms (${p.runs.map((x) => n(x.changed)).join(' / ')} changed) | ≤ 10,000 ms ${ok(p.max <= 10_000)} |`);
+    lines.push(`| Priority recompute after a weight change, ${n(p.runs[0]?.tickets ?? 0)} unsolved tickets (${p.runs.length} runs) | p50 ${n(p.p50)} ms, max ${n(p.max)} ms (${p.runs.map((x) => n(x.changed)).join(' / ')} changed); ${cpuText(p.runs)} | ≤ 10,000 ms ${ok(p.max <= 10_000)} |`);
     lines.push(`| Priority first computation (parts empty → scored), ${n(p.first.tickets)} tickets | ${n(p.first.ms)} ms (${n(p.first.changed)} written) | |`);
     lines.push(`| refreshPriority, one ticket per call, ${n(p.single.calls)} calls in a row | ${p.single.perSecond}/s, p50 ${p.single.p50} ms, p95 ${p.single.p95} ms, max ${p.single.max} ms | |`);
   }
@@ -58,12 +61,12 @@ export function keepingMarkdown(r: KeepingReport): string {
     `Machine: ${Object.entries(r.machine).map(([k, v]) => `${k} ${v}`).join(', ')}. Bench run: ${r.seconds} s.`, '',
     dataset('Sweep database', r.datasets.sweep), dataset('Priority database', r.datasets.priority), '',
     ...summary(r), '',
-    ...(r.create ? ['## Create ticket with the keeping hooks on', '', table([r.create]), ''] : []),
-    ...(s?.available ? ['## Sweep runs', '', '| Run | Wall ms (until nothing due) | First call ms | Calls | SLA rows advanced | Promises advanced | Notifications | E-mails (outbox) | Left due | Load avg (1 min) |', '|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|',
-      ...s.runs.map((x) => `| ${x.run} | ${n(x.drainMs)} | ${n(x.firstCallMs)} | ${x.calls} | ${n(x.slaAdvanced)} | ${n(x.promisesAdvanced)} | ${n(x.notifications)} | ${n(x.outbox)} | ${Object.entries(x.leftDue).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'} | ${x.loadavg} |`),
+    ...(r.create.length ? ['## Create ticket with the keeping hooks on', '', table(r.create), ''] : []),
+    ...(s?.available ? ['## Sweep runs', '', '| Run | Wall ms (until nothing due) | First call ms | Calls | CPU s node / postgres | SLA rows advanced | Promises advanced | Notifications | E-mails (outbox) | Left due | Load avg (1 min) |', '|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---:|',
+      ...s.runs.map((x) => `| ${x.run} | ${n(x.drainMs)} | ${n(x.firstCallMs)} | ${x.calls} | ${x.cpu.node} / ${x.cpu.postgres} | ${n(x.slaAdvanced)} | ${n(x.promisesAdvanced)} | ${n(x.notifications)} | ${n(x.outbox)} | ${Object.entries(x.leftDue).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'} | ${x.loadavg} |`),
       '', `sweep() returned (run 1): \`${JSON.stringify(s.runs[0]?.result)}\``, ''] : []),
-    ...(p ? ['## Priority recompute runs', '', '| Run | Weights override | ms | Tickets | Changed | Load avg (1 min) |', '|---:|---|---:|---:|---:|---:|',
-      ...[p.first, ...p.runs].map((x) => `| ${x.run || 'first'} | \`${JSON.stringify(x.weights ?? 'defaults')}\` | ${n(x.ms)} | ${n(x.tickets)} | ${n(x.changed)} | ${x.loadavg} |`), ''] : []),
+    ...(p ? ['## Priority recompute runs', '', '| Run | Weights override | ms | CPU s node / postgres | Tickets | Changed | Load avg (1 min) |', '|---:|---|---:|---|---:|---:|---:|',
+      ...[p.first, ...p.runs].map((x) => `| ${x.run || 'first'} | \`${JSON.stringify(x.weights ?? 'defaults')}\` | ${n(x.ms)} | ${x.cpu.node} / ${x.cpu.postgres} | ${n(x.tickets)} | ${n(x.changed)} | ${x.loadavg} |`), ''] : []),
     '## Notes', '', ...r.notes.map((x) => `- ${x}`), '',
     ...(s?.available ? ['## Statements of one sweep (captured in order, with their time in the capture run)', '', '| # | ms | SQL (first 300 characters) |', '|---:|---:|---|',
       ...s.statements.map((q, i) => `| ${i + 1} | ${q.ms} | \`${q.sql.replaceAll('|', '\\|')}\` |`), ''] : []),

@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { Deps } from '../server/deps.ts';
 import { sweep as sweepAll } from '../server/modules/notifications/sweeper.ts';
 import { explain, type Plan } from './explain.ts';
+import { cpuMeter } from './stats.ts';
 import { benchDeps, planFlags, recordingDeps, shorten, type Captured } from './keeping-deps.ts';
 
 type SweepFn = (deps: Deps, opts: { now?: Date; limit?: number }) => Promise<unknown>;
@@ -14,6 +15,8 @@ type SweepFn = (deps: Deps, opts: { now?: Date; limit?: number }) => Promise<unk
 export type SweepRun = {
   run: number; firstCallMs: number; drainMs: number; calls: number; result: unknown;
   notifications: number; outbox: number; slaAdvanced: number; promisesAdvanced: number; leftDue: Record<string, number>; loadavg: number;
+  /** CPU seconds used during the run by the bench process (where sweep() runs) and by the postgres processes */
+  cpu: { node: number; postgres: number };
 };
 export type SourcePlan = Plan & { source: string; captured: boolean; read: boolean; flags: ReturnType<typeof planFlags> };
 export type SweepResult = {
@@ -99,7 +102,7 @@ function sourceOf(sql: string): string {
 }
 const isRead = (sql: string) => /^\s*(select|with\b(?![\s\S]*\b(update|insert|delete)\b))/i.test(sql);
 
-export async function runSweepBench(url: string, o: { sweepAt: Date; maxTicketId: number; runs: number; limit?: number; log: (m: string) => void }): Promise<SweepResult> {
+export async function runSweepBench(url: string, o: { pgPid: () => number; sweepAt: Date; maxTicketId: number; runs: number; limit?: number; log: (m: string) => void }): Promise<SweepResult> {
   const sweep = await loadSweep();
   const notes: string[] = [];
   if (!sweep) return { available: false, runs: [], p50: null, max: null, statements: [], plans: [], notes: ['sweep() is not in server/modules/notifications/sweeper.ts yet: not measured.'] };
@@ -114,11 +117,14 @@ export async function runSweepBench(url: string, o: { sweepAt: Date; maxTicketId
       try {
         const before = await dueCounts(c, now);
         const loadavg = Number(os.loadavg()[0].toFixed(2));
+        const meter = cpuMeter(process.pid, o.pgPid());
         const r = await sweepOnce(sweep, deps, c, now, o.limit);
+        const m = meter();
+        const cpu = { node: Math.round(m.slovoCores * m.wallSeconds * 100) / 100, postgres: Math.round(m.postgresCores * m.wallSeconds * 100) / 100 };
         const w = (await c.query(`select (select count(*) from notifications)::int as n, (select count(*) from outbox)::int as m`)).rows[0];
         runs.push({ run: i, ...r, firstCallMs: Math.round(r.firstCallMs), drainMs: Math.round(r.drainMs), notifications: w.n, outbox: w.m,
-          slaAdvanced: before.sla - r.leftDue.sla, promisesAdvanced: before.promises - r.leftDue.promises, loadavg });
-        o.log(`  sweep run ${i}: ${Math.round(r.firstCallMs)} ms (${r.calls} call(s), ${Math.round(r.drainMs)} ms until nothing due), ${w.n} notifications, ${w.m} e-mails, load ${loadavg}`);
+          slaAdvanced: before.sla - r.leftDue.sla, promisesAdvanced: before.promises - r.leftDue.promises, loadavg, cpu });
+        o.log(`  sweep run ${i}: ${Math.round(r.firstCallMs)} ms (${r.calls} call(s), ${Math.round(r.drainMs)} ms until nothing due), ${w.n} notifications, ${w.m} e-mails, CPU s node ${cpu.node} / postgres ${cpu.postgres}, load ${loadavg}`);
       } finally {
         await deps.close();
       }

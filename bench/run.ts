@@ -45,6 +45,7 @@ const keeping = async (cluster: Cluster) => {
     createSeconds: Number(opt('keeping-create-seconds', '10')), open: Number(opt('keeping-tickets', '1000000')), promises: Number(opt('keeping-promises', '200000')),
     prioOpen: Number(opt('keeping-priority-tickets', '100000')), prioSolved: Number(opt('keeping-priority-solved', '400000')),
     sweepLimit: argv.includes('--keeping-sweep-limit') ? Number(opt('keeping-sweep-limit', '0')) : undefined,
+    createBaseline: argv.includes('--keeping-create-baseline') ? opt('keeping-create-baseline', '') : undefined,
   });
   log(`results: ${path.relative(process.cwd(), k.files.json)}, ${path.relative(process.cwd(), k.files.md)}`);
 };
