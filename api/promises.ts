@@ -98,4 +98,6 @@ export const PromiseSettings = z.object({
   reminders: z.array(z.number().int().min(1).max(7 * 24 * 60)).max(5),
   /** kinds a public agent reply keeps automatically when sent before the due time */
   autoKeepOnReply: z.object({ callback: z.boolean(), update: z.boolean(), fix: z.boolean(), info: z.boolean(), other: z.boolean() }),
+  /** list the promises a reply makes under it in the mail to the customer, with their due times */
+  showInReply: z.boolean().default(true),
 });

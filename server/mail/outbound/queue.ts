@@ -7,7 +7,10 @@ import type { OutboxTable } from '../../db/types.ts';
 import type { Deps } from '../../deps.ts';
 import { enqueue } from '../../jobs/boss.ts';
 import { ticketRef } from '../../modules/tickets/ticket-number.ts';
-import { ackMail, lang, replyMail, ticketSubject } from './templates.ts';
+import { ackMail, lang, replyMail, ticketSubject, type MailPromise } from './templates.ts';
+import { DateTime } from 'luxon';
+import { calendarForTicket } from '../../modules/calendars/resolve.ts';
+import { promiseSettings } from '../../modules/promises/promises.settings.ts';
 
 /** At most this many acknowledgements per recipient address per hour. */
 export const ACK_LIMIT_PER_HOUR = 3;
@@ -69,11 +72,25 @@ export async function queueReply(trx: Db, deps: Deps, input: { ticketId: string;
   const to = await requesterEmail(trx, m.requester_id);
   if (!to) return null;
   const ref = ticketRef(deps.config, m.number);
-  const body = replyMail(lang(m.language), { ref, html: m.body_html, text: m.body_text, agentName: m.agent_name });
+  const promises = await replyPromises(trx, input.ticketId, input.messageId, lang(m.language));
+  const body = replyMail(lang(m.language), { ref, html: m.body_html, text: m.body_text, agentName: m.agent_name, promises });
   return insertOutbox(trx, deps, {
     to_address: to, kind: 'reply', dedupe_key: `reply:${input.messageId}`, ticket_id: input.ticketId, ticket_message_id: input.messageId,
     subject: ticketSubject(ref, m.subject, true), body_text: body.text, body_html: body.html, auto_submitted: false,
   });
+}
+
+/** The customer-visible promises this reply made, with due times in the ticket's calendar zone
+ *  (settings key 'promises'.showInReply, default on). */
+async function replyPromises(trx: Db, ticketId: string, messageId: string, l: 'ru' | 'en'): Promise<MailPromise[]> {
+  const rows = await trx.selectFrom('promises').select(['text', 'due_at']).where('message_id', '=', messageId)
+    .where('visible_to_customer', '=', true).where('state', '=', 'open').orderBy('due_at').execute();
+  if (!rows.length || !(await promiseSettings(trx)).showInReply) return [];
+  const zone = (await calendarForTicket(trx, ticketId)).timeZone;
+  return rows.map((r) => ({
+    text: r.text,
+    due: DateTime.fromJSDate(new Date(r.due_at), { zone }).setLocale(l).toFormat(l === 'ru' ? "d MMMM, HH:mm (ZZZZ)" : "MMMM d, HH:mm (ZZZZ)"),
+  }));
 }
 
 /** Automatic acknowledgement of a new ticket that came by mail (Auto-Submitted: auto-replied). */

@@ -32,15 +32,26 @@ function footer(l: Lang, ref: string): { text: string; html: string } {
   return { text: `--\n${line}`, html: `<hr><p style="${grey}">${esc(line)}</p>` };
 }
 
-export function replyMail(l: Lang, p: { ref: string; html: string; text: string; agentName: string | null }) {
+/** A promise as the customer reads it under the reply: what, and by when in their zone. */
+export type MailPromise = { text: string; due: string };
+
+export function replyMail(l: Lang, p: { ref: string; html: string; text: string; agentName: string | null; promises?: MailPromise[] }) {
   const f = footer(l, p.ref);
   const sign = p.agentName ? `\n\n${p.agentName}` : '';
+  const ps = p.promises ?? [];
+  const head = l === 'ru' ? 'Что мы обещали:' : 'What we promised:';
+  const by = l === 'ru' ? 'до' : 'by';
+  const pText = ps.length ? `\n\n${head}\n${ps.map((x) => `- ${x.text} (${by} ${x.due})`).join('\n')}` : '';
+  const pHtml = ps.length
+    ? `<p style="${grey}">${esc(head)}</p>\n<ul>${ps.map((x) => `<li>${esc(x.text)} (${esc(by)} ${esc(x.due)})</li>`).join('')}</ul>\n`
+    : '';
   return {
-    text: `${MARKER[l]}\n\n${p.text.trim()}${sign}\n\n${f.text}\n`,
+    text: `${MARKER[l]}\n\n${p.text.trim()}${sign}${pText}\n\n${f.text}\n`,
     html:
       `<div style="${grey}">${esc(MARKER[l])}</div>\n` +
       `<div>${p.html}</div>\n` +
       (p.agentName ? `<p>${esc(p.agentName)}</p>\n` : '') +
+      pHtml +
       `${f.html}\n`,
   };
 }

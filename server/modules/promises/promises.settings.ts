@@ -13,6 +13,7 @@ export const SETTINGS_KEY = 'promises';
 export const DEFAULT_SETTINGS: Settings = {
   reminders: [60, 15],
   autoKeepOnReply: { callback: false, update: true, fix: false, info: true, other: false },
+  showInReply: true,
 };
 
 /** The stored settings over the defaults (a missing or partial value falls back key by key). */
@@ -20,7 +21,10 @@ export async function promiseSettings(db: Db): Promise<Settings> {
   const row = await db.selectFrom('settings').select('value').where('key', '=', SETTINGS_KEY).executeTakeFirst();
   const v = (row?.value ?? {}) as Partial<Settings>;
   const reminders = Array.isArray(v.reminders) ? v.reminders.filter((m) => Number.isInteger(m) && m > 0) : DEFAULT_SETTINGS.reminders;
-  return { reminders, autoKeepOnReply: { ...DEFAULT_SETTINGS.autoKeepOnReply, ...(v.autoKeepOnReply ?? {}) } };
+  return {
+    reminders, autoKeepOnReply: { ...DEFAULT_SETTINGS.autoKeepOnReply, ...(v.autoKeepOnReply ?? {}) },
+    showInReply: typeof v.showInReply === 'boolean' ? v.showInReply : DEFAULT_SETTINGS.showInReply,
+  };
 }
 
 export const autoKeepKinds = (s: Settings): PromiseKind[] =>
@@ -44,7 +48,7 @@ export async function getSettings(deps: Deps, actor: Actor): Promise<Settings> {
 
 export async function putSettings(deps: Deps, actor: Actor, input: Settings): Promise<Settings> {
   authorize(actor, 'settings.write');
-  const value = JSON.stringify({ reminders: [...new Set(input.reminders)].sort((a, b) => b - a), autoKeepOnReply: input.autoKeepOnReply });
+  const value = JSON.stringify({ reminders: [...new Set(input.reminders)].sort((a, b) => b - a), autoKeepOnReply: input.autoKeepOnReply, showInReply: input.showInReply });
   await deps.db.insertInto('settings').values({ key: SETTINGS_KEY, value, updated_at: new Date() })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: new Date() })).execute();
   return promiseSettings(deps.db);

@@ -48,6 +48,11 @@ export async function addMessage(deps: Deps, actor: Actor, ref: string, input: A
       .returningAll()
       .executeTakeFirstOrThrow();
     if (input.attachmentIds.length) await attachUploads(trx, actor, input.attachmentIds, t.id, m.id);
+    // promises the agent confirmed with this reply (from the coach's extraction, edited or not);
+    // before the mail, which lists them for the customer
+    const promises = input.kind === 'reply' && input.promises?.length
+      ? await createPromises(deps, trx, actor, t.id, input.promises, { source: 'reply', messageId: m.id })
+      : [];
     // a public reply goes to the requester by mail (outbox, same transaction); notes never do
     if (input.kind === 'reply') await queueReply(trx, deps, { ticketId: t.id, messageId: m.id });
     const set: Record<string, unknown> = { updated_at: now, version: sql`version + 1`, search: sql`search || ${tsv(body.text)}` };
@@ -65,10 +70,6 @@ export async function addMessage(deps: Deps, actor: Actor, ref: string, input: A
     const data: Record<string, unknown> = { messageId: m.id, kind: input.kind };
     if (status !== t.status) data.changes = { status: [t.status, status] };
     await trx.insertInto('ticket_events').values({ ticket_id: t.id, ...actorCols(actor), kind: 'message_added', data: JSON.stringify(data), created_at: now }).execute();
-    // promises the agent confirmed with this reply (from the coach's extraction, edited or not)
-    const promises = input.kind === 'reply' && input.promises?.length
-      ? await createPromises(deps, trx, actor, t.id, input.promises, { source: 'reply', messageId: m.id })
-      : [];
     await afterTicketChange(deps, trx, {
       kind: 'message', ticketId: t.id, at: now, messageId: m.id, author: 'agent', public: input.kind === 'reply', signals: [],
       actorId: actor.id, changes: (data.changes as Record<string, [unknown, unknown]> | undefined) ?? {},
