@@ -162,6 +162,8 @@ export const TicketFilters = z.object({
   custom: z.record(noNul, z.union([noNul, z.number(), z.boolean()])).refine(fewKeys, `at most ${MAX_CUSTOM_KEYS} custom fields`).optional(),
   updatedSince: Timestamp.optional(),
   createdSince: Timestamp.optional(),
+  /** snoozed tickets: 'hide' leaves out those snoozed until later, 'only' lists just them */
+  snoozed: z.enum(['hide', 'only']).optional(),
 });
 export type TicketFilters = z.infer<typeof TicketFilters>;
 

@@ -48,6 +48,8 @@ export function applyFilters<O>(q: Q<O>, f: TicketFilters, actor: UserActor): Q<
   if (f.custom && Object.keys(f.custom).length) q = q.where(sql<boolean>`t.custom @> ${JSON.stringify(f.custom)}::jsonb`);
   if (f.updatedSince) q = q.where('t.updated_at', '>=', new Date(f.updatedSince));
   if (f.createdSince) q = q.where('t.created_at', '>=', new Date(f.createdSince));
+  if (f.snoozed === 'hide') q = q.where((eb) => eb.or([eb('t.snoozed_until', 'is', null), eb('t.snoozed_until', '<=', sql<Date>`now()`)]));
+  if (f.snoozed === 'only') q = q.where('t.snoozed_until', '>', sql<Date>`now()`);
   return q;
 }
 
