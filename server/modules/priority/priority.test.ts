@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { makeTicket, setup, type Client, type TestCtx } from '../../test/harness.ts';
+import { partsText } from './priority.service.ts';
 import { recomputeAll } from './recompute.ts';
 
 let ctx: TestCtx;
@@ -158,6 +159,17 @@ describe('priority score', () => {
     // a new view sorts by score unless told otherwise
     const v = await agent.post('/api/v1/views', { name: 'По важности', filters: { tags: ['sp'] } });
     assert.equal(v.body.sort, 'score');
+  });
+
+  test('stored parts print exactly as partsText writes them (unchanged rows are recognised without parsing)', async () => {
+    const cust = await customer('trial');
+    const t = await makeTicket(agent, { requester: { id: cust }, priority: 'urgent', message: { body: 'Тест' } });
+    await ctx.deps.db.insertInto('care_flags').values({ customer_id: cust, reason: 'Кавычки "двойные", \\ обратная черта, таб\t, эмодзи 🙂 и <теги>', until: new Date(Date.now() + 86400e3), points: 7, created_at: new Date() }).execute();
+    await recomputeAll(ctx.deps);
+    const row = await sql<{ parts: Part[]; text: string }>`select priority_parts as parts, priority_parts::text as text from tickets where id = ${t.id}`.execute(ctx.deps.db);
+    assert.equal(row.rows[0].parts.length, 3);
+    assert.equal(partsText(row.rows[0].parts), row.rows[0].text);
+    assert.equal(partsText([]), (await sql<{ t: string }>`select '[]'::jsonb::text as t`.execute(ctx.deps.db)).rows[0].t);
   });
 
   test('a ticket of another principal: 404 for unknown, 403 for customers', async () => {
