@@ -8,6 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { randomToken, sha256 } from '../server/modules/auth/tokens.ts';
+import { CreateTicketBody } from '../api/tickets.ts';
+import { SYSTEM } from '../server/actor.ts';
+import { createTicket } from '../server/modules/tickets/tickets.service.ts';
+import { recordingDeps, type Captured } from './keeping-deps.ts';
 import type { LoadSpec } from './load.ts';
 import type { Row } from './report.ts';
 import { cpuMeter, type LoadResult } from './stats.ts';
@@ -79,7 +83,23 @@ export async function removeCreated(url: string, maxId: number): Promise<number>
 
 type Variant = { label: string; serverFile: string };
 
-export async function runCreateBench(cluster: { postmasterPid: () => number }, url: string, o: { maxTicketId: number; seconds: number; baseline?: { commit: string; root: string }; log: (m: string) => void }): Promise<{ rows: Row[]; notes: string[] }> {
+/** The statements of one ticket create (createTicket in this process, after 3 warm-up creates), with their times. */
+async function createStatements(url: string, userId: string, emails: string[]): Promise<{ sql: string; ms: number }[]> {
+  let out: Captured[] = [];
+  for (let i = 0; i < 4; i++) {
+    out = [];
+    const deps = recordingDeps(url, out);
+    try {
+      const body = CreateTicketBody.parse({ subject: 'Не проходит оплата картой', requester: { email: emails[i] }, message: { body: 'Здравствуйте. Оплата картой не проходит уже второй день. Помогите, пожалуйста.' }, priority: 'normal', groupId: String(1 + i), tags: ['billing'], channel: 'api' });
+      await createTicket(deps, { ...SYSTEM, id: userId, role: 'agent', scopes: ['write'] }, body);
+    } finally {
+      await deps.close();
+    }
+  }
+  return out.map((q) => ({ sql: q.sql.replace(/\s+/g, ' ').trim().slice(0, 200), ms: Math.round(q.ms * 10) / 10 }));
+}
+
+export async function runCreateBench(cluster: { postmasterPid: () => number }, url: string, o: { maxTicketId: number; seconds: number; baseline?: { commit: string; root: string }; log: (m: string) => void }): Promise<{ rows: Row[]; notes: string[]; statements: { sql: string; ms: number }[] }> {
   const variants: Variant[] = [{ label: 'keeping hooks on', serverFile: 'server.ts' }];
   if (o.baseline) variants.push({ label: `baseline ${o.baseline.commit}`, serverFile: path.join(o.baseline.root, 'bench', 'server.ts') });
   const rows: Row[] = [];
@@ -89,7 +109,14 @@ export async function runCreateBench(cluster: { postmasterPid: () => number }, u
     rows.push(r.row);
     notes.push(...r.notes);
   }
-  return { rows, notes };
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const userId = String((await c.query(`select id from users where lower(email) = 'bench@bench.example'`)).rows[0].id);
+  const emails = (await c.query(`select email from customer_emails order by hashtext(email) desc limit 4`)).rows.map((r) => r.email as string);
+  await c.end();
+  const statements = await createStatements(url, userId, emails);
+  await removeCreated(url, o.maxTicketId);
+  return { rows, notes, statements };
 }
 
 async function createRun(cluster: { postmasterPid: () => number }, url: string, o: { maxTicketId: number; seconds: number; log: (m: string) => void }, v: Variant): Promise<{ row: Row; notes: string[] }> {
@@ -123,7 +150,12 @@ async function createRun(cluster: { postmasterPid: () => number }, url: string, 
     o.log(`create ticket over HTTP (${v.label}), 10 clients, ${o.seconds} s (load average ${loadavg}) ...`);
     const cpu = cpuMeter(server.child.pid!, cluster.postmasterPid());
     const result = await load({ kind: 'http', target: server.base, token, concurrency: 10, warmupMs: 3000, durationMs: o.seconds * 1000, expectStatus: 201, requests });
-    const row: Row = { scenario: `Create ticket (POST /api/v1/tickets), ${v.label}`, mode: 'HTTP', clients: 10, target: { metric: 'throughput', value: 1500 }, result, cpu: cpu() };
+    const used = cpu();
+    const per = (cores: number) => (result.throughput ? Math.round((cores / result.throughput) * 10000) / 10 : 0);
+    const row: Row = {
+      scenario: `Create ticket (POST /api/v1/tickets), ${v.label}`, mode: 'HTTP', clients: 10, target: { metric: 'throughput', value: 1500 }, result, cpu: used,
+      note: `CPU per create: Slovo ${per(used.slovoCores)} ms, postgres ${per(used.postgresCores)} ms`,
+    };
     o.log(`  ${result.requests} requests, ${result.throughput}/s, p50 ${result.p50} ms, p95 ${result.p95} ms, errors ${result.errors}${result.failures.length ? ` (${result.failures[0]})` : ''}`);
     return { row, notes: [`Create (${v.label}): load average ${loadavg} at the start.`] };
   } finally {

@@ -9,7 +9,7 @@ import { RESULTS_DIR, table, type Row } from './report.ts';
 export type KeepingReport = {
   startedAt: string; finishedAt: string; seconds: number; commit: string; machine: Record<string, string | number>;
   datasets: { sweep?: KeepingDataset; priority?: KeepingDataset };
-  sweep: SweepResult | null; priority: PriorityResult | null; create: Row[]; notes: string[];
+  sweep: SweepResult | null; priority: PriorityResult | null; create: Row[]; createStatements: { sql: string; ms: number }[]; notes: string[];
 };
 
 const n = (x: number) => x.toLocaleString('en');
@@ -62,6 +62,8 @@ export function keepingMarkdown(r: KeepingReport): string {
     dataset('Sweep database', r.datasets.sweep), dataset('Priority database', r.datasets.priority), '',
     ...summary(r), '',
     ...(r.create.length ? ['## Create ticket with the keeping hooks on', '', table(r.create), ''] : []),
+    ...(r.createStatements.length ? ['Statements of one ticket create with this commit (createTicket in the bench process after 3 warm-up creates; the first is the create itself, the rest the keeping hooks):', '',
+      '| # | ms | SQL (first 200 characters) |', '|---:|---:|---|', ...r.createStatements.map((q, i) => `| ${i + 1} | ${q.ms} | \`${q.sql.replaceAll('|', '\\|')}\` |`), ''] : []),
     ...(s?.available ? ['## Sweep runs', '', '| Run | Wall ms (until nothing due) | First call ms | Calls | CPU s node / postgres | SLA rows advanced | Promises advanced | Notifications | E-mails (outbox) | Left due | Load avg (1 min) |', '|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---:|',
       ...s.runs.map((x) => `| ${x.run} | ${n(x.drainMs)} | ${n(x.firstCallMs)} | ${x.calls} | ${x.cpu.node} / ${x.cpu.postgres} | ${n(x.slaAdvanced)} | ${n(x.promisesAdvanced)} | ${n(x.notifications)} | ${n(x.outbox)} | ${Object.entries(x.leftDue).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'} | ${x.loadavg} |`),
       '', `sweep() returned (run 1): \`${JSON.stringify(s.runs[0]?.result)}\``, ''] : []),

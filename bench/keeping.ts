@@ -26,7 +26,7 @@ export async function runKeepingBench(cluster: Cluster, log: (m: string) => void
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const notes: string[] = [];
-  const report: KeepingReport = { startedAt, finishedAt: '', seconds: 0, commit: gitShort(), machine: {}, datasets: {}, sweep: null, priority: null, create: [], notes };
+  const report: KeepingReport = { startedAt, finishedAt: '', seconds: 0, commit: gitShort(), machine: {}, datasets: {}, sweep: null, priority: null, create: [], createStatements: [], notes };
   const loads: string[] = [`start ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')}`];
   const mark = (what: string) => loads.push(`${what} ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')}`);
 
@@ -54,6 +54,7 @@ export async function runKeepingBench(cluster: Cluster, log: (m: string) => void
       const baseline = o.createBaseline ? { commit: o.createBaseline, root: baselineTree(o.createBaseline, benchDir()) } : undefined;
       const c = await runCreateBench(cluster, url, { maxTicketId: o.prioOpen + o.prioSolved, seconds: o.createSeconds, baseline, log });
       report.create = c.rows;
+      report.createStatements = c.statements;
       notes.push(...c.notes);
       mark('after the create run');
     }
