@@ -121,6 +121,11 @@ export async function refreshPriority(deps: Deps, db: Db, ticketIds: string[], o
     if (s.score !== r.priority_score || partsText(s.parts) !== r.parts_text) changed.push({ id: r.id, ...s });
   }
   if (!changed.length) return 0;
+  // a few rows (a ticket and its requester's other tickets) are locked in id order first, so two
+  // changes refreshing overlapping sets cannot deadlock; bulk batches are disjoint id ranges
+  if (changed.length > 1 && changed.length <= 50) {
+    await sql`select id from tickets where id = any(${changed.map((c) => c.id)}::bigint[]) order by id for no key update`.execute(db);
+  }
   const r = await sql`
     update tickets t set priority_score = u.score, priority_parts = u.parts
     from jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) as u(id bigint, score int, parts jsonb)
@@ -152,8 +157,7 @@ export async function refreshMany(deps: Deps, db: Db, ids: string[], opts: { now
 export async function ticketPriority(deps: Deps, actor: Actor, ref: string): Promise<{ score: number; parts: PriorityPart[] }> {
   authorize(actor, 'ticket.read');
   const t = await findTicket(deps.db, deps, actor, ref);
-  const row = await deps.db.selectFrom('tickets').select(['priority_score', 'priority_parts']).where('id', '=', t.id).executeTakeFirstOrThrow();
-  return { score: row.priority_score, parts: row.priority_parts };
+  return { score: t.priority_score, parts: t.priority_parts ?? [] };
 }
 
 export async function getWeights(deps: Deps, actor: Actor) {
