@@ -10,9 +10,23 @@ import { loadWeights, refreshPriority } from './priority.service.ts';
 export const RECOMPUTE_BATCH = 5000;
 export const RECOMPUTE_PARALLEL = 2;
 
-export async function recomputeAll(
-  deps: Deps, opts: { now?: Date; batch?: number; parallel?: number } = {},
-): Promise<{ tickets: number; changed: number; ms: number }> {
+/** Session advisory lock: one recompute at a time across processes (a second one waits, then runs with the newest weights). */
+const LOCK_KEY = 0x5052494f; // 'PRIO'
+
+type Result = { tickets: number; changed: number; ms: number };
+
+export async function recomputeAll(deps: Deps, opts: { now?: Date; batch?: number; parallel?: number } = {}): Promise<Result> {
+  return deps.db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${LOCK_KEY})`.execute(conn);
+    try {
+      return await recomputeBatches(deps, opts);
+    } finally {
+      await sql`select pg_advisory_unlock(${LOCK_KEY})`.execute(conn);
+    }
+  });
+}
+
+async function recomputeBatches(deps: Deps, opts: { now?: Date; batch?: number; parallel?: number }): Promise<Result> {
   const started = Date.now();
   const weights = await loadWeights(deps.db, { fresh: true });
   const batch = opts.batch ?? RECOMPUTE_BATCH;
