@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { makeTicket, setup, type Client, type TestCtx } from '../../test/harness.ts';
+import { applyFilters, applySort, sortColumns } from '../tickets/ticket-filters.ts';
 import { partsText } from './priority.service.ts';
 import { recomputeAll } from './recompute.ts';
 
@@ -159,6 +160,22 @@ describe('priority score', () => {
     // a new view sorts by score unless told otherwise
     const v = await agent.post('/api/v1/views', { name: 'По важности', filters: { tags: ['sp'] } });
     assert.equal(v.body.sort, 'score');
+  });
+
+  test('a queue by score (group + status + tag) is an index-only scan of the covering score index', async () => {
+    const g = await ctx.deps.db.insertInto('groups').values({ name: 'Очередь по важности' }).returning('id').executeTakeFirstOrThrow();
+    for (let i = 0; i < 3; i++) await makeTicket(agent, { groupId: g.id, tags: ['cov'], message: { body: 'Проверка индекса.' } });
+    const actor = { kind: 'user', id: agent.userId, role: 'agent', via: 'session', scopes: [] } as never;
+    let q = ctx.deps.db.selectFrom('tickets as t').select(sortColumns('score'));
+    q = applySort(applyFilters(q, { groupId: [g.id], status: ['new', 'open'], tags: ['cov'] }, actor), 'score').limit(51);
+    const c = q.compile();
+    await sql`vacuum (analyze) tickets`.execute(ctx.deps.db); // visibility map: index-only scans need it
+    const plan = await ctx.deps.db.transaction().execute(async (trx) => {
+      await sql`set local enable_seqscan = off`.execute(trx);
+      await sql`set local enable_bitmapscan = off`.execute(trx);
+      return (await trx.executeQuery({ ...c, sql: `explain ${c.sql}` })).rows.map((r) => (r as Record<string, string>)['QUERY PLAN']).join('\n');
+    });
+    assert.match(plan, /Index Only Scan using tickets_group_queue_score/, plan);
   });
 
   test('stored parts print exactly as partsText writes them (unchanged rows are recognised without parsing)', async () => {
