@@ -113,7 +113,8 @@ export async function refreshPriority(deps: Deps, db: Db, ticketIds: string[], o
   const ids = [...new Set(ticketIds)];
   if (!ids.length) return 0;
   const now = opts.now ?? new Date();
-  const weights = opts.weights ?? (await loadWeights(deps.db));
+  // on the caller's connection: a second pool connection inside a transaction could starve the pool
+  const weights = opts.weights ?? (await loadWeights(db));
   const rows = (await inputsQuery(ids, now).execute(db)).rows;
   const changed: { id: string; score: number; parts: PriorityPart[] }[] = [];
   for (const r of rows) {
