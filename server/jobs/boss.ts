@@ -10,7 +10,7 @@ export const QUEUES = [
   // the mail channel (server/mail): inbound stages, outbound sender, health
   'mail.parse', 'mail.thread', 'mail.apply', 'mail.sweep', 'mail.send', 'mail.outbox-sweep', 'mail.health', 'mail.probe',
   // keeping the word: the one sweeper (SLA, promises, care, follow-ups, snoozes) and bulk priority recompute
-  'keeping.sweep', 'priority.recompute',
+  'keeping.sweep', 'priority.recompute', 'priority.refresh',
 ] as const;
 export type QueueName = (typeof QUEUES)[number];
 

@@ -6,6 +6,8 @@ import { ticketRef } from '../modules/tickets/ticket-number.ts';
 import { registerMailWorkers } from '../mail/index.ts';
 import { sweepUntilDone } from '../modules/notifications/sweeper.ts';
 import { recomputeAll } from '../modules/priority/recompute.ts';
+import { refreshMany } from '../modules/priority/priority.service.ts';
+import type { RefreshJob } from '../modules/priority/queue.ts';
 
 type AssignJob = { ticketId: string; assigneeId: string; eventId: string };
 type MergedJob = { sourceId: string; targetId: string; email: string; language: string };
@@ -90,5 +92,9 @@ export async function registerWorkers(deps: Deps, boss: PgBoss): Promise<void> {
   await boss.send('keeping.sweep', {});
   await boss.work('priority.recompute', async () => {
     await recomputeAll(deps);
+  });
+  // scores of tickets whose SLA alerts or promises just fired (queued by the sweeper)
+  await boss.work<RefreshJob>('priority.refresh', { pollingIntervalSeconds: 1, batchSize: 4 }, async (jobs) => {
+    for (const j of jobs) await refreshMany(deps, deps.db, j.data.ids);
   });
 }

@@ -5,7 +5,7 @@ import { inTx } from '../../db/tx.ts';
 import type { Deps } from '../../deps.ts';
 import { evaluateRules } from '../escalation/escalation.service.ts';
 import { notify, type Notice } from '../notifications/notify.ts';
-import { refreshPriority } from '../priority/priority.service.ts';
+import { queuePriorityRefresh } from '../priority/queue.ts';
 
 type Fired = {
   id: string; ticket_id: string; owner_id: string | null; text: string; due_at: Date; level: 'remind' | 'due'; minutes: number;
@@ -87,7 +87,7 @@ export async function sweepPromiseAlerts(deps: Deps, db: Db, now: Date, limit: n
     if (brokenTickets.length) {
       // as in keeping/hooks.ts: automatic escalation rules, then the score that reads them
       await evaluateRules(deps, trx, brokenTickets, now);
-      await refreshPriority(deps, trx, brokenTickets);
+      await queuePriorityRefresh(deps, trx, brokenTickets);
     }
     return fired.length;
   });

@@ -7,7 +7,7 @@ import type { Db } from '../../db/db.ts';
 import type { SlaMetric } from '../../db/types.ts';
 import type { Deps } from '../../deps.ts';
 import { notify, type Notice } from '../notifications/notify.ts';
-import { refreshPriority } from '../priority/priority.service.ts';
+import { queuePriorityRefresh } from '../priority/queue.ts';
 
 export type Fired = { ticket_id: string; metric: SlaMetric; level: number; due_at: Date | null };
 
@@ -100,6 +100,7 @@ export async function sweepSlaAlerts(deps: Deps, db: Db, now: Date, limit: numbe
     for (const f of fired) touched.add(f.ticket_id);
     total += fired.length;
   }
-  if (touched.size) await refreshPriority(deps, db, [...touched]);
+  // the score reads the SLA state: refreshed right after, by a job (a sweep fires thousands)
+  if (touched.size) await queuePriorityRefresh(deps, db, touched);
   return total;
 }
