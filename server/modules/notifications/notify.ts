@@ -9,7 +9,7 @@ import type { Deps } from '../../deps.ts';
 import { enqueueMany } from '../../jobs/boss.ts';
 import { anyChannelCanSend } from '../../mail/outbound/queue.ts';
 import { ticketRef } from '../tickets/ticket-number.ts';
-import { langOf, noticeMail } from './texts.ts';
+import { digestMail, langOf, noticeMail, type Lang } from './texts.ts';
 
 export { NOTIFICATION_KINDS }; // one list, in api/notifications.ts (the preferences API names every kind)
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -54,35 +54,57 @@ export async function notify(deps: Deps, db: Db, notices: Notice[]): Promise<num
         const m = t.mail ? noticeMail(n.kind, n.data, l, t.time_zone, ticket) : null;
         return {
           user_id: n.userId, kind: n.kind, ticket_id: n.ticketId, data: n.data, dedupe_key: n.dedupeKey, in_app: t.in_app,
-          mail: t.mail, to_address: t.email, subject: m?.subject ?? null, body: m?.body ?? null,
+          mail: t.mail, to_address: t.email, subject: m?.subject ?? null, body: m?.body ?? null, lang: l,
         };
       });
     if (!rows.length) return 0;
-    // keys in one order, so two writers with overlapping notices wait for each other instead of deadlocking;
-    // a mail only for a notification inserted by this statement (or, with in-app off, by its own dedupe key)
-    const r = await sql<{ n: number; mail_ids: string[] }>`
-      with x as (
-        select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
-          user_id bigint, kind text, ticket_id bigint, data jsonb, dedupe_key text, in_app boolean, mail boolean,
-          to_address text, subject text, body text)
-      ), ins as (
-        insert into notifications (user_id, kind, ticket_id, data, dedupe_key)
-        select user_id, kind, ticket_id, coalesce(data, '{}'), dedupe_key from x where in_app order by dedupe_key
+    // keys in one order, so two writers with overlapping notices wait for each other instead of deadlocking
+    const ins = await sql<{ dedupe_key: string }>`
+      insert into notifications (user_id, kind, ticket_id, data, dedupe_key)
+      select user_id, kind, ticket_id, coalesce(data, '{}'), dedupe_key
+      from jsonb_to_recordset(${JSON.stringify(rows.filter((r) => r.in_app))}::jsonb) as x(user_id bigint, kind text, ticket_id bigint, data jsonb, dedupe_key text)
+      order by dedupe_key
+      on conflict (dedupe_key) do nothing
+      returning dedupe_key`.execute(trx);
+    const inserted = new Set(ins.rows.map((r) => r.dedupe_key));
+    // mail only for notifications inserted now (with in-app off: by the notice's own key)
+    const mails = mailsOf(rows.filter((r) => r.mail && (!r.in_app || inserted.has(r.dedupe_key))), inserted, deps.config.publicUrl);
+    if (mails.length) {
+      const out = await sql<{ id: string }>`
+        insert into outbox (to_address, subject, body_text, kind, dedupe_key, auto_submitted, headers)
+        select to_address, subject, body, 'notification', dedupe_key, true, headers
+        from jsonb_to_recordset(${JSON.stringify(mails)}::jsonb) as x(to_address text, subject text, body text, dedupe_key text, headers jsonb)
+        order by dedupe_key
         on conflict (dedupe_key) do nothing
-        returning dedupe_key
-      ), mail as (
-        insert into outbox (to_address, subject, body_text, kind, dedupe_key, auto_submitted)
-        select to_address, subject, body, 'notification', 'notif:' || dedupe_key, true from x
-        where mail and (not in_app or dedupe_key in (select dedupe_key from ins)) order by dedupe_key
-        on conflict (dedupe_key) do nothing
-        returning id
-      )
-      select (select count(*) from ins)::int as n, coalesce((select array_agg(id::text) from mail), '{}') as mail_ids
-    `.execute(trx);
-    const { n, mail_ids } = r.rows[0];
-    if (mail_ids.length && (await anyChannelCanSend(trx))) await enqueueMany(deps, trx, 'mail.send', mail_ids.map((id) => ({ outboxId: id })));
+        returning id`.execute(trx);
+      const ids = out.rows.map((r) => r.id);
+      if (ids.length && (await anyChannelCanSend(trx))) await enqueueMany(deps, trx, 'mail.send', ids.map((id) => ({ outboxId: id })));
+    }
+    const n = inserted.size;
     return n;
   });
+}
+
+type MailRow = { user_id: string; dedupe_key: string; in_app: boolean; to_address: string; subject: string | null; body: string | null; lang: Lang };
+
+/** One mail per recipient per call: a single notice as itself, several as one digest (a lead does not get
+ *  5,000 mails from one sweep). A digest is named after its first notice (inserted now, so never mailed
+ *  before) and says in X-Slovo-Notifications how many it covers. Notices with in-app off keep their own mail. */
+function mailsOf(rows: MailRow[], inserted: Set<string>, publicUrl: string) {
+  const out: { to_address: string; subject: string; body: string; dedupe_key: string; headers: Record<string, string> }[] = [];
+  const byUser = new Map<string, MailRow[]>();
+  for (const r of rows) {
+    if (!inserted.has(r.dedupe_key)) out.push({ to_address: r.to_address, subject: r.subject ?? '', body: r.body ?? '', dedupe_key: `notif:${r.dedupe_key}`, headers: { 'X-Slovo-Notifications': '1' } });
+    else byUser.set(r.user_id, [...(byUser.get(r.user_id) ?? []), r]);
+  }
+  for (const list of byUser.values()) {
+    list.sort((a, b) => (a.dedupe_key < b.dedupe_key ? -1 : 1));
+    const first = list[0];
+    const headers = { 'X-Slovo-Notifications': String(list.length) };
+    if (list.length === 1) out.push({ to_address: first.to_address, subject: first.subject ?? '', body: first.body ?? '', dedupe_key: `notif:${first.dedupe_key}`, headers });
+    else out.push({ to_address: first.to_address, ...digestMail(first.lang, list.map((r) => ({ subject: r.subject ?? '', body: r.body ?? '' })), publicUrl), dedupe_key: `notif:${first.dedupe_key}`, headers });
+  }
+  return out;
 }
 
 export type Audience = 'assignee' | 'group' | 'leads';

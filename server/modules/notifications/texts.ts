@@ -88,3 +88,16 @@ export function noticeMail(
   lines.push(l === 'ru' ? 'Какие уведомления приходят письмом, можно выбрать в настройках уведомлений.' : 'You choose which notifications come by e-mail in your notification settings.');
   return { subject: subject.slice(0, 900), body: `${lines.join('\n')}\n` };
 }
+
+const DIGEST_SHOWN = 20;
+
+/** Several notices of one sweep in one mail: their subjects and links, the first DIGEST_SHOWN in full. */
+export function digestMail(l: Lang, notices: { subject: string; body: string }[], publicUrl: string): { subject: string; body: string } {
+  const n = notices.length;
+  const ru = l === 'ru';
+  const word = ru ? ({ one: 'новое уведомление', few: 'новых уведомления', many: 'новых уведомлений' } as Record<string, string>)[new Intl.PluralRules('ru').select(n)] ?? 'новых уведомлений' : n === 1 ? 'new notification' : 'new notifications';
+  const shown = notices.slice(0, DIGEST_SHOWN).map((x) => x.body.split('\n').filter((line, i, all) => line && !(i === all.length - 1 && all.length > 1)).join('\n'));
+  const rest = n - shown.length;
+  const more = rest > 0 ? [ru ? `…и ещё ${rest}: ${publicUrl}/notifications` : `…and ${rest} more: ${publicUrl}/notifications`] : [];
+  return { subject: `Slovo: ${n} ${word}`, body: `${[...shown, ...more].join('\n\n')}\n` };
+}
