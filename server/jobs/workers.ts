@@ -6,8 +6,8 @@ import { ticketRef } from '../modules/tickets/ticket-number.ts';
 import { registerMailWorkers } from '../mail/index.ts';
 import { sweepUntilDone } from '../modules/notifications/sweeper.ts';
 import { recomputeAll } from '../modules/priority/recompute.ts';
-import { refreshMany } from '../modules/priority/priority.service.ts';
-import type { RefreshJob } from '../modules/priority/queue.ts';
+import { refreshMany, unsolvedTicketsOf } from '../modules/priority/priority.service.ts';
+import { queuePriorityRefresh, type RefreshJob } from '../modules/priority/queue.ts';
 
 type AssignJob = { ticketId: string; assigneeId: string; eventId: string };
 type MergedJob = { sourceId: string; targetId: string; email: string; language: string };
@@ -68,8 +68,11 @@ export async function sweepCustomerStages(deps: Deps): Promise<number> {
     .set({ stage: 'active', stage_since: new Date(), updated_at: new Date() })
     .where('stage', '=', 'new')
     .where('stage_since', '<', sql<Date>`now() - make_interval(days => ${deps.config.SLOVO_NEW_CUSTOMER_DAYS})`)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
+    .returning('id')
+    .execute();
+  // "+15 new customer" leaves their open tickets' scores
+  if (r.length) await queuePriorityRefresh(deps, deps.db, await unsolvedTicketsOf(deps.db, { customerIds: r.map((c) => c.id) }));
+  return r.length;
 }
 
 export async function registerWorkers(deps: Deps, boss: PgBoss): Promise<void> {

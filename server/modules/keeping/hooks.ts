@@ -22,12 +22,14 @@ export async function afterTicketChange(deps: Deps, db: Db, ev: TicketEvent): Pr
   await refreshPriority(deps, db, ev.kind === 'created' ? [ev.ticketId, ...(await recentSiblings(db, ev.ticketId))] : [ev.ticketId]);
 }
 
-/** The requester's other unsolved tickets of the repeat-contact window (index tickets_requester). */
+/** The requester's other unsolved tickets of the repeat-contact window that are not repeat contacts yet
+ *  (index tickets_requester; a customer writing for the 50th time costs no more than the 3rd). */
 async function recentSiblings(db: Db, ticketId: string): Promise<string[]> {
   const r = await sql<{ id: string }>`
     select s.id from tickets t join tickets s on s.requester_id = t.requester_id
     where t.id = ${ticketId} and s.id <> t.id and s.status < 'solved'
       and s.updated_at > now() - make_interval(days => ${REPEAT_DAYS})
-    order by s.updated_at desc limit 50`.execute(db);
+      and not s.priority_parts @> '[{"code": "repeat_contact"}]'
+    order by s.updated_at desc limit 10`.execute(db);
   return r.rows.map((x) => x.id);
 }

@@ -176,7 +176,11 @@ describe('customer stage sweep', () => {
     const back = new Date(Date.now() - (days + 1) * 86400_000);
     await ctx.deps.db.updateTable('customers').set({ stage_since: back }).where('id', 'in', [old.body.id, oldTrial.body.id]).execute();
     await ctx.deps.db.updateTable('customers').set({ stage_since: new Date(Date.now() - (days - 1) * 86400_000) }).where('id', '=', fresh.body.id).execute();
+    const t = (await agent.post('/api/v1/tickets', { subject: 'Вопрос', requester: { id: old.body.id }, message: { body: 'Как подключить?' } })).body;
+    const partsOf = async () => (await ctx.deps.db.selectFrom('tickets').select('priority_parts').where('id', '=', t.id).executeTakeFirstOrThrow()).priority_parts.map((p) => p.code);
+    assert.ok((await partsOf()).includes('stage_new'));
     const n = await sweepCustomerStages(ctx.deps);
+    assert.ok(!(await partsOf()).includes('stage_new'), 'the open ticket loses "+15 new customer"');
     assert.ok(n >= 1);
     const stageOf = async (id: string) => (await agent.get(`/api/v1/customers/${id}`)).body;
     const o = await stageOf(old.body.id);

@@ -79,7 +79,8 @@ export function scoreTicket(inp: ScoreInputs, w: PriorityWeights): Score {
   for (const [sig, text] of Object.entries(SIGNAL_TEXT)) if (signals.has(sig)) add(sig, w[sig as WeightKey], text);
   if (signals.has('repeat_contact') || inp.recentOtherTickets >= REPEAT_MIN_OTHERS) {
     add('repeat_contact', w.repeat_contact, inp.recentOtherTickets >= REPEAT_MIN_OTHERS
-      ? [`повторное обращение (${inp.recentOtherTickets} других за ${REPEAT_DAYS} дней)`, `repeat contact (${inp.recentOtherTickets} other tickets in ${REPEAT_DAYS} days)`]
+      // no count in the text: a new ticket re-ranks its siblings only when they cross the threshold
+      ? [`повторное обращение (${REPEAT_MIN_OTHERS}+ других за ${REPEAT_DAYS} дней)`, `repeat contact (${REPEAT_MIN_OTHERS}+ other tickets in ${REPEAT_DAYS} days)`]
       : ['повторное обращение', 'repeat contact']);
   }
   if (inp.brokenPromises > 0) {

@@ -35,7 +35,7 @@ describe('views', () => {
     const r = await light.get('/api/v1/views');
     assert.equal(r.status, 200);
     const [unsolved, mine] = r.body.items as View[];
-    assert.deepEqual([unsolved.name, unsolved.nameEn, unsolved.shared, unsolved.sort], ['Нерешённые', 'Unsolved', true, 'priority']);
+    assert.deepEqual([unsolved.name, unsolved.nameEn, unsolved.shared, unsolved.sort], ['Нерешённые', 'Unsolved', true, 'score']);
     assert.deepEqual(unsolved.filters.status, ['new', 'open', 'pending_customer', 'pending_third_party', 'on_hold']);
     assert.deepEqual([mine.name, mine.nameEn], ['Мои', 'Mine']);
     assert.deepEqual(mine.filters.assigneeId, ['me']);
