@@ -11,7 +11,7 @@ import { randomToken, sha256 } from '../server/modules/auth/tokens.ts';
 import { CreateTicketBody } from '../api/tickets.ts';
 import { SYSTEM } from '../server/actor.ts';
 import { createTicket } from '../server/modules/tickets/tickets.service.ts';
-import { recordingDeps, type Captured } from './keeping-deps.ts';
+import { quiesce, recordingDeps, type Captured } from './keeping-deps.ts';
 import type { LoadSpec } from './load.ts';
 import type { Row } from './report.ts';
 import { cpuMeter, type LoadResult } from './stats.ts';
@@ -121,6 +121,7 @@ export async function runCreateBench(cluster: { postmasterPid: () => number }, u
 
 async function createRun(cluster: { postmasterPid: () => number }, url: string, o: { maxTicketId: number; seconds: number; log: (m: string) => void }, v: Variant): Promise<{ row: Row; notes: string[] }> {
   await removeCreated(url, o.maxTicketId);
+  await quiesce(url, 'tickets, ticket_sla, promises, messages, ticket_events');
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   let token: string;

@@ -56,3 +56,19 @@ export function shorten<T>(x: T): T {
   if (Array.isArray(x)) return (x.length > 20 ? [...x.slice(0, 3), `…${x.length} items`] : x.map((v) => (typeof v === 'string' && v.length > 300 ? `${v.slice(0, 200)}…(${v.length} characters)` : shorten(v)))) as T;
   return x;
 }
+
+/** VACUUM (ANALYZE) of `tables`, then waits (up to 60 s) until no autovacuum worker runs, so a timed run does not share the machine with one. */
+export async function quiesce(url: string, tables: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(`vacuum (analyze) ${tables}`);
+    for (let i = 0; i < 120; i++) {
+      const r = await c.query(`select count(*)::int as n from pg_stat_activity where backend_type = 'autovacuum worker'`);
+      if (!r.rows[0].n) return;
+      await new Promise((res) => setTimeout(res, 500));
+    }
+  } finally {
+    await c.end();
+  }
+}

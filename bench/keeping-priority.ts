@@ -8,7 +8,7 @@ import { refreshPriority, WEIGHTS_KEY } from '../server/modules/priority/priorit
 import { mergeWeights } from '../server/modules/priority/score.ts';
 import { explain, type Plan } from './explain.ts';
 import { cpuMeter, summarize } from './stats.ts';
-import { benchDeps, recordingDeps, shorten, type Captured } from './keeping-deps.ts';
+import { benchDeps, quiesce, recordingDeps, shorten, type Captured } from './keeping-deps.ts';
 
 export type RecomputeRun = { run: number; weights: Record<string, number> | null; ms: number; tickets: number; changed: number; loadavg: number; cpu: { node: number; postgres: number } };
 export type PriorityResult = {
@@ -34,6 +34,7 @@ export async function runPriorityBench(url: string, o: { pgPid: () => number; ru
     : c.query('delete from settings where key = $1', [WEIGHTS_KEY]));
   const one = async (run: number, w: Record<string, number> | null): Promise<RecomputeRun> => {
     await setWeights(w);
+    await quiesce(url, 'tickets');
     const loadavg = Number(os.loadavg()[0].toFixed(2));
     const meter = cpuMeter(process.pid, o.pgPid());
     const t0 = performance.now();
@@ -47,7 +48,6 @@ export async function runPriorityBench(url: string, o: { pgPid: () => number; ru
   try {
     // the dataset starts with priority_parts '[]': the first pass scores every ticket with the default weights
     await c.query(`update tickets set priority_score = 10, priority_parts = '[]' where status < 'solved' and priority_parts <> '[]'`);
-    await c.query('vacuum (analyze) tickets');
     const first = await one(0, null);
     const runs: RecomputeRun[] = [];
     for (let i = 1; i <= o.runs; i++) runs.push(await one(i, CHANGES[(i - 1) % CHANGES.length]));

@@ -34,9 +34,9 @@ function summary(r: KeepingReport): string[] {
     const first = s.runs.map((x) => x.firstCallMs).sort((a, b) => a - b);
     const calls = Math.max(...s.runs.map((x) => x.calls));
     lines.push(`| Sweep: one full sweep, every source, notifications + e-mails written (${s.runs.length} runs) | p50 ${n(s.p50)} ms, max ${n(s.max)} ms` +
-      `${calls > 1 ? ` (${calls} sweep() calls until nothing due; first call p50 ${n(first[Math.ceil(first.length / 2) - 1])} ms)` : ''}; ${n(s.runs[0].notifications)} notifications, ${n(s.runs[0].outbox)} e-mails per sweep; ${cpuText(s.runs)} | ≤ 2,000 ms ${ok(s.max <= 2000)} |`);
-    for (const p of s.plans.filter((x) => x.read)) {
-      lines.push(`| Sweep find, ${p.source}${p.captured ? '' : ' (contract SQL, not captured)'} | ${p.flags.scans.join('; ') || '?'}${p.flags.heapFetches !== null ? `, Heap Fetches ${n(p.flags.heapFetches)}` : ''} | index-only ${ok(p.flags.indexOnly && !p.flags.seqScan)} |`);
+      `${calls > 1 ? ` (${calls} sweep() calls until nothing due; first call p50 ${n(first[Math.ceil(first.length / 2) - 1])} ms)` : ''}; ${n(s.runs[0].notifications)} notifications, ${n(s.runs[0].outbox)} e-mails per sweep; ${cpuText(s.runs)}. The score refreshes it queued (${n(s.runs[0].refresh.tickets)} tickets) then take p50 ${n(median(s.runs.map((x) => x.refresh.ms)))} ms in the priority.refresh worker | ≤ 2,000 ms ${ok(s.max <= 2000)} |`);
+    for (const p of s.plans.filter((x) => x.find)) {
+      lines.push(`| Sweep find, ${p.source}${p.captured ? (p.name.includes('one statement') ? ' (find and advance in one statement)' : '') : ' (contract SQL, not captured)'} | ${p.flags.scans.join('; ') || '?'}${p.flags.heapFetches !== null ? `, Heap Fetches ${n(p.flags.heapFetches)}` : ''} | index-only ${ok(p.flags.indexOnly && !p.flags.seqScan)} |`);
     }
   } else {
     lines.push('| Sweep | not measured: sweep() missing | ≤ 2,000 ms |');
@@ -64,8 +64,8 @@ export function keepingMarkdown(r: KeepingReport): string {
     ...(r.create.length ? ['## Create ticket with the keeping hooks on', '', table(r.create), ''] : []),
     ...(r.createStatements.length ? ['Statements of one ticket create with this commit (createTicket in the bench process after 3 warm-up creates; the first is the create itself, the rest the keeping hooks):', '',
       '| # | ms | SQL (first 200 characters) |', '|---:|---:|---|', ...r.createStatements.map((q, i) => `| ${i + 1} | ${q.ms} | \`${q.sql.replaceAll('|', '\\|')}\` |`), ''] : []),
-    ...(s?.available ? ['## Sweep runs', '', '| Run | Wall ms (until nothing due) | First call ms | Calls | CPU s node / postgres | SLA rows advanced | Promises advanced | Notifications | E-mails (outbox) | Left due | Load avg (1 min) |', '|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---:|',
-      ...s.runs.map((x) => `| ${x.run} | ${n(x.drainMs)} | ${n(x.firstCallMs)} | ${x.calls} | ${x.cpu.node} / ${x.cpu.postgres} | ${n(x.slaAdvanced)} | ${n(x.promisesAdvanced)} | ${n(x.notifications)} | ${n(x.outbox)} | ${Object.entries(x.leftDue).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'} | ${x.loadavg} |`),
+    ...(s?.available ? ['## Sweep runs', '', '| Run | Wall ms (until nothing due) | First call ms | Calls | CPU s node / postgres | SLA rows advanced | Promises advanced | Notifications | E-mails (outbox) | Left due | Jobs queued | Queued score refreshes run after: tickets, ms | Load avg (1 min) |', '|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---|---|---:|',
+      ...s.runs.map((x) => `| ${x.run} | ${n(x.drainMs)} | ${n(x.firstCallMs)} | ${x.calls} | ${x.cpu.node} / ${x.cpu.postgres} | ${n(x.slaAdvanced)} | ${n(x.promisesAdvanced)} | ${n(x.notifications)} | ${n(x.outbox)} | ${Object.entries(x.leftDue).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'} | ${Object.entries(x.queued).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'} | ${n(x.refresh.tickets)}, ${n(x.refresh.ms)} ms | ${x.loadavg} |`),
       '', `sweep() returned (run 1): \`${JSON.stringify(s.runs[0]?.result)}\``, ''] : []),
     ...(p ? ['## Priority recompute runs', '', '| Run | Weights override | ms | CPU s node / postgres | Tickets | Changed | Load avg (1 min) |', '|---:|---|---:|---|---:|---:|---:|',
       ...[p.first, ...p.runs].map((x) => `| ${x.run || 'first'} | \`${JSON.stringify(x.weights ?? 'defaults')}\` | ${n(x.ms)} | ${x.cpu.node} / ${x.cpu.postgres} | ${n(x.tickets)} | ${n(x.changed)} | ${x.loadavg} |`), ''] : []),

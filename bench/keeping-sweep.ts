@@ -5,10 +5,12 @@
 import os from 'node:os';
 import pg from 'pg';
 import type { Deps } from '../server/deps.ts';
+import { startBoss } from '../server/jobs/boss.ts';
 import { sweep as sweepAll } from '../server/modules/notifications/sweeper.ts';
+import { refreshMany } from '../server/modules/priority/priority.service.ts';
 import { explain, type Plan } from './explain.ts';
 import { cpuMeter } from './stats.ts';
-import { benchDeps, planFlags, recordingDeps, shorten, type Captured } from './keeping-deps.ts';
+import { benchDeps, planFlags, quiesce, recordingDeps, shorten, type Captured } from './keeping-deps.ts';
 
 type SweepFn = (deps: Deps, opts: { now?: Date; limit?: number }) => Promise<unknown>;
 
@@ -17,8 +19,12 @@ export type SweepRun = {
   notifications: number; outbox: number; slaAdvanced: number; promisesAdvanced: number; leftDue: Record<string, number>; loadavg: number;
   /** CPU seconds used during the run by the bench process (where sweep() runs) and by the postgres processes */
   cpu: { node: number; postgres: number };
+  /** jobs the sweep queued, by queue */
+  queued: Record<string, number>;
+  /** the queued 'priority.refresh' jobs run after the sweep as their worker runs them (refreshMany per job) */
+  refresh: { jobs: number; tickets: number; ms: number };
 };
-export type SourcePlan = Plan & { source: string; captured: boolean; read: boolean; flags: ReturnType<typeof planFlags> };
+export type SourcePlan = Plan & { source: string; captured: boolean; find: boolean; flags: ReturnType<typeof planFlags> };
 export type SweepResult = {
   available: boolean; runs: SweepRun[]; p50: number | null; max: number | null; statements: { sql: string; ms: number }[]; plans: SourcePlan[]; notes: string[];
 };
@@ -47,6 +53,7 @@ export async function rearm(url: string, maxTicketId: number): Promise<void> {
     await c.query('begin');
     await c.query('set local session_replication_role = replica'); // ticket_events is append-only by trigger
     for (const t of ['notifications', 'outbox', 'ticket_events', 'escalation_rule_hits', 'escalations']) await c.query(`delete from ${t}`);
+    if ((await c.query(`select to_regclass('pgboss.job') is not null as x`)).rows[0].x) await c.query('delete from pgboss.job');
     await c.query('delete from ticket_sla where ticket_id > $1', [maxTicketId]);
     for (const [table, copy, key] of RESTORE) {
       const cols = await columns(c, table, copy, key);
@@ -110,10 +117,13 @@ export async function runSweepBench(url: string, o: { pgPid: () => number; sweep
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   const runs: SweepRun[] = [];
+  // pg-boss as a Slovo process has it, without workers: what the sweep queues stays queued
+  const boss = await startBoss(url, { schedule: false });
   try {
     for (let i = 1; i <= o.runs; i++) {
       await rearm(url, o.maxTicketId);
-      const deps = benchDeps(url);
+      await quiesce(url, 'notifications, outbox');
+      const deps = { ...benchDeps(url), boss };
       try {
         const before = await dueCounts(c, now);
         const loadavg = Number(os.loadavg()[0].toFixed(2));
@@ -122,9 +132,15 @@ export async function runSweepBench(url: string, o: { pgPid: () => number; sweep
         const m = meter();
         const cpu = { node: Math.round(m.slovoCores * m.wallSeconds * 100) / 100, postgres: Math.round(m.postgresCores * m.wallSeconds * 100) / 100 };
         const w = (await c.query(`select (select count(*) from notifications)::int as n, (select count(*) from outbox)::int as m`)).rows[0];
+        const queued = Object.fromEntries((await c.query(`select name, count(*)::int as n from pgboss.job where state = 'created' group by name`)).rows.map((x) => [x.name, x.n]));
+        const jobs = (await c.query(`select data from pgboss.job where name = 'priority.refresh' and state = 'created' order by created_on`)).rows as { data: { ids: string[] } }[];
+        const t1 = performance.now();
+        const inline = { ...deps, boss: null };
+        for (const j of jobs) await refreshMany(inline, inline.db, j.data.ids);
+        const refresh = { jobs: jobs.length, tickets: jobs.reduce((a, j) => a + j.data.ids.length, 0), ms: Math.round(performance.now() - t1) };
         runs.push({ run: i, ...r, firstCallMs: Math.round(r.firstCallMs), drainMs: Math.round(r.drainMs), notifications: w.n, outbox: w.m,
-          slaAdvanced: before.sla - r.leftDue.sla, promisesAdvanced: before.promises - r.leftDue.promises, loadavg, cpu });
-        o.log(`  sweep run ${i}: ${Math.round(r.firstCallMs)} ms (${r.calls} call(s), ${Math.round(r.drainMs)} ms until nothing due), ${w.n} notifications, ${w.m} e-mails, CPU s node ${cpu.node} / postgres ${cpu.postgres}, load ${loadavg}`);
+          slaAdvanced: before.sla - r.leftDue.sla, promisesAdvanced: before.promises - r.leftDue.promises, loadavg, cpu, queued, refresh });
+        o.log(`  sweep run ${i}: ${Math.round(r.firstCallMs)} ms (${r.calls} call(s), ${Math.round(r.drainMs)} ms until nothing due), ${w.n} notifications, ${w.m} e-mails, CPU s node ${cpu.node} / postgres ${cpu.postgres}, load ${loadavg}; then ${refresh.jobs} queued score refresh job(s) for ${refresh.tickets} tickets: ${refresh.ms} ms`);
       } finally {
         await deps.close();
       }
@@ -132,20 +148,26 @@ export async function runSweepBench(url: string, o: { pgPid: () => number; sweep
     // the statements of one sweep, then EXPLAIN (ANALYZE, BUFFERS) of its find statements over re-armed data
     await rearm(url, o.maxTicketId);
     const captured: Captured[] = [];
-    const rec = recordingDeps(url, captured);
+    const rec = { ...recordingDeps(url, captured), boss };
     try { await sweep(rec, { now, limit: o.limit }); } finally { await rec.close(); }
     await rearm(url, o.maxTicketId);
     const plans: SourcePlan[] = [];
-    for (const q of captured.filter((x) => DUE_RE.test(x.sql))) {
+    // reads first; before each write a VACUUM, so the rolled-back versions of one leave no heap fetches to the next
+    const due = captured.filter((x) => DUE_RE.test(x.sql));
+    const hasRead = (source: string) => due.some((x) => isRead(x.sql) && sourceOf(x.sql) === source);
+    for (const q of [...due.filter((x) => isRead(x.sql)), ...due.filter((x) => !isRead(x.sql))]) {
       const source = sourceOf(q.sql);
       const read = isRead(q.sql);
-      const p = await explain(url, `${source}: ${read ? 'find due rows' : 'write over the due rows (rolled back)'} — captured from sweep()`, q.sql, q.params);
-      plans.push({ ...p, params: shorten(p.params), plan: shorten(p.plan), source, captured: true, read, flags: planFlags(p.plan) });
+      const find = read || !hasRead(source); // a source without a separate read finds and advances in one statement
+      if (!read) await quiesce(url, 'ticket_sla, promises, care_flags, tickets');
+      const what = read ? 'find due rows' : find ? 'find and advance the due rows in one statement (rolled back)' : 'advance the due rows (rolled back)';
+      const p = await explain(url, `${source}: ${what} — captured from sweep()`, q.sql, q.params);
+      plans.push({ ...p, params: shorten(p.params), plan: shorten(p.plan), source, captured: true, find, flags: planFlags(p.plan) });
     }
     for (const [source, sql] of Object.entries(CONTRACT)) {
-      if (plans.some((p) => p.source === source && p.read)) continue;
-      const p = await explain(url, `${source}: find due rows (NOT captured: written to the contract in issue6-spec, the source sent no separate find statement)`, sql, [now, 10_000]);
-      plans.push({ ...p, source, captured: false, read: true, flags: planFlags(p.plan) });
+      if (plans.some((p) => p.source === source && p.find)) continue;
+      const p = await explain(url, `${source}: find due rows (NOT captured: written to the contract in issue6-spec, the source sent no statement on its due column)`, sql, [now, 10_000]);
+      plans.push({ ...p, source, captured: false, find: true, flags: planFlags(p.plan) });
     }
     const ms = runs.map((r) => r.drainMs).sort((a, b) => a - b);
     return {
@@ -153,6 +175,7 @@ export async function runSweepBench(url: string, o: { pgPid: () => number; sweep
       statements: captured.map((q) => ({ sql: q.sql.replace(/\s+/g, ' ').slice(0, 300), ms: Math.round(q.ms * 10) / 10 })), plans, notes,
     };
   } finally {
+    await boss.stop({ graceful: false, wait: true }).catch(() => {});
     await c.end();
   }
 }
