@@ -150,6 +150,8 @@ export async function runSweepBench(url: string, o: { pgPid: () => number; sweep
     const captured: Captured[] = [];
     const rec = { ...recordingDeps(url, captured), boss };
     try { await sweep(rec, { now, limit: o.limit }); } finally { await rec.close(); }
+    // pg-boss stops first: its maintenance transactions can hold back the horizon of the VACUUM in rearm (heap fetches in the plans)
+    await boss.stop({ graceful: false, wait: true }).catch(() => {});
     await rearm(url, o.maxTicketId);
     const plans: SourcePlan[] = [];
     // reads first; before each write a VACUUM, so the rolled-back versions of one leave no heap fetches to the next
