@@ -20,12 +20,13 @@ export type { RuleRow } from './rule-match.ts';
 const CACHE_MS = 5_000;
 const cache = new WeakMap<object, { at: number; rules: RuleRow[] }>();
 
-/** The active rules, cached briefly per database (rule writes in this process clear it). */
-async function activeRules(deps: Deps): Promise<RuleRow[]> {
-  const hit = cache.get(deps.db);
+/** The active rules, cached briefly per database (rule writes in this process clear it). Read through
+ *  the caller's connection: a hook holding one must not wait for a second (pool exhaustion). */
+async function activeRules(deps: Deps, db: Db): Promise<RuleRow[]> {
+  const hit = cache.get(deps.config);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.rules;
-  const rules = (await deps.db.selectFrom('escalation_rules').selectAll().where('active', '=', true).orderBy('id').limit(200).execute()) as RuleRow[];
-  cache.set(deps.db, { at: Date.now(), rules });
+  const rules = (await db.selectFrom('escalation_rules').selectAll().where('active', '=', true).orderBy('id').limit(200).execute()) as RuleRow[];
+  cache.set(deps.config, { at: Date.now(), rules });
   return rules;
 }
 
@@ -60,7 +61,7 @@ export async function createRule(deps: Deps, actor: Actor, input: z.infer<typeof
   await checkRule(deps.db, row);
   const r = await deps.db.insertInto('escalation_rules').values({ ...row, params: JSON.stringify(row.params), created_at: new Date() })
     .returningAll().executeTakeFirstOrThrow();
-  cache.delete(deps.db);
+  cache.delete(deps.config);
   return r as RuleRow;
 }
 
@@ -78,14 +79,14 @@ export async function updateRule(deps: Deps, actor: Actor, id: string, input: z.
     await checkRule(trx, row);
     return trx.updateTable('escalation_rules').set({ ...row, params: JSON.stringify(row.params) }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
   });
-  cache.delete(deps.db);
+  cache.delete(deps.config);
   return r as RuleRow;
 }
 
 export async function deleteRule(deps: Deps, actor: Actor, id: string): Promise<void> {
   authorize(actor, 'escalation.rules.write');
   const r = await deps.db.deleteFrom('escalation_rules').where('id', '=', id).executeTakeFirst();
-  cache.delete(deps.db);
+  cache.delete(deps.config);
   if (!Number(r.numDeletedRows)) throw notFound('escalation rule');
 }
 
@@ -103,7 +104,7 @@ const TRIGGER_TEXT: Record<EscalationTrigger, [string, string]> = {
  */
 export async function evaluateRules(deps: Deps, db: Db, ticketIds: string[], now: Date = new Date()): Promise<number> {
   if (!ticketIds.length) return 0;
-  const rules = await activeRules(deps);
+  const rules = await activeRules(deps, db);
   if (!rules.length) return 0;
   const ids = [...new Set(ticketIds)];
   const pairs: Pair[] = [];

@@ -14,7 +14,10 @@ import { sql } from 'kysely';
 
 export type { TicketEvent } from './events.ts';
 
-export async function afterTicketChange(deps: Deps, db: Db, ev: TicketEvent): Promise<void> {
+export async function afterTicketChange(deps0: Deps, db: Db, ev: TicketEvent): Promise<void> {
+  // deps.db is the change's transaction too: a hook holding a connection must never wait for a
+  // second one (under load every connection would be held by a hook: the pool starves)
+  const deps = db === deps0.db ? deps0 : { ...deps0, db };
   await slaOnEvent(deps, db, ev);
   await promisesOnEvent(deps, db, ev);
   await escalationOnEvent(deps, db, ev);

@@ -88,7 +88,8 @@ export async function sweep(deps: Deps, opts: { now?: Date; limit?: number; only
       const t0 = Date.now();
       await sql`savepoint sweep_source`.execute(trx);
       try {
-        counts[name] = await source(deps, trx, now, limit);
+        // deps.db is the sweep's transaction too: nothing a source calls can take a second connection
+        counts[name] = await source({ ...deps, db: trx }, trx, now, limit);
         await sql`release savepoint sweep_source`.execute(trx);
       } catch (e) {
         await sql`rollback to savepoint sweep_source`.execute(trx);
