@@ -1,5 +1,7 @@
 // The reply coach on a draft (POST /api/v1/coach) and the inputs it shares with the send path.
 // Reads only: it runs on every pause in the agent's typing.
+import { toAnalyzerCalendar } from '../calendars/business-time.ts';
+import { calendarForTicket } from '../calendars/resolve.ts';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { CoachBody, CoachResult } from '../../../api/coach.ts';
@@ -63,6 +65,8 @@ export async function coachInputs(db: Db, t: TicketRow, actor: UserActor, status
       context,
       sentAt: new Date(),
       timeZone: validZone(row?.assignee_zone) ?? validZone(row?.actor_zone) ?? 'UTC',
+      // "by the end of the working day" ends when the ticket's business calendar says
+      calendar: toAnalyzerCalendar(await calendarForTicket(db, t.id)),
       locale: locale === 'ru' || locale === 'en' ? locale : undefined,
     },
     context,
