@@ -10,17 +10,16 @@ import type { DB } from '../server/db/types.ts';
 import type { Deps } from '../server/deps.ts';
 
 export type Plan = { name: string; sql: string; params: unknown[]; plan: string };
-type Captured = { sql: string; params: unknown[]; ms: number };
+export type Captured = { sql: string; params: unknown[]; ms: number };
 
-/** Runs `fn` with deps whose db records each query (with its duration). */
-export async function capture(url: string, fn: (deps: Deps, actor: typeof SYSTEM) => Promise<unknown>): Promise<Captured[]> {
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
-  const out: Captured[] = [];
+/** A pool and Kysely that record every statement sent through either (named prepared statements
+ *  go straight to the pool), with its duration. */
+export function recordingDb(url: string, out: Captured[], max: number): { db: Kysely<DB>; pool: pg.Pool } {
+  const pool = new pg.Pool({ connectionString: url, max });
   const db = new Kysely<DB>({
     dialect: new PostgresDialect({ pool }),
     log: (e) => { out.push({ sql: e.query.sql, params: [...e.query.parameters], ms: e.queryDurationMillis }); },
   });
-  // statements the services send straight to the pool (named prepared statements) are recorded too
   const query = pool.query.bind(pool) as (c: pg.QueryConfig) => Promise<pg.QueryResult>;
   pool.query = (async (c: pg.QueryConfig | string, values?: unknown[]) => {
     const cfg: pg.QueryConfig = typeof c === 'string' ? { text: c, values } : c;
@@ -29,6 +28,13 @@ export async function capture(url: string, fn: (deps: Deps, actor: typeof SYSTEM
     out.push({ sql: cfg.text, params: [...(cfg.values ?? [])], ms: performance.now() - t });
     return r;
   }) as typeof pool.query;
+  return { db, pool };
+}
+
+/** Runs `fn` with deps whose db records each query (with its duration). */
+export async function capture(url: string, fn: (deps: Deps, actor: typeof SYSTEM) => Promise<unknown>): Promise<Captured[]> {
+  const out: Captured[] = [];
+  const { db, pool } = recordingDb(url, out, 2);
   const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', SLOVO_JOBS: 'false' }, { dotenv: false });
   try {
     await fn({ db, pool, config, boss: null, log: pino({ level: 'silent' }) }, SYSTEM);

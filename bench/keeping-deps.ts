@@ -1,15 +1,14 @@
 // Deps for calling the keeping services in the bench process (no HTTP, no pg-boss), and a
 // variant whose db records every statement with its duration (for the sweep's statement list
 // and its EXPLAIN plans: the exact SQL the services send, same parameters).
-import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../server/config.ts';
 import { createDb } from '../server/db/db.ts';
-import type { DB } from '../server/db/types.ts';
 import type { Deps } from '../server/deps.ts';
+import { recordingDb, type Captured } from './explain.ts';
 
-export type Captured = { sql: string; params: unknown[]; ms: number };
+export type { Captured };
 
 const config = (url: string) => loadConfig({
   DATABASE_URL: url, LOG_LEVEL: 'silent', SLOVO_JOBS: 'false', PUBLIC_URL: 'https://help.bench.example',
@@ -23,19 +22,7 @@ export function benchDeps(url: string, max = 6): Deps & { close: () => Promise<v
 
 /** Like benchDeps, but every statement sent through db or pool is recorded in `out`. */
 export function recordingDeps(url: string, out: Captured[], max = 6): Deps & { close: () => Promise<void> } {
-  const pool = new pg.Pool({ connectionString: url, max });
-  const db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool }),
-    log: (e) => { out.push({ sql: e.query.sql, params: [...e.query.parameters], ms: e.queryDurationMillis }); },
-  });
-  const query = pool.query.bind(pool) as (c: pg.QueryConfig) => Promise<pg.QueryResult>;
-  pool.query = (async (c: pg.QueryConfig | string, values?: unknown[]) => {
-    const cfg: pg.QueryConfig = typeof c === 'string' ? { text: c, values } : c;
-    const t = performance.now();
-    const r = await query(cfg);
-    out.push({ sql: cfg.text, params: [...(cfg.values ?? [])], ms: performance.now() - t });
-    return r;
-  }) as typeof pool.query;
+  const { db, pool } = recordingDb(url, out, max);
   return { db, pool, config: config(url), boss: null, log: pino({ level: 'silent' }), close: () => db.destroy() };
 }
 
