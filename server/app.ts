@@ -12,6 +12,7 @@ import type { Deps } from './deps.ts';
 import { installAuth } from './http/auth.ts';
 import { installNulGuard } from './http/nul-guard.ts';
 import { installProblemHandlers } from './http/problem.ts';
+import { installWeb } from './http/web.ts';
 import type { App } from './http/types.ts';
 import { ROUTES } from './routes.ts';
 
@@ -22,7 +23,8 @@ declare module 'fastify' {
   }
 }
 
-export async function buildApp(deps: Deps): Promise<App> {
+/** opts.web: the built web apps' folder to serve (web/dist); none in API-only tests. */
+export async function buildApp(deps: Deps, opts: { web?: string } = {}): Promise<App> {
   const app = Fastify({
     loggerInstance: deps.log as unknown as FastifyBaseLogger,
     // X-Forwarded-For is believed only from configured proxies (SLOVO_TRUST_PROXY)
@@ -74,5 +76,6 @@ export async function buildApp(deps: Deps): Promise<App> {
   });
   app.decorate('slovoRoutes', routes);
   for (const register of ROUTES) register(app, deps);
+  if (opts.web) await installWeb(app, opts.web);
   return app;
 }

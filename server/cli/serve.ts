@@ -1,4 +1,5 @@
 import { buildApp } from '../app.ts';
+import { ensureWebBuilt, WEB_DIST } from '../../web/build.ts';
 import { loadConfig } from '../config.ts';
 import { ensureFirstAdmin } from '../modules/people/first-admin.ts';
 import { startRuntime } from '../runtime.ts';
@@ -6,8 +7,9 @@ import { startMailPaths } from '../mail/index.ts';
 
 export async function run(): Promise<void> {
   const config = loadConfig();
+  await ensureWebBuilt(); // before the database starts: a failed build leaves nothing running
   const rt = await startRuntime(config);
-  const app = await buildApp(rt.deps);
+  const app = await buildApp(rt.deps, { web: WEB_DIST });
   let stopMail: (() => Promise<void>) | null = null;
   let stopping = false;
   const shutdown = async (signal: string) => {

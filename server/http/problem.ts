@@ -35,5 +35,11 @@ export function installProblemHandlers(app: FastifyInstance) {
     req.log.error({ err }, 'unhandled error');
     return sendProblem(reply, 'internal', 'Something went wrong; the error is logged');
   });
-  app.setNotFoundHandler((req, reply) => sendProblem(reply, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`));
+  app.decorate('webPage', null);
+  app.setNotFoundHandler((req, reply) => {
+    // a page of the web app (deep link) when it is served; the API and files stay problem+json
+    const p = req.url.split('?')[0];
+    if (app.webPage && req.method === 'GET' && !p.startsWith('/api/') && !p.startsWith('/assets/') && !/\.[a-z0-9]+$/i.test(p)) return app.webPage(req, reply);
+    return sendProblem(reply, 'not_found', `no route ${req.method} ${p}`);
+  });
 }

@@ -12,6 +12,8 @@ import type { App } from '../http/types.ts';
 import { startBoss } from '../jobs/boss.ts';
 import { registerWorkers } from '../jobs/workers.ts';
 import { hashPassword } from '../modules/auth/password.ts';
+import { WEB_DIST } from '../../web/build.ts';
+import { freePort } from './ports.ts';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -84,6 +86,8 @@ export type TestCtx = {
   deps: Deps;
   url: string;
   config: Config;
+  /** http://127.0.0.1:port when set up with { web: true }. */
+  base: string;
   anon: () => Client;
   /** A user with the role, signed in through the login route. */
   as: (role: Role, opts?: { level?: number; email?: string }) => Promise<Client & { userId: string }>;
@@ -95,15 +99,19 @@ export type TestCtx = {
 
 let seq = 0;
 
-export async function setup(opts: { jobs?: boolean; env?: Record<string, string> } = {}): Promise<TestCtx> {
+/** opts.web: serve the built web apps and listen on a real port (ctx.base) for browser tests. */
+export async function setup(opts: { jobs?: boolean; env?: Record<string, string>; web?: boolean } = {}): Promise<TestCtx> {
   const { url, drop } = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: url, SLOVO_RATE_LIMIT_LOGIN: '1000', ...opts.env }, { dotenv: false });
+  const port = opts.web ? await freePort() : 0;
+  const webEnv: Record<string, string> = opts.web ? { PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}` } : {};
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: url, SLOVO_RATE_LIMIT_LOGIN: '1000', ...webEnv, ...opts.env }, { dotenv: false });
   const { db, pool } = createDb(url, 10);
   const boss = opts.jobs ? await startBoss(url, { schedule: false }) : null;
   const deps: Deps = { db, pool, config, boss, log: pino({ level: 'silent' }) };
   if (boss) await registerWorkers(deps, boss);
-  const app = await buildApp(deps);
+  const app = await buildApp(deps, opts.web ? { web: WEB_DIST } : {});
   await app.ready();
+  if (opts.web) await app.listen({ port, host: '127.0.0.1' });
   const hash = await hashPassword(PASSWORD);
 
   const createUser: TestCtx['createUser'] = async (role, o = {}) => {
@@ -138,7 +146,7 @@ export async function setup(opts: { jobs?: boolean; env?: Record<string, string>
     return c;
   };
   return {
-    app, deps, url, config, createUser, as, asCustomer,
+    app, deps, url, config, createUser, as, asCustomer, base: config.publicUrl,
     anon: () => new Client(app),
     close: async () => {
       await app.close();

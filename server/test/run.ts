@@ -10,6 +10,7 @@ import PgBoss from 'pg-boss';
 import { startEmbedded, type EmbeddedServer } from '../db/embedded.ts';
 import { migrate } from '../db/migrate.ts';
 import { freePort } from './ports.ts';
+import { ensureWebBuilt } from '../../web/build.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const filter = process.argv.slice(2);
@@ -46,8 +47,10 @@ await boss.start();
 await boss.stop({ graceful: false, wait: true });
 await new Promise((r) => setTimeout(r, 300));
 
-let files = [...findTests(path.join(root, 'server')), ...(fs.existsSync(path.join(root, 'bench')) ? findTests(path.join(root, 'bench')) : [])].sort();
+let files = ['server', 'bench', 'web'].filter((d) => fs.existsSync(path.join(root, d))).flatMap((d) => findTests(path.join(root, d))).sort();
 if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x)));
+// browser tests serve web/dist: build it once here (skipped when the sources did not change)
+if (files.some((f) => f.includes(`${path.sep}web${path.sep}`))) await ensureWebBuilt({ quiet: true });
 
 const child = spawn(
   process.execPath,

@@ -1,0 +1,48 @@
+// Builds the web apps into web/dist when the sources changed since the last build (a stamp of
+// their contents), so `npm start` and `npm test` on a fresh clone serve the current UI.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const WEB_ROOT = import.meta.dirname;
+export const WEB_DIST = path.join(WEB_ROOT, 'dist');
+const STAMP = path.join(WEB_DIST, '.source-hash');
+
+function sourceHash(): string {
+  const h = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.name === 'dist' || e.name === 'test' || e.name === 'node_modules' || e.name.startsWith('.')) continue;
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else {
+        h.update(path.relative(WEB_ROOT, p));
+        h.update(fs.readFileSync(p));
+      }
+    }
+  };
+  walk(WEB_ROOT);
+  for (const f of ['../api', '../package-lock.json']) {
+    const p = path.join(WEB_ROOT, f);
+    if (fs.statSync(p).isDirectory()) for (const n of fs.readdirSync(p).sort()) h.update(fs.readFileSync(path.join(p, n)));
+    else h.update(fs.readFileSync(p));
+  }
+  return h.digest('hex');
+}
+
+export function webIsBuilt(): boolean {
+  return fs.existsSync(path.join(WEB_DIST, 'index.html'));
+}
+
+/** Build unless web/dist is current. Returns true when it built. */
+export async function ensureWebBuilt(opts: { quiet?: boolean } = {}): Promise<boolean> {
+  const hash = sourceHash();
+  if (webIsBuilt() && fs.existsSync(STAMP) && fs.readFileSync(STAMP, 'utf8') === hash) return false;
+  const { build } = await import('vite');
+  if (!opts.quiet) console.log('  building the web app (web/dist)…');
+  await build({ configFile: path.join(WEB_ROOT, 'vite.config.ts'), logLevel: opts.quiet ? 'error' : 'warn' });
+  fs.writeFileSync(STAMP, hash);
+  return true;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await ensureWebBuilt();

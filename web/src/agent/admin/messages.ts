@@ -1,0 +1,6 @@
+import { defineMessages } from '../../shared/messages.ts';
+
+export default defineMessages('admin', {
+  ru: {},
+  en: {},
+});
