@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 export const WEB_ROOT = import.meta.dirname;
-export const WEB_DIST = path.join(WEB_ROOT, 'dist');
+/** SLOVO_WEB_DIST: another output folder (parallel builds of different checkouts or sessions). */
+export const WEB_DIST = process.env.SLOVO_WEB_DIST ? path.resolve(process.env.SLOVO_WEB_DIST) : path.join(WEB_ROOT, 'dist');
 const STAMP = path.join(WEB_DIST, '.source-hash');
 
 function sourceHash(): string {

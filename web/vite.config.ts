@@ -10,7 +10,7 @@ export default defineConfig({
   base: '/',
   plugins: [react()],
   build: {
-    outDir: path.join(here, 'dist'),
+    outDir: process.env.SLOVO_WEB_DIST ? path.resolve(process.env.SLOVO_WEB_DIST) : path.join(here, 'dist'),
     emptyOutDir: true,
     sourcemap: false,
     // no inline scripts or module preload polyfill: the CSP allows only 'self'
