@@ -3,3 +3,4 @@ import './list/messages.ts';
 import './ticket/messages.ts';
 import './reply/messages.ts';
 import './lead/messages.ts';
+import './shell/messages.ts';
