@@ -17,13 +17,16 @@ export function csrfToken(): string | null {
   return m ? decodeURIComponent(m[1]) : null;
 }
 
-type Opts = { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal; form?: FormData };
+type Opts = { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal; form?: FormData; raw?: Blob };
 
 export async function api<T = unknown>(method: string, url: string, opts: Opts = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   let body: BodyInit | undefined;
   if (opts.form) body = opts.form;
-  else if (opts.body !== undefined) {
+  else if (opts.raw) {
+    body = opts.raw; // a file as the whole body (POST /api/v1/attachments)
+    headers['content-type'] = opts.raw.type || 'application/octet-stream';
+  } else if (opts.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
