@@ -20,6 +20,10 @@ export const PortalTicket = z.object({
   number: z.string(),
   subject: z.string(),
   status: PortalStatus,
+  /** Who has the next step, in the customer's terms ("none" once solved or closed). */
+  waitingOn: z.enum(['support', 'customer', 'third_party', 'none']),
+  /** The support line working on it: 1 is the first line, 2 the second... */
+  line: z.number().int(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
   solvedAt: Timestamp.nullable(),

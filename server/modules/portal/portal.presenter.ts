@@ -8,7 +8,7 @@ import { presentAttachment } from '../tickets/messages.presenter.ts';
 import { ticketRef } from '../tickets/ticket-number.ts';
 
 export type PortalTicketRow = {
-  id: string; number: string; subject: string; status: TicketStatus;
+  id: string; number: string; subject: string; status: TicketStatus; level: number;
   created_at: Date; updated_at: Date; solved_at: Date | null; closed_at: Date | null;
 };
 
@@ -19,12 +19,22 @@ export function portalStatus(s: TicketStatus): z.infer<typeof PortalStatus> {
   return 'open';
 }
 
+/** Who has the next step: a vendor or partner, the customer, or us (in any internal way). */
+export function portalWaitingOn(s: TicketStatus): 'support' | 'customer' | 'third_party' | 'none' {
+  if (s === 'solved' || s === 'closed') return 'none';
+  if (s === 'pending_customer') return 'customer';
+  if (s === 'pending_third_party') return 'third_party';
+  return 'support';
+}
+
 export function presentPortalTicket(config: Config, t: PortalTicketRow): z.infer<typeof PortalTicket> {
   return {
     id: t.id,
     number: ticketRef(config, t.number),
     subject: t.subject,
     status: portalStatus(t.status),
+    waitingOn: portalWaitingOn(t.status),
+    line: t.level,
     createdAt: isoReq(t.created_at),
     updatedAt: isoReq(t.updated_at),
     solvedAt: iso(t.solved_at),

@@ -18,7 +18,7 @@ import { messagesOf } from '../tickets/messages.service.ts';
 import { findTicket, tsv } from '../tickets/tickets.service.ts';
 import type { PortalTicketRow, ProfileRow } from './portal.presenter.ts';
 
-const COLS = ['id', 'number', 'subject', 'status', 'created_at', 'updated_at', 'solved_at', 'closed_at'] as const;
+const COLS = ['id', 'number', 'subject', 'status', 'level', 'created_at', 'updated_at', 'solved_at', 'closed_at'] as const;
 const T_COLS = COLS.map((c) => `t.${c}` as const);
 
 function textBody(body: string) {

@@ -79,6 +79,22 @@ describe('reading', () => {
     assert.equal((await customer.get('/api/v1/portal/tickets/not-a-ticket')).status, 404);
   });
 
+  test('who has the next step and which line works on it: no internal names', async () => {
+    const t = await ticketFor(customer.customerId, 'Ждём поставщика');
+    const one = async () => (await customer.get(`/api/v1/portal/tickets/${t.id}`)).body;
+    assert.deepEqual([(await one()).waitingOn, (await one()).line], ['support', 1]);
+    await ctx.deps.db.updateTable('tickets').set({ level: 2, status: 'pending_third_party', third_party_name: 'Acme Vendor' }).where('id', '=', t.id).execute();
+    const b = await one();
+    assert.deepEqual([b.status, b.waitingOn, b.line], ['open', 'third_party', 2]);
+    assert.doesNotMatch(JSON.stringify(b), /Acme Vendor/);
+    const inList = (await customer.get('/api/v1/portal/tickets?limit=200')).body.items.find((x: { id: string }) => x.id === t.id);
+    assert.deepEqual([inList.waitingOn, inList.line], ['third_party', 2]);
+    for (const [status, want] of [['pending_customer', 'customer'], ['on_hold', 'support'], ['solved', 'none']] as const) {
+      await ctx.deps.db.updateTable('tickets').set({ status }).where('id', '=', t.id).execute();
+      assert.equal((await one()).waitingOn, want, status);
+    }
+  });
+
   test('the list is keyset-paginated, latest activity first, own tickets only', async () => {
     const c = await ctx.asCustomer();
     const made = [];
