@@ -7,7 +7,7 @@ import { Layout } from './Layout.tsx';
 import { NotFound } from './NotFound.tsx';
 
 const root = createRootRoute({ component: Layout, notFoundComponent: NotFound });
-const r = (path: string, load: () => Promise<{ default: () => ReactNode }>) =>
+const r = <P extends string>(path: P, load: () => Promise<{ default: () => ReactNode }>) =>
   createRoute({ getParentRoute: () => root, path, component: lazyRouteComponent(load) });
 
 export const routeTree = root.addChildren([
