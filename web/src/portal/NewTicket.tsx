@@ -1,0 +1,51 @@
+// A new request from the customer: subject and message.
+import { useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { post } from '../shared/api.ts';
+import { useT } from '../shared/i18n.tsx';
+import { errorText, newKey, useFocusOnMount } from './hooks.ts';
+import { navigate, ticketPath } from './router.tsx';
+import type { Ticket } from './types.ts';
+
+export function NewTicket() {
+  const t = useT();
+  const qc = useQueryClient();
+  const h1 = useFocusOnMount<HTMLHeadingElement>();
+  const [subject, setSubject] = useState('');
+  const [body, setBody] = useState('');
+  const [key] = useState(newKey);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await post<Ticket>('/api/v1/portal/tickets', { subject: subject.trim(), body }, { 'idempotency-key': key });
+      await qc.invalidateQueries({ queryKey: ['portal', 'tickets'] });
+      navigate(ticketPath(created.number));
+    } catch (err) {
+      setError(t('portal.new.failed', { message: errorText(err) }));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section aria-labelledby="portal-new-title">
+      <h1 id="portal-new-title" ref={h1} tabIndex={-1}>{t('portal.new.title')}</h1>
+      <form onSubmit={submit} className="card portal-form">
+        <label>
+          {t('portal.new.subject')}
+          <input name="subject" required maxLength={300} value={subject} onChange={(e) => setSubject(e.target.value)} />
+        </label>
+        <label>
+          {t('portal.new.body')}
+          <textarea name="body" rows={8} required value={body} onChange={(e) => setBody(e.target.value)} />
+        </label>
+        {error && <p role="alert" className="error">{error}</p>}
+        <div><button type="submit" className="primary" disabled={busy || !subject.trim() || !body.trim()}>{t('portal.new.submit')}</button></div>
+      </form>
+    </section>
+  );
+}
