@@ -1,0 +1,122 @@
+// The ticket view in a real browser: header with the score explanation, the conversation with
+// the analyzer's evidence, hostile mail HTML kept in a sandboxed iframe, roles, both languages.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { makeTicket } from '../../server/test/harness.ts';
+import { startWeb, watchErrors, type WebCtx } from './browser.ts';
+
+const THREAT = 'Третий раз пишу! Если до пятницы не вернёте деньги, я напишу жалобу в Роспотребнадзор.';
+
+describe('ticket view', () => {
+  let w: WebCtx;
+  before(async () => { w = await startWeb(); });
+  after(async () => { await w?.closeAll(); });
+
+  test('a ticket made through the API shows its subject, messages, score explanation and the regulator threat', () => w.step('ticket-view', async () => {
+    const admin = await w.as('admin');
+    const t = await makeTicket(admin, { subject: 'Списали деньги дважды', message: { body: THREAT } });
+    const note = await admin.post(`/api/v1/tickets/${t.id}/messages`, { kind: 'note', body: 'Проверить платёж в банке' });
+    assert.equal(note.status, 201);
+    const msgs = (await admin.get(`/api/v1/tickets/${t.id}/messages`)).body.items;
+    const detail = msgs[0].analysis.details.find((d: { code: string }) => d.code === 'threat_regulator');
+    assert.ok(detail, 'the analyzer found the regulator threat');
+    const fresh = (await admin.get(`/api/v1/tickets/${t.id}`)).body;
+    assert.ok(fresh.priorityParts.length > 0, 'the score has parts');
+
+    const { page } = await w.signIn('agent', { lang: 'ru' });
+    const errors = watchErrors(page);
+    await page.goto(`/tickets/${t.number}`);
+    const root = page.locator('main[data-ticket-loaded]');
+    await root.waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Списали деньги дважды' }).waitFor();
+    await page.getByText(t.number, { exact: true }).first().waitFor();
+    // score with its explanation, in the reader's language
+    await page.getByText(`Оценка важности: ${fresh.priorityScore}`).waitFor();
+    const part = fresh.priorityParts[0];
+    await page.locator('.tk-score-parts').filter({ hasText: `${part.points >= 0 ? '+' : '−'}${Math.abs(part.points)} ${part.label_ru}` }).waitFor();
+    // the customer's message with the badge and the evidence highlighted
+    const customer = page.getByRole('article', { name: /^Клиент:/ });
+    await customer.getByText('Угроза жалобой в надзор').waitFor();
+    const marks = customer.locator('mark.tk-evidence[data-signal~="threat_regulator"]');
+    assert.ok((await marks.count()) > 0);
+    const marked = (await marks.allTextContents()).join(' ');
+    assert.ok(detail.evidence.some((e: { text: string }) => marked.includes(e.text)), `evidence ${JSON.stringify(detail.evidence)} in ${marked}`);
+    // the internal note, visually distinct
+    const noteEl = page.getByRole('article', { name: /^Внутренняя заметка:/ });
+    await noteEl.getByText('Проверить платёж в банке').waitFor();
+    assert.match((await noteEl.getAttribute('class')) ?? '', /tk-msg-note/);
+    // the requester panel
+    await page.getByRole('complementary', { name: 'Клиент' }).getByText('Иван Петров').waitFor();
+    assert.deepEqual(errors, []);
+
+    // the bare number works as the route param too
+    await page.goto(`/tickets/${t.number.split('-')[1]}`);
+    await page.locator('main[data-ticket-loaded]').getByRole('heading', { level: 1, name: 'Списали деньги дважды' }).waitFor();
+  }));
+
+  test('hostile HTML in a mail body, subject and name never executes; the body stays in a sandboxed iframe', () => w.step('ticket-hostile', async () => {
+    const admin = await w.as('admin');
+    const evil = `<img src=x onerror="top.postMessage('pwned','*')">`;
+    const t = await makeTicket(admin, {
+      subject: `Счёт ${evil}`,
+      requester: { email: 'evil@clients.test', name: `Хакер ${evil}` },
+      message: { body: '<p>Привет</p>', format: 'html' },
+    });
+    // store the raw hostile HTML as if a sanitizer had failed: the iframe is the second wall
+    const raw = `<p>Привет</p>${evil}<script>top.postMessage('pwned','*');window.__pwned=1</script><img data-remote-src="https://tracker.test/p.gif" alt="pixel">`;
+    await w.deps.db.updateTable('messages').set({ body_html: raw }).where('ticket_id', '=', t.id).execute();
+
+    const { page } = await w.signIn('agent', { lang: 'en' });
+    await page.addInitScript(() => {
+      (window as unknown as { __msgs: unknown[] }).__msgs = [];
+      window.addEventListener('message', (e) => (window as unknown as { __msgs: unknown[] }).__msgs.push(e.data));
+    });
+    await page.goto(`/tickets/${t.number}`);
+    await page.locator('main[data-ticket-loaded]').waitFor();
+    await page.getByRole('heading', { level: 1, name: `Счёт ${evil}` }).waitFor(); // shown as text
+    await page.getByText(`Хакер ${evil}`).first().waitFor();
+    await page.getByRole('button', { name: 'Show as e-mail (HTML)' }).click();
+    const frame = page.locator('iframe.tk-frame');
+    await frame.waitFor();
+    assert.equal(await frame.getAttribute('sandbox'), '');
+    assert.match((await frame.getAttribute('srcdoc')) ?? '', /data-remote-src="https:\/\/tracker\.test\/p\.gif"/);
+    await page.frameLocator('iframe.tk-frame').getByText('Привет').waitFor();
+    await page.getByRole('button', { name: 'Show images' }).click();
+    await page.waitForFunction(() => document.querySelector('iframe.tk-frame')?.getAttribute('srcdoc')?.includes('src="https://tracker.test/p.gif"'));
+    // nothing ran: no flag in the app, no message from the frame, no hostile markup in the app document
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __msgs: unknown[] }).__msgs), []);
+    assert.equal(await page.locator('main img, main script').count(), 0);
+  }));
+
+  test('a light agent sees the ticket read-only, without action buttons', () => w.step('ticket-light', async () => {
+    const admin = await w.as('admin');
+    const t = await makeTicket(admin, { subject: 'Только чтение' });
+    const { page } = await w.signIn('light_agent', { lang: 'ru' });
+    await page.goto(`/tickets/${t.number}`);
+    await page.locator('main[data-ticket-loaded]').waitFor();
+    await page.getByText('У вас доступ только на чтение').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Сохранить' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Передать на следующую линию' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Записать обещание' }).count(), 0);
+    assert.equal(await page.getByRole('form', { name: 'Свойства' }).count(), 0);
+  }));
+
+  test('English: labels, signals and the score explanation', () => w.step('ticket-en', async () => {
+    const admin = await w.as('admin');
+    const t = await makeTicket(admin, { subject: 'Double charge', message: { body: 'I will file a complaint with the regulator if this is not fixed today.' } });
+    const fresh = (await admin.get(`/api/v1/tickets/${t.id}`)).body;
+    const { page } = await w.signIn('agent', { lang: 'en' });
+    const errors = watchErrors(page);
+    await page.goto(`/tickets/${t.number}`);
+    await page.locator('main[data-ticket-loaded]').waitFor();
+    await page.getByText(`Priority score: ${fresh.priorityScore}`).waitFor();
+    if (fresh.priorityParts.length) await page.locator('.tk-score-parts').filter({ hasText: fresh.priorityParts[0].label_en }).waitFor();
+    await page.getByRole('form', { name: 'Properties' }).waitFor();
+    await page.getByRole('button', { name: 'Escalate' }).waitFor();
+    const msgs = (await admin.get(`/api/v1/tickets/${t.id}/messages`)).body.items;
+    if (msgs[0].analysis?.signals.includes('threat_regulator')) await page.getByText('Regulator threat').waitFor();
+    assert.deepEqual(errors, []);
+  }));
+});
