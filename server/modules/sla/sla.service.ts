@@ -120,9 +120,19 @@ export async function onTicketEvent(deps: Deps, db: Db, ev: TicketEvent): Promis
 async function onCreated(deps: Deps, db: Db, ticketId: string, at: Date): Promise<void> {
   const l = await loadTicket(db, ticketId, { lock: false, policies: true });
   if (!l || l.row) return;
-  const t = l.facts;
-  const policy = matchPolicy(l.policies, t);
-  const cal = await calendarFor(db, policy, l);
+  const row = await initialSlaRow(deps, db, ticketId, l.facts, l.policies, l.calendarId, at);
+  await db.insertInto('ticket_sla').values({ ...serialize(row), ticket_id: ticketId })
+    .onConflict((oc) => oc.column('ticket_id').doNothing()).execute();
+}
+
+/**
+ * The whole ticket_sla row a new ticket starts with, from its facts, the
+ * active policies in match order and the ticket's calendar id: also used before the ticket
+ * exists, so the create statement writes it (ticketId then is a placeholder the insert replaces).
+ */
+export async function initialSlaRow(deps: Deps, db: Db, ticketId: string, t: TicketFacts, policies: Policy[], calendarId: string | null, at: Date): Promise<SlaRow> {
+  const policy = matchPolicy(policies, t);
+  const cal = await calendarById(db, policy?.calendar_id ?? calendarId);
   const patch = await safely(deps, ticketId, async () => {
     const st = clock.load(clock.emptyRow(ticketId, policy, cal, at), policy, cal, at);
     const fr = clock.targetOf(policy, 'first_response');
@@ -139,9 +149,11 @@ async function onCreated(deps: Deps, db: Db, ticketId: string, at: Date): Promis
     return clock.finish(st);
   });
   // a calendar that cannot be computed still gets the row (no clocks): the catch-up does not retry it
-  await db.insertInto('ticket_sla').values({ ...serialize(patch ?? clock.emptyRow(ticketId, policy, cal, at)), ticket_id: ticketId })
-    .onConflict((oc) => oc.column('ticket_id').doNothing()).execute();
+  return { ...clock.emptyRow(ticketId, policy, cal, at), ...patch };
 }
+
+/** Policies as the database stores them (jsonb of sla_policies rows) back to Policy. */
+export const revivePolicies = (rows: Policy[] | null) => (rows ?? []).map(revivePolicy);
 
 /** Calendar math may throw (a calendar without open hours, an unknown zone): the ticket change
  *  still goes through, the SLA clocks stay as they were, the error is logged. Database errors propagate. */

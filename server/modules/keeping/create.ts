@@ -1,0 +1,93 @@
+// A new ticket is written once: before the insert, one statement reads what the keeping
+// modules need about the requester (stage, VIP, calendar, care flags, recent tickets, the
+// active SLA policies); the SLA row and the first priority score are computed here and go in
+// the same statement as the ticket. Rewriting a fresh ticket row to set its score touched
+// every index of tickets a second time: it cost more than the insert itself.
+import type { Channel, CustomerStage, PriorityPart, TicketPriority, TicketStatus } from '../../db/types.ts';
+import { prepared, type Db } from '../../db/db.ts';
+import type { Deps } from '../../deps.ts';
+import { evaluateRules } from '../escalation/escalation.service.ts';
+import { loadWeights, refreshPriority } from '../priority/priority.service.ts';
+import { REPEAT_DAYS, scoreTicket } from '../priority/score.ts';
+import type { Policy, SlaRow } from '../sla/sla.clock.ts';
+import { initialSlaRow, revivePolicies } from '../sla/sla.service.ts';
+
+export type RequesterKey = { id: string } | { email: string };
+
+type FactsRow = {
+  customer_id: string; organization_id: string | null; stage: CustomerStage; org_vip: boolean; calendar_id: string | null;
+  recent: number; siblings: string[] | null; care_customer: [string, string] | null; care_org: [string, string] | null;
+  policies: Policy[] | null;
+};
+
+// Care flags and recent tickets as priority.service.ts inputsQuery reads them for a stored ticket.
+const CREATE_FACTS = `
+with c as (
+  select c.id, c.organization_id, c.stage, c.calendar_id from customers c
+  where ($1::bigint is not null and c.id = $1::bigint)
+     or ($1::bigint is null and c.id = (select customer_id from customer_emails where email = $2::text))
+)
+select c.id::text as customer_id, c.organization_id::text as organization_id, c.stage, coalesce(o.vip, false) as org_vip,
+  coalesce(c.calendar_id, o.calendar_id, (select g.calendar_id from groups g where g.id = $3::bigint))::text as calendar_id,
+  (select count(*)::int from tickets r where r.requester_id = c.id
+     and r.updated_at > $4::timestamptz - make_interval(days => ${REPEAT_DAYS})
+     and r.created_at > $4::timestamptz - make_interval(days => ${REPEAT_DAYS})) as recent,
+  (select array_agg(x.id::text) from (select s.id from tickets s where s.requester_id = c.id and s.status < 'solved'
+     and s.updated_at > $4::timestamptz - make_interval(days => ${REPEAT_DAYS})
+     and not s.priority_parts @> '[{"code": "repeat_contact"}]'
+     order by s.updated_at desc limit 10) x) as siblings,
+  (select array[f.points::text, f.reason] from care_flags f
+     where f.customer_id = c.id and f.ended_at is null and f.until > $4::timestamptz
+     order by f.points desc, f.id desc limit 1) as care_customer,
+  (select array[f.points::text, f.reason] from care_flags f
+     where f.organization_id = c.organization_id and f.ended_at is null and f.until > $4::timestamptz
+     order by f.points desc, f.id desc limit 1) as care_org,
+  (select jsonb_agg(p order by p.position, p.id) from sla_policies p where p.active and p.deleted_at is null) as policies
+from c left join organizations o on o.id = c.organization_id`;
+
+export type NewTicket = {
+  status: TicketStatus; priority: TicketPriority; channel: Channel; tags: string[]; groupId: string | null;
+  firstResponseAt: Date | null; signals: string[]; at: Date;
+};
+
+export type FirstWrite = {
+  customerId: string;
+  score: number; parts: PriorityPart[];
+  /** the ticket_sla row as JSON (ticket_id filled by the insert) */
+  sla: string;
+  /** the requester's other open tickets that may become repeat contacts with this one */
+  siblings: string[];
+};
+
+/** What the create statement writes besides the ticket; null when the requester does not exist. */
+export async function firstWrite(deps: Deps, db: Db, key: RequesterKey, t: NewTicket): Promise<FirstWrite | null> {
+  const rows = await prepared<FactsRow>(db, deps.pool, 'slovo_create_facts', CREATE_FACTS, [
+    'id' in key ? key.id : null, 'email' in key ? key.email.toLowerCase() : null, t.groupId, t.at,
+  ]);
+  const f = rows[0];
+  if (!f) return null;
+  const facts = {
+    id: '0', status: t.status, priority: t.priority, channel: t.channel, tags: t.tags, group_id: t.groupId,
+    organization_id: f.organization_id, created_at: t.at, first_response_at: t.firstResponseAt, stage: f.stage, org_vip: f.org_vip,
+  };
+  const sla = await initialSlaRow(deps, db, '0', facts, revivePolicies(f.policies), f.calendar_id, t.at);
+  const running = (sla.first_response_due_at && !sla.first_response_met_at) || sla.resolution_due_at;
+  const care = [f.care_customer, f.care_org].reduce<{ points: number; reason: string } | null>(
+    (best, x) => (x && (!best || Number(x[0]) > best.points) ? { points: Number(x[0]), reason: x[1] } : best), null);
+  const s = scoreTicket({
+    priority: t.priority, stage: f.stage, orgVip: f.org_vip, signals: t.signals, recentOtherTickets: f.recent, brokenPromises: 0,
+    // a new ticket has all of its SLA time left
+    sla: { breached: false, leftFraction: running ? 1 : null }, level: 1, care,
+  }, await loadWeights(db));
+  const { ticket_id: _t, ...row } = sla as SlaRow;
+  return { customerId: f.customer_id, score: s.score, parts: s.parts, sla: JSON.stringify(row), siblings: f.siblings ?? [] };
+}
+
+/** After the create statement: automatic escalation rules, and the requester's other tickets as repeat contacts. */
+export async function afterCreated(deps0: Deps, db: Db, ticketId: string, fw: FirstWrite, at: Date): Promise<void> {
+  const deps = db === deps0.db ? deps0 : { ...deps0, db };
+  const fired = await evaluateRules(deps, db, [ticketId], at);
+  // a rule that moved the ticket (level) changes its score; the siblings gain "repeat contact"
+  const refresh = fired ? [ticketId, ...fw.siblings] : fw.siblings;
+  if (refresh.length) await refreshPriority(deps, db, refresh);
+}
