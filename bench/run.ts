@@ -1,4 +1,4 @@
-// `npm run bench [-- --fresh] [-- --tickets N] [-- --create-seconds 20] [-- --read-seconds 10] [-- --only create,queue,search,mail,analyzer,keeping]`
+// `npm run bench [-- --fresh] [-- --tickets N] [-- --create-seconds 20] [-- --read-seconds 10] [-- --only create,queue,search,mail,analyzer,keeping,web]`
 //
 // 1. embedded PostgreSQL 18 in $SLOVO_BENCH_DIR (default <tmp>/slovo-bench), database slovo_bench, migrated;
 // 2. the 1M-ticket dataset, reused when present with the same counts (--fresh rebuilds it);
@@ -6,6 +6,7 @@
 // 4. queue views, search, ticket creation; memory of both sides; EXPLAIN plans; results in bench/results/.
 // The analyzer scenario (bench/analyzer.ts) runs first, in process, without the database.
 // The keeping scenarios (bench/keeping.ts: sweeper, priority recompute) run last, in databases of their own.
+// The web scenario (bench/web.ts: the agent app in Chromium, first-load JS and ticket open) runs on the 1M dataset after the API ones.
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,7 @@ import { cleanupExtra, ensureDataset } from './generate.ts';
 import { analyzerTable, runAnalyzerBench, writeAnalyzerReport } from './analyzer.ts';
 import { runMailBench } from './mail.ts';
 import { runKeepingBench } from './keeping.ts';
+import { runWebBench } from './web.ts';
 import { writeMailReport } from './report.ts';
 import type { LoadSpec } from './load.ts';
 import { gitShort, table, writeReport, type Memory, type Row } from './report.ts';
@@ -36,8 +38,9 @@ const FRESH = argv.includes('--fresh');
 const TICKETS = Number(opt('tickets', '1000000'));
 const CREATE_S = Number(opt('create-seconds', '20'));
 const READ_S = Number(opt('read-seconds', '10'));
-const ONLY = new Set(opt('only', 'queue,search,create,mail,analyzer,keeping').split(','));
-const CORE = ['queue', 'search', 'create'].some((x) => ONLY.has(x));
+const ONLY = new Set(opt('only', 'queue,search,create,mail,analyzer,keeping,web').split(','));
+const API = ['queue', 'search', 'create'].some((x) => ONLY.has(x));
+const CORE = API || ONLY.has('web');
 const MAIL_COUNT = Number(opt('mails', '5000'));
 const keeping = async (cluster: Cluster) => {
   const k = await runKeepingBench(cluster, log, {
@@ -48,6 +51,10 @@ const keeping = async (cluster: Cluster) => {
     createBaseline: argv.includes('--keeping-create-baseline') ? opt('keeping-create-baseline', '') : undefined,
   });
   log(`results: ${path.relative(process.cwd(), k.files.json)}, ${path.relative(process.cwd(), k.files.md)}`);
+};
+const web = async (cluster: Cluster, dataset: Awaited<ReturnType<typeof ensureDataset>>) => {
+  const w = await runWebBench(cluster, dataset, log, { opens: Number(opt('web-opens', '120')) });
+  log(`results: ${path.relative(process.cwd(), w.files.json)}, ${path.relative(process.cwd(), w.files.md)}`);
 };
 const here = import.meta.dirname;
 const t0 = performance.now();
@@ -177,6 +184,16 @@ async function main() {
     const removed = await cleanupExtra(cluster.url);
     if (removed) log(`removed ${removed} tickets left by an interrupted create run`);
     const dataset = await ensureDataset(cluster.adminUrl, cluster.url, { tickets: TICKETS, fresh: FRESH, log });
+    if (!API) {
+      // --only web (with mail/keeping): the browser scenario alone on the dataset
+      await web(cluster, dataset);
+      if (ONLY.has('mail')) {
+        const mail = await runMailBench(cluster, log, { count: MAIL_COUNT });
+        writeMailReport({ startedAt, commit: gitShort(), seconds: Math.round((performance.now() - t0) / 1000), rows: mail.rows, notes: mail.notes });
+      }
+      if (ONLY.has('keeping')) await keeping(cluster);
+      return;
+    }
     const fx = await fixtures(cluster.url);
     const pgInfo = new pg.Client({ connectionString: cluster.url });
     await pgInfo.connect();
@@ -288,6 +305,7 @@ async function main() {
     console.log(`memory idle: node ${idle.nodeRssMb} MB RSS, postgres ${idle.pgRssMb} MB RSS / ${idle.pgPssMb} MB PSS` +
       (createLoad ? `; create load peak: node ${createLoad.peak.nodeRssMb} MB, postgres ${createLoad.peak.pgRssMb} MB RSS / ${createLoad.peak.pgPssMb} MB PSS` : ''));
     log(`results: ${path.relative(process.cwd(), files.json)}, ${path.relative(process.cwd(), files.md)}`);
+    if (ONLY.has('web')) await web(cluster, dataset);
     if (ONLY.has('keeping')) await keeping(cluster);
   } finally {
     await stopAll();

@@ -6,6 +6,7 @@ import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { startRuntime } from '../server/runtime.ts';
 import { startMailPaths } from '../server/mail/index.ts';
+import { WEB_DIST } from '../web/build.ts';
 
 const config = loadConfig({
   ...process.env,
@@ -15,7 +16,7 @@ const config = loadConfig({
   LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', // per-request info logs would go to the pipe of the parent
 }, { dotenv: false });
 const rt = await startRuntime(config);
-const app = await buildApp(rt.deps);
+const app = await buildApp(rt.deps, process.env.BENCH_WEB ? { web: WEB_DIST } : {}); // BENCH_WEB: serve the built web app (bench/web.ts)
 await app.listen({ port: 0, host: '127.0.0.1' });
 const stopMail = process.env.BENCH_MAIL_PATHS ? await startMailPaths(rt.deps) : null; // IMAP watchers, as serve runs them
 process.send!({ port: (app.server.address() as AddressInfo).port, pool: config.SLOVO_DB_POOL });
