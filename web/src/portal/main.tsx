@@ -4,9 +4,9 @@ import './messages.ts';
 import '../shared/styles.css';
 import './portal.css';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode, useCallback, useEffect, useState } from 'react';
+import { StrictMode, useCallback, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { ApiError, get, post, setUnauthorizedHandler } from '../shared/api.ts';
+import { ApiError, post, setUnauthorizedHandler } from '../shared/api.ts';
 import { I18nProvider, useLang, useT } from '../shared/i18n.tsx';
 import type { Me } from '../shared/session.tsx';
 import { Layout } from './Layout.tsx';
@@ -29,11 +29,17 @@ function Portal() {
   const [staff, setStaff] = useState(false);
   const [expired, setExpired] = useState(false);
 
+  const verified = useRef(false);
   useEffect(() => {
-    get<Me>('/api/v1/auth/me').then((m) => {
-      setStaff(m.kind === 'user');
-      setMe(m.kind === 'customer' ? m : null);
-    }, () => setMe(null));
+    // plain fetch: a 401 here means "not signed in yet", not "session expired"; a link verified
+    // meanwhile wins over this answer
+    fetch('/api/v1/auth/me', { credentials: 'same-origin', headers: { accept: 'application/json' } })
+      .then((r) => (r.ok ? (r.json() as Promise<Me>) : null))
+      .then((m) => {
+        if (verified.current) return;
+        setStaff(m?.kind === 'user');
+        setMe(m?.kind === 'customer' ? m : null);
+      }, () => { if (!verified.current) setMe(null); });
   }, []);
   // a 401 once signed in: the session ended (a spent link on /portal/login is not that)
   useEffect(() => setUnauthorizedHandler(me ? () => {
@@ -47,6 +53,7 @@ function Portal() {
   }, [me, setLang]);
 
   const signedIn = useCallback((m: Me) => {
+    verified.current = true;
     queryClient.clear();
     setExpired(false);
     setStaff(false);
