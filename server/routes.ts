@@ -19,5 +19,6 @@ import { promiseRoutes } from './modules/promises/promises.routes.ts';
 import { slaRoutes } from './modules/sla/sla.routes.ts';
 import { escalationRoutes } from './modules/escalation/escalation.routes.ts';
 import { calendarRoutes } from './modules/calendars/calendars.routes.ts';
+import { liveRoutes } from './modules/live/live.routes.ts';
 
-export const ROUTES: ((app: App, deps: Deps) => void)[] = [authRoutes, ticketRoutes, ticketExtraRoutes, viewRoutes, macroRoutes, coachRoutes, attachmentRoutes, peopleRoutes, searchRoutes, portalRoutes, mailRoutes, notificationRoutes, priorityRoutes, careRoutes, promiseRoutes, slaRoutes, escalationRoutes, calendarRoutes];
+export const ROUTES: ((app: App, deps: Deps) => void)[] = [authRoutes, ticketRoutes, ticketExtraRoutes, viewRoutes, macroRoutes, coachRoutes, attachmentRoutes, peopleRoutes, searchRoutes, portalRoutes, mailRoutes, notificationRoutes, priorityRoutes, careRoutes, promiseRoutes, slaRoutes, escalationRoutes, calendarRoutes, liveRoutes];
