@@ -28,6 +28,8 @@ export const fromLocalInput = (v: string): string | null => {
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 };
 
+export const isPast = (v: string) => { const iso = fromLocalInput(v); return !!iso && new Date(iso).getTime() <= Date.now(); };
+
 /** A first guess at the kind from the words of the promise (the agent can change it). */
 function guessKind(text: string): PromiseKind {
   const s = text.toLowerCase();
@@ -96,6 +98,7 @@ export function Promises({ rows, meId, onEdit }: Props) {
               </button>
             </div>
             {!r.dueLocal && <p className="reply-promise-nodue">{t('reply.promise.noDue')}</p>}
+            {isPast(r.dueLocal) && <p className="reply-promise-nodue">{t('reply.promise.past')}</p>}
           </li>
         ))}
       </ul>

@@ -12,7 +12,7 @@ import { clearDraft, emptyDraft, loadDraft, saveDraft, type Attachment, type Pro
 import { Editor, type EditorHandle } from './Editor.tsx';
 import { textToHtml } from './html.ts';
 import { MacroPicker } from './MacroPicker.tsx';
-import { Promises, fromLocalInput, promiseRows } from './Promises.tsx';
+import { Promises, fromLocalInput, isPast, promiseRows } from './Promises.tsx';
 import { useCoach } from './useCoach.ts';
 import './messages.ts';
 import './reply.css';
@@ -128,6 +128,8 @@ function Box({ ticketRef, ticketVersion, requesterLang, onSent }: ReplyBoxProps)
     if (isReply) {
       const noDue = rows.find((r) => r.edit.confirmed && !r.edit.dropped && !fromLocalInput(r.dueLocal));
       if (noDue) { setError(t('reply.promise.needDue', { text: noDue.text })); return; }
+      const past = rows.find((r) => r.edit.confirmed && !r.edit.dropped && isPast(r.dueLocal));
+      if (past) { setError(t('reply.promise.pastSend', { text: past.text })); return; }
       setSending(true);
       const result = await coach.flush(content);
       setSending(false);
