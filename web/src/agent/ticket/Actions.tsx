@@ -42,7 +42,7 @@ function CareForm({ ticket, onDone, onClose }: P) {
       <label>{t('ticket.care.days')}<input type="number" min={1} max={366} required value={days} onChange={(e) => setDays(Number(e.target.value))} /></label>
       {ticket.organizationId && (
         <label>{t('ticket.care.scopeLabel')}
-          <select value={scope} onChange={(e) => setScope(e.target.value as 'customer' | 'organization')}>
+          <select aria-label={t('ticket.care.scopeLabel')} value={scope} onChange={(e) => setScope(e.target.value as 'customer' | 'organization')}>
             <option value="customer">{t('ticket.care.scope.customer')}</option>
             <option value="organization">{t('ticket.care.scope.organization')}</option>
           </select>
@@ -102,7 +102,7 @@ function LinkForm({ ticket, onDone, onClose }: P) {
       submit={async () => { await post(`${ticketUrl(ticket.id)}/links`, { otherRef: other.trim(), kind }); onDone(); }}>
       <label>{t('ticket.link.other')}<input required maxLength={40} value={other} placeholder="SL-10427" onChange={(e) => setOther(e.target.value)} /></label>
       <label>{t('ticket.link.kind')}
-        <select value={kind} onChange={(e) => setKind(e.target.value)}>
+        <select aria-label={t('ticket.link.kind')} value={kind} onChange={(e) => setKind(e.target.value)}>
           {['related', 'duplicate_of', 'parent_of', 'child_of'].map((k) => <option key={k} value={k}>{t(`ticket.link.${k}`)}</option>)}
         </select>
       </label>

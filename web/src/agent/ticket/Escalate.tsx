@@ -40,7 +40,7 @@ function HandoffForm({ ticket, draft, onDone, onClose }: Props & { draft: DraftT
     <form className="tk-form" onSubmit={submit} aria-label={t('ticket.esc.title', { n: draft.nextLevel })}>
       <h3>{t('ticket.esc.title', { n: draft.nextLevel })}</h3>
       <label>{t('ticket.esc.group')}
-        <select value={groupId} onChange={(e) => setGroupId(e.target.value)}>
+        <select aria-label={t('ticket.esc.group')} value={groupId} onChange={(e) => setGroupId(e.target.value)}>
           {draft.candidateGroups.length === 0 && <option value="">{t('ticket.esc.noGroups')}</option>}
           {draft.candidateGroups.map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
         </select>
@@ -103,12 +103,12 @@ export function DeescalateForm({ ticket, onDone, onClose }: Props) {
     <form className="tk-form" onSubmit={submit} aria-label={t('ticket.deesc.title')}>
       <h3>{t('ticket.deesc.title')}</h3>
       <label>{t('ticket.deesc.level')}
-        <select value={toLevel} onChange={(e) => { setToLevel(Number(e.target.value)); setGroupId(''); }}>
+        <select aria-label={t('ticket.deesc.level')} value={toLevel} onChange={(e) => { setToLevel(Number(e.target.value)); setGroupId(''); }}>
           {Array.from({ length: ticket.level - 1 }, (_, i) => i + 1).map((l) => <option key={l} value={l}>L{l}</option>)}
         </select>
       </label>
       <label>{t('ticket.esc.group')}
-        <select value={groupId} onChange={(e) => setGroupId(e.target.value)}>
+        <select aria-label={t('ticket.esc.group')} value={groupId} onChange={(e) => setGroupId(e.target.value)}>
           <option value="">{t('ticket.deesc.anyGroup')}</option>
           {options.map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
         </select>

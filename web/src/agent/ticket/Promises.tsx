@@ -67,7 +67,7 @@ export function NewPromiseForm({ ticketRef, onDone, onClose }: { ticketRef: stri
       <label>{t('ticket.promise.text')}<input value={text} required maxLength={2000} onChange={(e) => setText(e.target.value)} /></label>
       <label>{t('ticket.promise.dueAt')}<input type="datetime-local" required value={due} onChange={(e) => setDue(e.target.value)} /></label>
       <label>{t('ticket.promise.kind')}
-        <select value={kind} onChange={(e) => setKind(e.target.value)}>
+        <select aria-label={t('ticket.promise.kind')} value={kind} onChange={(e) => setKind(e.target.value)}>
           {['callback', 'update', 'fix', 'info', 'other'].map((k) => <option key={k} value={k}>{t(`ticket.promise.kind.${k}`)}</option>)}
         </select>
       </label>

@@ -26,7 +26,7 @@ function FieldInput({ f, value, onChange }: { f: FieldT; value: unknown; onChang
   if (f.type === 'select') {
     return (
       <label>{label}
-        <select value={str} onChange={(e) => onChange(e.target.value || null)}>
+        <select aria-label={label} value={str} onChange={(e) => onChange(e.target.value || null)}>
           <option value="">—</option>
           {f.options.map((o) => <option key={o} value={o}>{o}</option>)}
         </select>
@@ -106,24 +106,24 @@ export function Properties({ ticket, onSaved, onReload }: { ticket: TicketT; onS
         </div>
       )}
       <label>{t('ticket.field.status')}
-        <select value={s.status} onChange={(e) => set({ status: e.target.value })}>
+        <select aria-label={t('ticket.field.status')} value={s.status} onChange={(e) => set({ status: e.target.value })}>
           {STATUSES.map((x) => <option key={x} value={x}>{t(`ticket.status.${x}`)}</option>)}
         </select>
       </label>
       <label>{t('ticket.field.priority')}
-        <select value={s.priority} onChange={(e) => set({ priority: e.target.value })}>
+        <select aria-label={t('ticket.field.priority')} value={s.priority} onChange={(e) => set({ priority: e.target.value })}>
           {PRIORITIES.map((x) => <option key={x} value={x}>{t(`ticket.priority.${x}`)}</option>)}
         </select>
       </label>
       <label>{t('ticket.field.assigneeId')}
-        <select value={s.assigneeId} onChange={(e) => set({ assigneeId: e.target.value })}>
+        <select aria-label={t('ticket.field.assigneeId')} value={s.assigneeId} onChange={(e) => set({ assigneeId: e.target.value })}>
           <option value="">{t('ticket.props.nobody')}</option>
           {s.assigneeId && !agents.some((u) => u.id === s.assigneeId) && <option value={s.assigneeId}>#{s.assigneeId}</option>}
           {agents.map((u) => <option key={u.id} value={u.id}>{u.name} (L{u.level})</option>)}
         </select>
       </label>
       <label>{t('ticket.field.groupId')}
-        <select value={s.groupId} onChange={(e) => set({ groupId: e.target.value })}>
+        <select aria-label={t('ticket.field.groupId')} value={s.groupId} onChange={(e) => set({ groupId: e.target.value })}>
           <option value="">{t('ticket.props.noGroup')}</option>
           {s.groupId && !groups.data?.items.some((g) => g.id === s.groupId) && <option value={s.groupId}>#{s.groupId}</option>}
           {(groups.data?.items ?? []).map((g) => <option key={g.id} value={g.id}>{g.name} (L{g.level})</option>)}
