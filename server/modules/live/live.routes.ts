@@ -20,6 +20,10 @@ export const StreamQuery = z.object({
 });
 export const PresenceBody = z.object({ state: z.enum(['viewing', 'replying', 'left']) });
 export const PresenceResult = z.object({
+  ticketId: z.string(),
+  number: z.string(),
+  /** the caller (the others never include them) */
+  userId: z.string(),
   /** the others present on the ticket now (this process' view; entries expire 30 s after their last refresh) */
   present: z.array(z.object({ userId: z.string(), name: z.string(), state: z.enum(['viewing', 'replying']) })),
   ttlSeconds: z.number().int(),
@@ -89,8 +93,9 @@ export function liveRoutes(app: App, deps: Deps) {
     const t = await findTicket(deps.db, deps, actor, req.params.ref);
     await hub.start();
     const u = await deps.db.selectFrom('users').select('name').where('id', '=', actor.id).executeTakeFirstOrThrow();
-    await hub.announcePresence({ ticketId: t.id, number: ticketRef(deps.config, t.number), userId: actor.id, name: u.name, state: req.body.state });
-    return { present: hub.presentOn(t.id, actor.id), ttlSeconds: Math.round(liveTimings.presenceTtlMs / 1000) };
+    const number = ticketRef(deps.config, t.number);
+    await hub.announcePresence({ ticketId: t.id, number, userId: actor.id, name: u.name, state: req.body.state });
+    return { ticketId: t.id, number, userId: actor.id, present: hub.presentOn(t.id, actor.id), ttlSeconds: Math.round(liveTimings.presenceTtlMs / 1000) };
   });
 }
 
