@@ -39,9 +39,11 @@ export const PortalMessage = z.object({
   createdAt: Timestamp,
 });
 
+/** attachmentIds: the customer's own uploads (POST /api/v1/portal/attachments) not yet sent with a message. */
 export const PortalCreateTicketBody = z.object({
   subject: z.string().trim().min(1).max(300),
   body: z.string().min(1).max(200_000),
+  attachmentIds: z.array(Id).max(20).default([]),
 });
 
-export const PortalReplyBody = z.object({ body: z.string().min(1).max(200_000) });
+export const PortalReplyBody = z.object({ body: z.string().min(1).max(200_000), attachmentIds: z.array(Id).max(20).default([]) });

@@ -20,4 +20,8 @@ export default [
     route: 'POST /api/v1/portal/tickets/:ref/messages', allow: CUSTOMER,
     request: async (f) => ({ url: `/api/v1/portal/tickets/${(await ownTicket(f)).id}/messages`, body: { body: 'More details' } }),
   },
+  {
+    route: 'POST /api/v1/portal/attachments', allow: CUSTOMER,
+    request: () => ({ url: '/api/v1/portal/attachments?filename=screen.txt', raw: 'screenshot', headers: { 'content-type': 'text/plain' } }),
+  },
 ] satisfies AccessCase[];

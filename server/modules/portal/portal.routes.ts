@@ -1,10 +1,13 @@
+import { z } from 'zod';
 import { Page, PageQuery } from '../../../api/common.ts';
 import { PortalCreateTicketBody, PortalMessage, PortalProfile, PortalReplyBody, PortalTicket } from '../../../api/portal.ts';
-import { TicketRefParams } from '../../../api/tickets.ts';
+import { Attachment, TicketRefParams } from '../../../api/tickets.ts';
 import type { Deps } from '../../deps.ts';
 import { idempotent } from '../../http/idempotency.ts';
 import type { App } from '../../http/types.ts';
 import { presentPortalMessage, presentPortalTicket, presentProfile } from './portal.presenter.ts';
+import { presentAttachment } from '../tickets/messages.presenter.ts';
+import { uploadMine } from './portal.attachments.ts';
 import * as portal from './portal.service.ts';
 
 const tags = ['portal'];
@@ -42,5 +45,22 @@ export function portalRoutes(app: App, deps: Deps) {
     schema: { tags, summary: 'Reply to my request; reopens it when it waited for me or was solved (Idempotency-Key supported)', params: TicketRefParams, body: PortalReplyBody, response: { 201: PortalMessage } },
   }, async (req, reply) => {
     return idempotent(deps, req, reply, 201, async (d) => presentPortalMessage(await portal.replyToMyTicket(d, req.actor, req.params.ref, req.body)));
+  });
+
+  app.register(async (sub) => {
+    // the body is the file itself, whatever its type (as POST /api/v1/attachments for agents)
+    sub.removeAllContentTypeParsers();
+    sub.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.config.SLOVO_ATTACHMENT_MAX_BYTES + 1 }, (_req, body, done) => done(null, body));
+    sub.withTypeProvider<import('fastify-type-provider-zod').ZodTypeProvider>().post('/api/v1/portal/attachments', {
+      schema: {
+        tags, summary: 'Upload a file (raw body; Content-Type is the file type); send it by id with a new request or a reply',
+        querystring: z.object({ filename: z.string().min(1).max(255) }),
+        response: { 201: Attachment },
+      },
+    }, async (req, reply) => {
+      const data = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const input = { filename: req.query.filename, contentType: req.headers['content-type'] ?? 'application/octet-stream', data };
+      return idempotent(deps, req, reply, 201, async (d) => presentAttachment(await uploadMine(d, req.actor, input)));
+    });
   });
 }

@@ -14,7 +14,8 @@ import { decodeCursor, isCursorTime, page } from '../../http/cursor.ts';
 import { requireCustomer } from '../../policy.ts';
 import { analyzeCustomerText, jsonOrNull, withSignals } from '../coach/analysis.ts';
 import { messageBody } from '../tickets/html.ts';
-import { messagesOf } from '../tickets/messages.service.ts';
+import { attachmentsOf, messagesOf } from '../tickets/messages.service.ts';
+import { attachMine } from './portal.attachments.ts';
 import { findTicket, tsv } from '../tickets/tickets.service.ts';
 import type { PortalTicketRow, ProfileRow } from './portal.presenter.ts';
 
@@ -111,6 +112,7 @@ export async function createMyTicket(deps: Deps, actor: Actor, input: z.infer<ty
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    await attachMine(trx, actor, input.attachmentIds ?? [], t.id, m.id);
     await trx.insertInto('ticket_events').values({
       ticket_id: t.id, actor_type: 'customer', actor_id: actor.id, kind: 'created', created_at: now,
       data: JSON.stringify({ messageId: m.id, status: 'new', priority: 'normal', channel: 'portal' }),
@@ -138,6 +140,7 @@ export async function replyToMyTicket(deps: Deps, actor: Actor, ref: string, inp
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    await attachMine(trx, actor, input.attachmentIds ?? [], t.id, m.id);
     const reopen = t.status === 'pending_customer' || t.status === 'solved';
     const status: TicketStatus = reopen ? 'open' : t.status;
     await trx
@@ -160,6 +163,6 @@ export async function replyToMyTicket(deps: Deps, actor: Actor, ref: string, inp
       kind: 'message', ticketId: t.id, at: now, messageId: m.id, author: 'customer', public: true, signals: a.signals,
       actorId: null, changes: reopen ? { status: [t.status, status] } : {},
     });
-    return { ...m, author_name: t.requester_name, attachments: [] };
+    return { ...m, author_name: t.requester_name, attachments: await attachmentsOf(trx, [m.id]) };
   });
 }

@@ -193,6 +193,66 @@ describe('writing', () => {
   });
 });
 
+describe('files from customers', () => {
+  const upload = (c: Client, name: string, data: string, type = 'text/plain') =>
+    c.req('POST', `/api/v1/portal/attachments?filename=${encodeURIComponent(name)}`, { raw: data, headers: { 'content-type': type } });
+
+  test('a reply and a new request carry the customer\'s uploads; the customer and agents can read them', async () => {
+    const t = await ticketFor(customer.customerId);
+    const up = await upload(customer, '../../скрин "1".txt', 'error at 14:05');
+    assert.equal(up.status, 201, up.raw);
+    assert.equal(up.body.filename, 'скрин 1.txt');
+    const row = await ctx.deps.db.selectFrom('attachments').selectAll().where('id', '=', up.body.id).executeTakeFirstOrThrow();
+    assert.deepEqual([row.uploaded_by_customer_id, row.uploaded_by_user_id, row.message_id], [customer.customerId, null, null]);
+    // not readable until sent, even by its uploader
+    assert.equal((await customer.get(`/api/v1/attachments/${up.body.id}`)).status, 404);
+
+    const r = await customer.post(`/api/v1/portal/tickets/${t.id}/messages`, { body: 'See the file', attachmentIds: [up.body.id] });
+    assert.equal(r.status, 201, r.raw);
+    assert.deepEqual(r.body.attachments.map((a: { id: string }) => a.id), [up.body.id]);
+    const bound = await ctx.deps.db.selectFrom('attachments').select(['ticket_id', 'message_id']).where('id', '=', up.body.id).executeTakeFirstOrThrow();
+    assert.deepEqual(bound, { ticket_id: t.id, message_id: r.body.id });
+    const dl = await customer.get(`/api/v1/attachments/${up.body.id}`);
+    assert.equal(dl.status, 200);
+    assert.equal(dl.raw, 'error at 14:05');
+    const agentView = await admin.get(`/api/v1/tickets/${t.id}/messages`);
+    const m = agentView.body.items.find((x: { id: string }) => x.id === r.body.id);
+    assert.equal(m.attachments[0].filename, 'скрин 1.txt');
+    const portalView = await customer.get(`/api/v1/portal/tickets/${t.id}/messages`);
+    assert.equal(portalView.body.items.find((x: { id: string }) => x.id === r.body.id).attachments[0].id, up.body.id);
+    // someone else cannot read it
+    assert.equal((await other.get(`/api/v1/attachments/${up.body.id}`)).status, 404);
+
+    const up2 = await upload(customer, 'photo.png', 'png bytes', 'image/png');
+    const created = await customer.post('/api/v1/portal/tickets', { subject: 'With a photo', body: 'Photo attached', attachmentIds: [up2.body.id] });
+    assert.equal(created.status, 201, created.raw);
+    const msgs = await customer.get(`/api/v1/portal/tickets/${created.body.id}/messages`);
+    assert.deepEqual(msgs.body.items[0].attachments.map((a: { filename: string; contentType: string }) => [a.filename, a.contentType]), [['photo.png', 'image/png']]);
+  });
+
+  test('only own unsent uploads can be sent: a used or foreign id is refused and nothing is written', async () => {
+    const t = await ticketFor(customer.customerId);
+    const mine = await upload(customer, 'a.txt', 'a');
+    assert.equal((await customer.post(`/api/v1/portal/tickets/${t.id}/messages`, { body: 'one', attachmentIds: [mine.body.id] })).status, 201);
+    const before = await ctx.deps.db.selectFrom('messages').select('id').where('ticket_id', '=', t.id).execute();
+    const again = await customer.post(`/api/v1/portal/tickets/${t.id}/messages`, { body: 'two', attachmentIds: [mine.body.id] });
+    assert.equal(again.status, 400, again.raw);
+    const theirs = await upload(other, 'b.txt', 'b');
+    assert.equal((await customer.post(`/api/v1/portal/tickets/${t.id}/messages`, { body: 'three', attachmentIds: [theirs.body.id] })).status, 400);
+    assert.equal((await customer.post('/api/v1/portal/tickets', { subject: 'x', body: 'y', attachmentIds: [theirs.body.id] })).status, 400);
+    const after = await ctx.deps.db.selectFrom('messages').select('id').where('ticket_id', '=', t.id).execute();
+    assert.equal(after.length, before.length, 'refused replies are not stored');
+    assert.equal((await ctx.deps.db.selectFrom('attachments').select('message_id').where('id', '=', theirs.body.id).executeTakeFirstOrThrow()).message_id, null);
+    assert.equal((await upload(customer, 'empty.txt', '')).status, 400);
+  });
+
+  test('the size limit holds', async () => {
+    const big = Buffer.alloc(ctx.config.SLOVO_ATTACHMENT_MAX_BYTES + 1, 1);
+    const r = await customer.req('POST', '/api/v1/portal/attachments?filename=big.bin', { raw: big, headers: { 'content-type': 'application/octet-stream' } });
+    assert.equal(r.status, 413);
+  });
+});
+
 describe('who may use the portal', () => {
   test('staff sessions get 403, anonymous 401, on every portal route', async () => {
     const t = await ticketFor(customer.customerId);
