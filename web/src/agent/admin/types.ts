@@ -1,0 +1,37 @@
+// Wire shapes the admin screens use (types only: nothing of api/ reaches the bundle).
+import type { z } from 'zod';
+import type { ApiToken as ApiTokenS, CreatedToken as CreatedTokenS } from '../../../../api/auth.ts';
+import type { Calendar as CalendarS, CalendarWithDays as CalendarWithDaysS, IcalImportResult as IcalS } from '../../../../api/calendars.ts';
+import type { EscalationRule as RuleS } from '../../../../api/escalation.ts';
+import type { Macro as MacroS } from '../../../../api/macros.ts';
+import type { Channel as ChannelS, InboundMail as InboundMailS } from '../../../../api/mail.ts';
+import type { ChannelHealth as ChannelHealthS } from '../../../../api/mail-health.ts';
+import type { OutboxMailWithTicket as OutboxS } from '../../../../api/mail-outbound.ts';
+import type { NotificationPrefs as PrefsS } from '../../../../api/notifications.ts';
+import type { CreatedUser as CreatedUserS, Group as GroupS, GroupDetail as GroupDetailS, Organization as OrgS, TicketField as FieldS, User as UserS } from '../../../../api/people.ts';
+import type { PriorityWeightsResponse as WeightsS } from '../../../../api/priority.ts';
+import type { PromiseSettings as PromiseSettingsS } from '../../../../api/promises.ts';
+import type { SlaPolicy as SlaS } from '../../../../api/sla.ts';
+
+export type Page<T> = { items: T[]; nextCursor: string | null };
+export type User = z.infer<typeof UserS>;
+export type CreatedUser = z.infer<typeof CreatedUserS>;
+export type Group = z.infer<typeof GroupS>;
+export type GroupDetail = z.infer<typeof GroupDetailS>;
+export type Organization = z.infer<typeof OrgS>;
+export type TicketField = z.infer<typeof FieldS>;
+export type Calendar = z.infer<typeof CalendarS>;
+export type CalendarWithDays = z.infer<typeof CalendarWithDaysS>;
+export type IcalResult = z.infer<typeof IcalS>;
+export type EscalationRule = z.infer<typeof RuleS>;
+export type Macro = z.infer<typeof MacroS>;
+export type Channel = z.infer<typeof ChannelS>;
+export type InboundMail = z.infer<typeof InboundMailS>;
+export type ChannelHealth = z.infer<typeof ChannelHealthS>;
+export type OutboxMail = z.infer<typeof OutboxS>;
+export type NotificationPrefs = z.infer<typeof PrefsS>;
+export type Weights = z.infer<typeof WeightsS>;
+export type PromiseSettings = z.infer<typeof PromiseSettingsS>;
+export type SlaPolicy = z.infer<typeof SlaS>;
+export type ApiToken = z.infer<typeof ApiTokenS>;
+export type CreatedToken = z.infer<typeof CreatedTokenS>;

@@ -1,0 +1,210 @@
+// Admin screens in a real browser: users and groups, SLA targets, iCal holidays, priority
+// weights, macros; what a non-admin sees; the admin chunk stays out of an agent's first load.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { PASSWORD } from '../../server/test/harness.ts';
+import { startWeb, watchErrors, type WebCtx } from './browser.ts';
+
+const ICS = [
+  'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Slovo test//holidays//EN',
+  'BEGIN:VEVENT', 'UID:ny-2027@test', 'DTSTART;VALUE=DATE:20270101', 'DTEND;VALUE=DATE:20270102', 'SUMMARY:New Year', 'END:VEVENT',
+  'BEGIN:VEVENT', 'UID:spring-2027@test', 'DTSTART;VALUE=DATE:20270501', 'DTEND;VALUE=DATE:20270502', 'SUMMARY:Spring Day', 'END:VEVENT',
+  'BEGIN:VEVENT', 'UID:meeting@test', 'DTSTART:20270105T100000Z', 'DTEND:20270105T110000Z', 'SUMMARY:A meeting', 'END:VEVENT',
+  'END:VCALENDAR', '',
+].join('\r\n');
+
+describe('admin screens', () => {
+  let w: WebCtx;
+  before(async () => { w = await startWeb(); });
+  after(async () => { await w?.closeAll(); });
+
+  test('admin creates a group (L2) and a user with level L2 in it; API errors show next to the field', () => w.step('admin-users', async () => {
+    const { page } = await w.signIn('admin', { lang: 'en' });
+    const errors = watchErrors(page);
+    await page.goto('/admin/groups');
+    await page.getByRole('button', { name: 'New group' }).click();
+    const gform = page.getByRole('form', { name: 'New group' });
+    await gform.getByLabel('Name').fill('Second line');
+    await gform.getByLabel('Line').selectOption('2');
+    await gform.getByRole('button', { name: 'Create group' }).click();
+    await page.getByRole('cell', { name: 'Second line', exact: true }).waitFor();
+    const g = await w.deps.db.selectFrom('groups').selectAll().where('name', '=', 'Second line').executeTakeFirstOrThrow();
+    assert.equal(g.level, 2);
+
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('button', { name: 'New user' }).click();
+    const form = page.getByRole('form', { name: 'New user' });
+    await form.getByLabel('Name').fill('Vera Second');
+    await form.getByLabel('E-mail').fill('vera@agents.test');
+    await form.getByLabel('Role').selectOption('agent');
+    await form.getByLabel('Support line').selectOption('2');
+    await form.getByLabel('Skills').fill('billing, bad skill!');
+    await form.getByLabel('Time zone').fill('Asia/Yekaterinburg');
+    await form.getByLabel('Password', { exact: true }).fill('a long enough password');
+    await form.getByRole('checkbox', { name: 'Second line (L2)' }).check();
+    await form.getByRole('button', { name: 'Create user' }).click();
+    // the API refuses the skill: its message is tied to the Skills field
+    const skills = form.getByLabel('Skills');
+    await skills.and(page.locator('[aria-invalid=true]')).waitFor();
+    const described = await skills.getAttribute('aria-describedby');
+    const description = await Promise.all(described!.split(' ').map((id) => page.locator(`[id="${id}"]`).innerText()));
+    assert.match(description.join(' '), /skills are 1-50 letters/);
+    assert.equal(await w.deps.db.selectFrom('users').select('id').where('email', '=', 'vera@agents.test').executeTakeFirst(), undefined);
+
+    await skills.fill('billing, 1c');
+    await form.getByRole('button', { name: 'Create user' }).click();
+    await page.getByRole('cell', { name: 'vera@agents.test', exact: true }).waitFor();
+    const u = await w.deps.db.selectFrom('users').selectAll().where('email', '=', 'vera@agents.test').executeTakeFirstOrThrow();
+    assert.equal(u.level, 2);
+    assert.equal(u.role, 'agent');
+    assert.equal(u.time_zone, 'Asia/Yekaterinburg');
+    assert.deepEqual([...u.skills].sort(), ['1c', 'billing']);
+    const member = await w.deps.db.selectFrom('group_members').selectAll().where('user_id', '=', u.id).execute();
+    assert.deepEqual(member.map((m) => String(m.group_id)), [g.id]);
+    // the new user signs in with the chosen password
+    assert.equal((await w.anon().login('vera@agents.test', 'a long enough password')).status, 200);
+
+    // deactivate, with a confirmation step
+    await page.getByRole('button', { name: 'Edit Vera Second' }).click();
+    const edit = page.getByRole('form', { name: 'Edit Vera Second' });
+    await edit.getByRole('button', { name: 'Deactivate' }).click();
+    await edit.getByRole('button', { name: 'Yes, confirm' }).click();
+    await page.getByRole('row', { name: /vera@agents\.test.*deactivated/ }).waitFor();
+    assert.equal((await w.deps.db.selectFrom('users').select('active').where('id', '=', u.id).executeTakeFirstOrThrow()).active, false);
+    assert.deepEqual(errors, []);
+  }));
+
+  test('admin edits an SLA policy target; it lands in the DB', () => w.step('admin-sla', async () => {
+    const api = await w.as('admin');
+    const r = await api.post('/api/v1/sla-policies', { name: 'Standard', targets: { firstResponseMin: 60, resolutionMin: 480 } });
+    assert.equal(r.status, 201, r.raw);
+    const { page } = await w.signIn('admin', { lang: 'en' });
+    const errors = watchErrors(page);
+    await page.goto('/admin/sla');
+    await page.getByRole('button', { name: 'Edit policy Standard' }).click();
+    const form = page.getByRole('form', { name: 'Edit policy Standard' });
+    await form.getByLabel('First response').fill('45');
+    await form.getByLabel('Waiting for a third party').check();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    const p = await w.deps.db.selectFrom('sla_policies').selectAll().where('id', '=', r.body.id).executeTakeFirstOrThrow();
+    assert.equal(p.first_response_min, 45);
+    assert.equal(p.resolution_min, 480);
+    assert.equal(p.pause_pending_third_party, true);
+    await page.getByRole('cell', { name: '45 min' }).waitFor();
+    assert.deepEqual(errors, []);
+  }));
+
+  test('admin imports holidays from an .ics file into a calendar', () => w.step('admin-ical', async () => {
+    const api = await w.as('admin');
+    const c = await api.post('/api/v1/calendars', { name: 'Moscow office', timeZone: 'Europe/Moscow' });
+    assert.equal(c.status, 201, c.raw);
+    const { page } = await w.signIn('admin', { lang: 'en' });
+    const errors = watchErrors(page);
+    await page.goto('/admin/calendars');
+    await page.getByRole('button', { name: 'Edit calendar Moscow office' }).click();
+    const form = page.getByRole('form', { name: 'Import holidays from iCal' });
+    await form.getByLabel('.ics file').setInputFiles({ name: 'holidays.ics', mimeType: 'text/calendar', buffer: Buffer.from(ICS) });
+    await form.getByRole('button', { name: 'Import' }).click();
+    await form.getByRole('status').filter({ hasText: 'Imported days: 2' }).waitFor();
+    await page.getByRole('cell', { name: 'New Year', exact: true }).waitFor();
+    const days = await w.deps.db.selectFrom('calendar_days').select([sql<string>`day::text`.as('day'), 'kind', 'source', 'name']).where('calendar_id', '=', c.body.id).orderBy('day').execute();
+    assert.deepEqual(days.map((d) => [d.day, d.kind, d.source, d.name]), [
+      ['2027-01-01', 'holiday', 'ical', 'New Year'],
+      ['2027-05-01', 'holiday', 'ical', 'Spring Day'],
+    ]);
+    // working week: Saturday gets hours
+    const week = page.getByRole('form', { name: 'Working week' });
+    await week.getByLabel('Saturday').fill('10:00-14:00');
+    await week.getByRole('button', { name: 'Save' }).click();
+    await week.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    const cal = await w.deps.db.selectFrom('calendars').select('week').where('id', '=', c.body.id).executeTakeFirstOrThrow();
+    assert.deepEqual(cal.week[5], [[600, 840]]);
+    assert.deepEqual(errors, []);
+  }));
+
+  test('admin changes a priority weight and creates a macro', () => w.step('admin-weights-macro', async () => {
+    const { page } = await w.signIn('admin', { lang: 'en' });
+    const errors = watchErrors(page);
+    await page.goto('/admin/priority');
+    const weights = page.getByRole('form', { name: 'Priority weights' });
+    await weights.getByLabel('Angry customer').fill('33');
+    await weights.getByRole('button', { name: 'Save' }).click();
+    await weights.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    const s = await w.deps.db.selectFrom('settings').select('value').where('key', '=', 'priority_weights').executeTakeFirstOrThrow();
+    assert.deepEqual(s.value, { anger: 33 });
+
+    await page.getByRole('link', { name: 'Macros' }).click();
+    await page.getByRole('button', { name: 'New macro' }).click();
+    const form = page.getByRole('form', { name: 'New macro' });
+    await form.getByLabel('Name').fill('Waiting for logs');
+    await form.getByLabel('Reply text').fill('Hello, ');
+    await form.getByRole('button', { name: '{{customer.name}}' }).click();
+    await form.getByLabel('Reply text').press('End');
+    await form.getByLabel('Reply text').pressSequentially('! Please send us the logs.');
+    await form.getByLabel('Status').selectOption('pending_customer');
+    await form.getByLabel('Add tags').fill('logs');
+    await form.getByRole('button', { name: 'Create macro' }).click();
+    await page.getByRole('cell', { name: 'Waiting for logs', exact: true }).waitFor();
+    const m = await w.deps.db.selectFrom('macros').selectAll().where('name', '=', 'Waiting for logs').executeTakeFirstOrThrow();
+    assert.equal(m.body, 'Hello, {{customer.name}}! Please send us the logs.');
+    assert.deepEqual(m.actions, { status: 'pending_customer', addTags: ['logs'] });
+    assert.equal(m.owner_user_id, null); // shared
+    assert.deepEqual(errors, []);
+  }));
+
+  test('an agent gets "admins only" and the admin API refuses; no admin chunk before /admin', () => w.step('admin-agent', async () => {
+    const u = await w.createUser('agent');
+    const page = await (await w.context({ lang: 'en' })).newPage();
+    const errors = watchErrors(page);
+    const scripts: string[] = [];
+    page.on('request', (r) => { if (r.url().endsWith('.js')) scripts.push(new URL(r.url()).pathname); });
+    await page.goto('/');
+    await page.getByLabel('E-mail').fill(u.email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('.topbar').waitFor();
+    await page.waitForLoadState('networkidle');
+    assert.ok(scripts.some((s) => /\/assets\/ListPage-.*\.js$/.test(s)), `the list page loaded: ${scripts.join(', ')}`);
+    assert.deepEqual(scripts.filter((s) => /AdminPage-|ProfilePage-/.test(s)), []);
+
+    await page.goto('/admin');
+    await page.getByRole('alert').filter({ hasText: 'This section is for admins only' }).waitFor();
+    assert.ok(scripts.some((s) => /\/assets\/AdminPage-.*\.js$/.test(s)));
+    assert.equal(await page.getByRole('link', { name: 'Users' }).count(), 0);
+    // the server is the guard: the same session cannot write admin settings
+    const statuses = await page.evaluate(async () => {
+      const csrf = decodeURIComponent(/(?:^|;\s*)slovo_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? '');
+      const h = { 'content-type': 'application/json', 'x-csrf-token': csrf };
+      const a = await fetch('/api/v1/settings/priority-weights', { method: 'PUT', headers: h, body: JSON.stringify({ anger: 1 }) });
+      const b = await fetch('/api/v1/users', { method: 'POST', headers: h, body: JSON.stringify({ email: 'x@agents.test', name: 'X' }) });
+      return [a.status, b.status];
+    });
+    assert.deepEqual(statuses, [403, 403]);
+    assert.deepEqual(errors, []);
+  }));
+
+  test('a lead sees the sections a lead may use and can set group members', () => w.step('admin-lead', async () => {
+    const api = await w.as('admin');
+    const g = await api.post('/api/v1/groups', { name: 'Billing', level: 1 });
+    const member = await w.createUser('agent', { name: 'Lena Member' });
+    const { page } = await w.signIn('lead', { lang: 'en' });
+    const errors = watchErrors(page);
+    await page.goto('/admin');
+    const nav = page.getByRole('navigation', { name: 'Administration sections' });
+    await nav.getByRole('link', { name: 'Groups' }).click();
+    assert.equal(await nav.getByRole('link', { name: 'SLA policies' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'New group' }).count(), 0);
+    await page.getByRole('button', { name: 'Group Billing' }).click();
+    await page.getByRole('checkbox', { name: 'Lena Member · L1' }).check();
+    await page.getByRole('button', { name: 'Save members' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    const rows = await w.deps.db.selectFrom('group_members').select('user_id').where('group_id', '=', g.body.id).execute();
+    assert.deepEqual(rows.map((r) => String(r.user_id)), [member.id]);
+    // a section a lead may not use shows "admins only"
+    await page.goto('/admin/sla');
+    await page.getByRole('alert').filter({ hasText: 'admins only' }).waitFor();
+    assert.deepEqual(errors, []);
+  }));
+});
