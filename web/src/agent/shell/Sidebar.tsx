@@ -25,7 +25,7 @@ export function Sidebar({ open, onNavigate }: { open: boolean; onNavigate: () =>
           return (
             <li key={v.id}>
               <Link to="/views/$viewId" params={{ viewId: v.id }} onClick={onNavigate} activeProps={active}>
-                <span className="shell-view-name">{viewName(v, lang)}</span>
+                <span className="shell-view-name">{viewName(v, lang)}</span>{' '}
                 {c && (
                   <span className="shell-count">
                     <span aria-hidden="true">{c.capped ? `${c.count}+` : c.count}</span>

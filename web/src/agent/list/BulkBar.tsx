@@ -1,0 +1,112 @@
+// Bulk actions on the selected tickets: one PATCH each with its version (If-Match), then a summary.
+import { useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { ApiError, patch } from '../../shared/api.ts';
+import { useT } from '../../shared/i18n.tsx';
+import { Field } from './Field.tsx';
+import { useSession } from '../../shared/session.tsx';
+import { viewCountsKey } from '../shell/queries.ts';
+import type { Group, User } from './lookups.ts';
+import { PRIORITIES, STATUSES, type Ticket } from './types.ts';
+import { listKey } from './useTicketList.ts';
+
+type Action = 'assign' | 'status' | 'priority' | 'group' | 'tag';
+const ACTIONS: Action[] = ['assign', 'status', 'priority', 'group', 'tag'];
+const TAG = /^[\p{L}\p{N}_:.-]{1,50}$/u;
+export type BulkResult = { done: number; conflicts: string[]; failed: string[] };
+
+export function BulkBar({ tickets, users, groups, onDone }: { tickets: Ticket[]; users: User[]; groups: Group[]; onDone: (ok: Set<string>, r: BulkResult | null) => void }) {
+  const t = useT();
+  const { me } = useSession();
+  const qc = useQueryClient();
+  const [action, setAction] = useState<Action>('status');
+  const [value, setValue] = useState('');
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  function body(): Record<string, unknown> | null {
+    switch (action) {
+      case 'assign': return { assigneeId: value === 'none' ? null : value === 'me' ? me.id : value };
+      case 'status': return { status: value };
+      case 'priority': return { priority: value };
+      case 'group': return { groupId: value === 'none' ? null : value };
+      case 'tag': return TAG.test(value.trim().toLowerCase()) ? { addTags: [value.trim().toLowerCase()] } : null;
+    }
+  }
+
+  async function apply(e: FormEvent) {
+    e.preventDefault();
+    const b = body();
+    if (!b) { setError(t('list.bulk.badTag')); return; }
+    setError(null);
+    const queue = [...tickets];
+    const r: BulkResult = { done: 0, conflicts: [], failed: [] };
+    const ok = new Set<string>();
+    let n = 0;
+    setProgress({ done: 0, total: queue.length });
+    const worker = async () => {
+      for (let x = queue.shift(); x; x = queue.shift()) {
+        try {
+          await patch<Ticket>(`/api/v1/tickets/${x.id}`, b, { 'if-match': `"${x.version}"` });
+          r.done++;
+          ok.add(x.id);
+        } catch (err) {
+          if (err instanceof ApiError && err.status === 412) r.conflicts.push(x.number);
+          else r.failed.push(`${x.number} (${err instanceof Error ? err.message : String(err)})`);
+        }
+        setProgress({ done: ++n, total: tickets.length });
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    setProgress(null);
+    await Promise.all([qc.invalidateQueries({ queryKey: listKey }), qc.invalidateQueries({ queryKey: viewCountsKey })]);
+    onDone(ok, r);
+  }
+
+  const choose = <option value="">{t('list.bulk.choose')}</option>;
+  return (
+    <div className="list-bulk" role="region" aria-label={t('list.bulk')}>
+      <form onSubmit={apply}>
+        <strong>{t('list.selected', { n: tickets.length })}</strong>
+        <Field label={t('list.bulk.action')}>{(id) => (
+          <select id={id} value={action} onChange={(e) => { setAction(e.target.value as Action); setValue(''); }}>
+            {ACTIONS.map((a) => <option key={a} value={a}>{t(`list.bulk.${a}`)}</option>)}
+          </select>
+        )}</Field>
+        <Field label={t('list.bulk.value')}>{(id) => (action === 'tag' ? (
+          <input id={id} type="text" value={value} onChange={(e) => setValue(e.target.value)} required size={12} />
+        ) : (
+          <select id={id} value={value} onChange={(e) => setValue(e.target.value)} required>
+            {choose}
+            {action === 'assign' && <><option value="me">{t('list.me')}</option><option value="none">{t('list.unassigned')}</option>
+              {users.filter((u) => u.role !== 'light_agent').map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}</>}
+            {action === 'status' && STATUSES.filter((s) => s !== 'closed').map((s) => <option key={s} value={s}>{t(`list.status.${s}`)}</option>)}
+            {action === 'priority' && PRIORITIES.map((s) => <option key={s} value={s}>{t(`list.priority.${s}`)}</option>)}
+            {action === 'group' && <><option value="none">{t('list.noGroup')}</option>
+              {groups.map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}</>}
+          </select>
+        ))}</Field>
+        <button type="submit" className="primary" disabled={!!progress || !value}>{t('list.bulk.apply')}</button>
+        <button type="button" onClick={() => onDone(new Set(tickets.map((x) => x.id)), null)}>{t('list.clearSelection')}</button>
+      </form>
+      {(progress || error) && (
+        <p className="list-bulk-progress">
+          {progress && t('list.bulk.working', { done: progress.done, total: progress.total })}
+          {error && <span className="error">{error}</span>}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The summary of the last bulk run (in the page's live region). */
+export function BulkSummary({ r }: { r: BulkResult }) {
+  const t = useT();
+  return (
+    <>
+      <span>{t('list.bulk.done', { n: r.done })}</span>
+      {r.conflicts.length > 0 && <span className="error"> {t('list.bulk.conflicts', { list: r.conflicts.join(', ') })}</span>}
+      {r.failed.length > 0 && <span className="error"> {t('list.bulk.failed', { list: r.failed.join('; ') })}</span>}
+    </>
+  );
+}
