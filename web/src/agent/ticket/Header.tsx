@@ -76,6 +76,10 @@ export function CareBanner({ flags }: { flags: CareT[] }) {
   );
 }
 
+/** The server's labels carry their points ("+20 trial customer"); add them when one does not. */
+export const partLabel = (points: number, label: string) =>
+  /^[+\-−]\d/.test(label) ? label : `${points >= 0 ? '+' : '−'}${Math.abs(points)} ${label}`;
+
 export function Header({ ticket, sla, lang }: { ticket: TicketT; sla: SlaT | undefined; lang: 'ru' | 'en' }) {
   const t = useT();
   const parts = ticket.priorityParts;
@@ -108,7 +112,7 @@ export function Header({ ticket, sla, lang }: { ticket: TicketT; sla: SlaT | und
         </span>
         {parts.length > 0 && (
           <span className="tk-score-parts" aria-label={t('ticket.scoreWhy')}>
-            {parts.map((p) => `${p.points >= 0 ? '+' : '−'}${Math.abs(p.points)} ${lang === 'ru' ? p.label_ru : p.label_en}`).join(', ')}
+            {parts.map((p) => partLabel(p.points, lang === 'ru' ? p.label_ru : p.label_en)).join(', ')}
           </span>
         )}
       </div>

@@ -57,6 +57,8 @@ export function MessageBody({ m }: { m: MessageT }) {
   const [images, setImages] = useState(false);
   const [tall, setTall] = useState(false);
   const ranges = useMemo(() => evidenceRanges(m), [m]);
+  // plain text replies are stored as <p>/<br> only: nothing more to see in the HTML view
+  const rich = /<(?!\/?(p|br)\b)[a-z]/i.test(m.bodyHtml) || (!m.bodyText && !!m.bodyHtml);
   const hasRemote = /\sdata-remote-src=/.test(m.bodyHtml);
   const doc = useMemo(() => (html ? srcdoc(m.bodyHtml, images) : ''), [html, images, m.bodyHtml]);
   const text = m.bodyText || (m.bodyHtml ? t('ticket.msg.htmlOnly') : '');
@@ -73,7 +75,7 @@ export function MessageBody({ m }: { m: MessageT }) {
       ) : (
         <Highlighted text={text} ranges={ranges} label={(c) => t(`ticket.signal.${c}`)} />
       )}
-      {m.bodyHtml && (
+      {rich && (
         <div className="tk-body-tools">
           <button type="button" className="tk-link" aria-pressed={html} onClick={() => setHtml(!html)}>
             {html ? t('ticket.msg.textView') : t('ticket.msg.htmlView')}

@@ -6,7 +6,8 @@ import { Link, useParams } from '@tanstack/react-router';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../../shared/api.ts';
 import { useLang, useT } from '../../shared/i18n.tsx';
-import { useLive } from '../../shared/live.ts';
+import { useLive, usePresence } from '../../shared/live.ts';
+import { PresenceBadge } from '../../shared/PresenceBadge.tsx';
 import { can, useSession } from '../../shared/session.tsx';
 import { ReplyBox } from '../reply/ReplyBox.tsx';
 import { Actions } from './Actions.tsx';
@@ -37,6 +38,11 @@ function Links({ items }: { items: LinkT[] }) {
   );
 }
 
+/** Who else has this ticket open (the reply box tells who is replying). */
+function Presence({ ticketRef, meId }: { ticketRef: string; meId: string }) {
+  return <PresenceBadge present={usePresence(ticketRef, 'viewing')} exceptUserId={meId} />;
+}
+
 export default function TicketPage() {
   const t = useT();
   const { lang } = useLang();
@@ -62,18 +68,30 @@ export default function TicketPage() {
   // live: any event of this ticket refetches it; new messages append below (no jump above)
   const idRef = useRef<string | undefined>(undefined);
   idRef.current = ticket?.id;
+  const liveMessage = useRef(false);
   useLive((e) => {
     if (e.type === 'presence') return;
-    if (e.ticketId === idRef.current || (ticket && ticket.number.endsWith(`-${e.number}`))) void refresh();
-  }, [ticket?.id]);
+    if (e.ticketId !== idRef.current && e.number !== param) return;
+    if (e.type === 'message.created') liveMessage.current = true;
+    void refresh();
+  }, [param]);
+
+  // all messages were on screen and a new one made a next page: load it, so it appends
+  const wasComplete = useRef(false);
+  useEffect(() => {
+    if (!messagesQ.data) return;
+    if (messagesQ.hasNextPage && wasComplete.current && !messagesQ.isFetchingNextPage) void messagesQ.fetchNextPage();
+    wasComplete.current = !messagesQ.hasNextPage;
+  }, [messagesQ.data, messagesQ.hasNextPage, messagesQ.isFetchingNextPage, messagesQ.fetchNextPage]);
 
   // announce messages that arrive while the page is open
   const [announce, setAnnounce] = useState('');
   const seen = useRef<number | null>(null);
-  useEffect(() => { seen.current = null; setAnnounce(''); }, [param]);
+  useEffect(() => { seen.current = null; wasComplete.current = false; setAnnounce(''); }, [param]);
   useEffect(() => {
     if (!messagesQ.data) return;
-    if (seen.current !== null && messages.length > seen.current) {
+    if (seen.current !== null && messages.length > seen.current && liveMessage.current) {
+      liveMessage.current = false;
       const last = messages[messages.length - 1];
       setAnnounce(t('ticket.live.newMessage', { name: last.author.name ?? t(`ticket.author.${last.author.type}`) }));
     }
@@ -101,6 +119,7 @@ export default function TicketPage() {
       <div className="tk-main">
         <CareBanner flags={careQ.data?.items ?? []} />
         <Header ticket={ticket} sla={slaQ.data} lang={lang} />
+        <Presence ticketRef={ticket.number} meId={me.id} />
         {messagesQ.error && <p className="error" role="alert">{t('common.error', { message: messagesQ.error.message })}</p>}
         {!loaded && !messagesQ.error && <p className="loading" role="status">{t('common.loading')}</p>}
         <Conversation items={items} />
