@@ -117,6 +117,13 @@ describe('portal ticket page', () => {
 
     // reply through the form
     await page.getByLabel('Your message').fill('It dropped again at 14:05.\nSecond line here.');
+    await page.getByLabel('Files').setInputFiles([
+      { name: 'vpn-log.txt', mimeType: 'text/plain', buffer: Buffer.from('14:05 tunnel down') },
+      { name: 'oops.txt', mimeType: 'text/plain', buffer: Buffer.from('not this one') },
+    ]);
+    await page.getByRole('button', { name: 'Remove oops.txt' }).click();
+    await page.getByRole('button', { name: 'Remove vpn-log.txt' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Remove oops.txt' }).count(), 0);
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByRole('status').filter({ hasText: 'Your message has been sent.' }).waitFor();
     await page.locator('.portal-message-customer').filter({ hasText: 'It dropped again at 14:05.' }).waitFor();
@@ -126,6 +133,13 @@ describe('portal ticket page', () => {
     assert.deepEqual({ ...rows[1], body_text: rows[1].body_text.trim() },
       { body_text: 'It dropped again at 14:05.\nSecond line here.', author_type: 'customer', author_customer_id: customerId, kind: 'reply', channel: 'portal' });
     assert.equal(await page.getByLabel('Your message').inputValue(), '');
+    // the file went with the message; the other one did not; the customer can download it
+    const files = await w.deps.db.selectFrom('attachments').select(['filename', 'message_id', 'ticket_id']).where('uploaded_by_customer_id', '=', customerId).orderBy('id').execute();
+    const sent = (await w.deps.db.selectFrom('messages').select('id').where('ticket_id', '=', t.id).where('author_type', '=', 'customer').orderBy('id', 'desc').executeTakeFirstOrThrow()).id;
+    assert.deepEqual(files, [{ filename: 'vpn-log.txt', message_id: sent, ticket_id: t.id }, { filename: 'oops.txt', message_id: null, ticket_id: null }]);
+    const link = page.locator('.portal-message-customer').filter({ hasText: 'It dropped again' }).getByRole('link', { name: 'vpn-log.txt' });
+    const href = await link.getAttribute('href');
+    assert.equal(await page.evaluate((u) => fetch(u!).then((r) => r.text()), href), '14:05 tunnel down');
 
     // a kept promise reads as kept
     await agent.post(`/api/v1/promises/${p.body.id}/keep`, {});
@@ -141,6 +155,8 @@ describe('portal ticket page', () => {
     await page.getByRole('heading', { name: 'New request' }).waitFor();
     await page.getByLabel('Subject').fill('Cannot export the report');
     await page.getByLabel('Describe what happened').fill('Export gives error 500 since Monday.');
+    await page.getByLabel('Files').setInputFiles({ name: 'screenshot.png', mimeType: 'image/png', buffer: Buffer.from('fake png') });
+    await page.getByRole('button', { name: 'Remove screenshot.png' }).waitFor();
     await page.getByRole('button', { name: 'Send request' }).click();
     await page.getByRole('heading', { name: /Cannot export the report/ }).waitFor();
     const row = await w.deps.db.selectFrom('tickets').select(['id', 'number', 'subject', 'channel', 'requester_id']).where('requester_id', '=', customerId).executeTakeFirstOrThrow();
@@ -149,6 +165,9 @@ describe('portal ticket page', () => {
     const msg = await w.deps.db.selectFrom('messages').select(['body_text', 'author_customer_id']).where('ticket_id', '=', row.id).executeTakeFirstOrThrow();
     assert.deepEqual([msg.body_text.trim(), msg.author_customer_id], ['Export gives error 500 since Monday.', customerId]);
     await page.getByText('Export gives error 500 since Monday.').waitFor();
+    await page.getByRole('link', { name: 'screenshot.png' }).waitFor();
+    const att = await w.deps.db.selectFrom('attachments').select(['message_id', 'content_type']).where('ticket_id', '=', row.id).execute();
+    assert.deepEqual(att.map((a) => a.content_type), ['image/png']);
     await page.getByRole('region', { name: 'Now' }).getByText('Waiting for our support team').waitFor();
     // back on the list it is there, in progress
     await page.getByRole('link', { name: '← All requests' }).click();
@@ -212,6 +231,8 @@ describe('portal ticket page', () => {
     assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1');
     await page.getByLabel('Your message').focus();
     await page.keyboard.type('Typed with the keyboard');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type), 'file');
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Send');
     await page.keyboard.press('Enter');

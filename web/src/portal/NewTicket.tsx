@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { post } from '../shared/api.ts';
 import { useT } from '../shared/i18n.tsx';
+import { FilePicker, useFiles } from './Files.tsx';
 import { errorText, newKey, useFocusOnMount } from './hooks.ts';
 import { navigate, ticketPath } from './router.tsx';
 import type { Ticket } from './types.ts';
@@ -15,6 +16,7 @@ export function NewTicket() {
   const [body, setBody] = useState('');
   const [key] = useState(newKey);
   const [busy, setBusy] = useState(false);
+  const files = useFiles();
   const [error, setError] = useState<string | null>(null);
 
   async function submit(e: FormEvent) {
@@ -22,7 +24,7 @@ export function NewTicket() {
     setBusy(true);
     setError(null);
     try {
-      const created = await post<Ticket>('/api/v1/portal/tickets', { subject: subject.trim(), body }, { 'idempotency-key': key });
+      const created = await post<Ticket>('/api/v1/portal/tickets', { subject: subject.trim(), body, attachmentIds: files.ids }, { 'idempotency-key': key });
       await qc.invalidateQueries({ queryKey: ['portal', 'tickets'] });
       navigate(ticketPath(created.number));
     } catch (err) {
@@ -43,8 +45,9 @@ export function NewTicket() {
           {t('portal.new.body')}
           <textarea name="body" rows={8} required value={body} onChange={(e) => setBody(e.target.value)} />
         </label>
+        <FilePicker files={files} />
         {error && <p role="alert" className="error">{error}</p>}
-        <div><button type="submit" className="primary" disabled={busy || !subject.trim() || !body.trim()}>{t('portal.new.submit')}</button></div>
+        <div><button type="submit" className="primary" disabled={busy || files.state.busy > 0 || !subject.trim() || !body.trim()}>{t('portal.new.submit')}</button></div>
       </form>
     </section>
   );

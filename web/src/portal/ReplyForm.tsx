@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { post } from '../shared/api.ts';
 import { useT } from '../shared/i18n.tsx';
+import { FilePicker, useFiles } from './Files.tsx';
 import { errorText, newKey } from './hooks.ts';
 import type { Message, Ticket } from './types.ts';
 
@@ -12,6 +13,7 @@ export function ReplyForm({ ticket }: { ticket: Ticket }) {
   const [body, setBody] = useState('');
   const [key, setKey] = useState(newKey);
   const [busy, setBusy] = useState(false);
+  const files = useFiles();
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
 
   async function submit(e: FormEvent) {
@@ -20,8 +22,9 @@ export function ReplyForm({ ticket }: { ticket: Ticket }) {
     setBusy(true);
     setMsg(null);
     try {
-      await post<Message>(`/api/v1/portal/tickets/${encodeURIComponent(ticket.id)}/messages`, { body }, { 'idempotency-key': key });
+      await post<Message>(`/api/v1/portal/tickets/${encodeURIComponent(ticket.id)}/messages`, { body, attachmentIds: files.ids }, { 'idempotency-key': key });
       setBody('');
+      files.reset();
       setKey(newKey());
       setMsg({ ok: true, text: t('portal.reply.sent') });
       await qc.invalidateQueries({ queryKey: ['portal'] });
@@ -40,10 +43,11 @@ export function ReplyForm({ ticket }: { ticket: Ticket }) {
         {t('portal.reply.body')}
         <textarea name="body" rows={5} required value={body} onChange={(e) => setBody(e.target.value)} />
       </label>
+      <FilePicker files={files} />
       <div aria-live="polite">
         {msg && <p className={msg.ok ? 'portal-ok' : 'error'} role={msg.ok ? 'status' : 'alert'}>{msg.text}</p>}
       </div>
-      <div><button type="submit" className="primary" disabled={busy || !body.trim()}>{busy ? t('portal.reply.sending') : t('portal.reply.send')}</button></div>
+      <div><button type="submit" className="primary" disabled={busy || files.state.busy > 0 || !body.trim()}>{busy ? t('portal.reply.sending') : t('portal.reply.send')}</button></div>
     </form>
   );
 }
