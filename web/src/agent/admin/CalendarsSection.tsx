@@ -53,7 +53,7 @@ function NewCalendar({ onDone }: { onDone: (id: string | null) => void }) {
   return (
     <form className="card adm-form" aria-label={t('adm.cal.new')} onSubmit={(e) => { e.preventDefault(); save.mutate(undefined); }}>
       <div className="adm-grid">
-        <Field label={t('adm.cal.name')} error={errs.name}>{(p) => <input {...p} value={d.name} onChange={(e) => setD({ ...d, name: e.target.value })} required />}</Field>
+        <Field label={t('adm.cal.name')} error={errs.name}>{(p) => <input {...p} autoFocus value={d.name} onChange={(e) => setD({ ...d, name: e.target.value })} required />}</Field>
         <Field label={t('adm.cal.timeZone')} error={errs.timeZone}>{(p) => <TimeZoneInput {...p} value={d.timeZone} onChange={(v) => setD({ ...d, timeZone: v })} />}</Field>
       </div>
       <div className="adm-actions">

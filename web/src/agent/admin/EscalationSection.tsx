@@ -89,7 +89,7 @@ function RuleForm({ rule, onDone }: { rule?: EscalationRule; onDone: () => void 
     <form className="card adm-form" onSubmit={(e) => { e.preventDefault(); save.mutate(undefined); }} aria-label={rule ? t('adm.esc.editNamed', { name: rule.name }) : t('adm.esc.new')}>
       <h3>{rule ? rule.name : t('adm.esc.new')}</h3>
       <div className="adm-grid">
-        <Field label={t('adm.esc.name')} error={errs.name}>{(p) => <input {...p} value={d.name} onChange={(e) => set('name', e.target.value)} required />}</Field>
+        <Field label={t('adm.esc.name')} error={errs.name}>{(p) => <input {...p} autoFocus value={d.name} onChange={(e) => set('name', e.target.value)} required />}</Field>
         <Field label={t('adm.esc.trigger')} error={errs.trigger}>{(p) => (
           <select {...p} value={d.trigger} onChange={(e) => set('trigger', e.target.value)}>
             {TRIGGERS.map((x) => <option key={x} value={x}>{t(`adm.esc.trigger.${x}`)}</option>)}

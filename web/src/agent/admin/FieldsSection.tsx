@@ -65,7 +65,7 @@ function FieldForm({ field, onDone }: { field?: TicketField; onDone: () => void 
             {TYPES.map((x) => <option key={x} value={x}>{t(`adm.fld.type.${x}`)}</option>)}
           </select>
         )}</Field>
-        <Field label={t('adm.fld.labelRu')} error={errs.labelRu}>{(p) => <input {...p} value={d.labelRu} onChange={(e) => setD({ ...d, labelRu: e.target.value })} required />}</Field>
+        <Field label={t('adm.fld.labelRu')} error={errs.labelRu}>{(p) => <input {...p} autoFocus value={d.labelRu} onChange={(e) => setD({ ...d, labelRu: e.target.value })} required />}</Field>
         <Field label={t('adm.fld.labelEn')} error={errs.labelEn}>{(p) => <input {...p} value={d.labelEn} onChange={(e) => setD({ ...d, labelEn: e.target.value })} required />}</Field>
         {d.type === 'select' && (
           <Field label={t('adm.fld.options')} hint={t('adm.fld.optionsHint')} error={errAt(errs, 'options')} className="adm-wide">{(p) => <textarea {...p} rows={4} value={d.options} onChange={(e) => setD({ ...d, options: e.target.value })} />}</Field>

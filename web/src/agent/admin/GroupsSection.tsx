@@ -57,7 +57,7 @@ function GroupForm({ group, onDone }: { group?: Group; onDone: () => void }) {
       {admin && (
         <form onSubmit={(e) => { e.preventDefault(); save.mutate(undefined); }} aria-label={group ? t('adm.groups.editNamed', { name: group.name }) : t('adm.groups.new')}>
           <div className="adm-grid">
-            <Field label={t('adm.groups.name')} error={errs.name}>{(p) => <input {...p} value={d.name} onChange={(e) => setD({ ...d, name: e.target.value })} required />}</Field>
+            <Field label={t('adm.groups.name')} error={errs.name}>{(p) => <input {...p} autoFocus value={d.name} onChange={(e) => setD({ ...d, name: e.target.value })} required />}</Field>
             <Field label={t('adm.groups.level')} error={errs.level}>{(p) => (
               <select {...p} value={d.level} onChange={(e) => setD({ ...d, level: Number(e.target.value) })}>
                 {[1, 2, 3].map((l) => <option key={l} value={l}>L{l}</option>)}

@@ -87,7 +87,7 @@ function MacroForm({ macro, onDone }: { macro?: Macro; onDone: () => void }) {
   return (
     <form className="card adm-form" onSubmit={(e) => { e.preventDefault(); save.mutate(undefined); }} aria-label={macro ? t('adm.mac.editNamed', { name: macro.name }) : t('adm.mac.new')}>
       <h3>{macro ? macro.name : t('adm.mac.new')}</h3>
-      <Field label={t('adm.mac.name')} error={errs.name}>{(p) => <input {...p} value={d.name} onChange={(e) => setD({ ...d, name: e.target.value })} required />}</Field>
+      <Field label={t('adm.mac.name')} error={errs.name}>{(p) => <input {...p} autoFocus value={d.name} onChange={(e) => setD({ ...d, name: e.target.value })} required />}</Field>
       <Field label={t('adm.mac.body')} hint={t('adm.mac.bodyHint')} error={errs.body}>{(p) => <textarea {...p} ref={body} rows={6} value={d.body} onChange={(e) => setD({ ...d, body: e.target.value })} />}</Field>
       <div className="adm-vars" role="group" aria-label={t('adm.mac.variables')}>
         <span className="muted">{t('adm.mac.variables')}:</span>

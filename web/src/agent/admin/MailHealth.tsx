@@ -1,14 +1,16 @@
 // A channel's health: per inbound path the last arrival, expected silence and the learned weekly
 // rhythm; heartbeat probes (send one now); open alerts.
 import { useQuery } from '@tanstack/react-query';
-import { post } from '../../shared/api.ts';
-import { get } from '../../shared/api.ts';
+import { get, post } from '../../shared/api.ts';
 import { formatDateTime, formatRelative, useLang, useT } from '../../shared/i18n.tsx';
 import { can, useSession } from '../../shared/session.tsx';
 import type { Channel, ChannelHealth } from './types.ts';
 import { FormStatus, QueryState, useSave } from './ui.tsx';
 
 type PathHealth = ChannelHealth['paths'][number];
+type T = ReturnType<typeof useT>;
+/** 45 → "45 min", 1440 → "24 h" */
+const dur = (t: T, m: number) => (m >= 120 ? t('adm.mail.hours', { n: Math.round(m / 6) / 10 }) : t('adm.mail.silenceLimit', { n: m }));
 
 export function ChannelHealthPanel({ channel }: { channel: Channel }) {
   const t = useT();
@@ -26,7 +28,7 @@ export function ChannelHealthPanel({ channel }: { channel: Channel }) {
         <>
           <p className="muted">{t('adm.mail.checkedAt', { at: formatDateTime(h.checkedAt, lang) })}</p>
           <h4>{t('adm.mail.alerts')}</h4>
-          {h.alerts.length === 0 ? <p className="badge ok">{t('adm.mail.noAlerts')}</p> : (
+          {h.alerts.length === 0 ? <p><span className="badge ok">{t('adm.mail.noAlerts')}</span></p> : (
             <ul className="adm-alerts">
               {h.alerts.map((a) => (
                 <li key={a.id}><span className="badge danger">{t(`adm.mail.alert.${a.kind}`)}</span> {a.path ? `${a.path}: ` : ''}{a.message} <span className="muted">({formatRelative(a.openedAt, lang)})</span></li>
@@ -62,7 +64,7 @@ function PathRow({ p, tz }: { p: PathHealth; tz: string }) {
       {p.failing ? <span className="badge danger">{t('adm.mail.failing')}</span> : p.silence.abnormal ? <span className="badge warn">{t('adm.mail.silent')}</span> : <span className="badge ok">{t('adm.mail.ok')}</span>}
       <dl className="adm-dl">
         <dt>{t('adm.mail.lastArrival')}</dt><dd>{p.lastArrivalAt ? `${formatDateTime(p.lastArrivalAt, lang)} (${formatRelative(p.lastArrivalAt, lang)})` : t('adm.mail.never')}</dd>
-        <dt>{t('adm.mail.expectedSilence')}</dt><dd>{t('adm.mail.silenceLimit', { n: p.silence.limitMinutes })} · {t(`adm.mail.silenceSource.${p.silence.source}`)}{p.silence.watched ? '' : ` · ${t('adm.mail.notWatched')}`}</dd>
+        <dt>{t('adm.mail.expectedSilence')}</dt><dd>{dur(t, p.silence.limitMinutes)} · {t(`adm.mail.silenceSource.${p.silence.source}`)}{p.silence.watched ? '' : ` · ${t('adm.mail.notWatched')}`}</dd>
         {p.lastError && (<><dt>{t('adm.mail.lastError')}</dt><dd className="error">{p.lastError} ({formatDateTime(p.lastErrorAt, lang)})</dd></>)}
         <dt>{t('adm.mail.probeState')}</dt><dd>{t(`adm.mail.probeState.${p.probes.state}`)}</dd>
       </dl>
@@ -85,7 +87,7 @@ function Rhythm({ values, tz }: { values: (number | null)[]; tz: string }) {
               <th scope="row">{t(`adm.cal.wdShort${d}`)}</th>
               {Array.from({ length: 24 }, (_, h) => {
                 const v = values[d * 24 + h] ?? null;
-                const label = `${t(`adm.cal.wdShort${d}`)} ${String(h).padStart(2, '0')}:00 — ${v == null ? t('adm.mail.rhythmNone') : t('adm.mail.silenceLimit', { n: v })}`;
+                const label = `${t(`adm.cal.wdShort${d}`)} ${String(h).padStart(2, '0')}:00 — ${v == null ? t('adm.mail.rhythmNone') : dur(t, v)}`;
                 return <td key={h} title={label} aria-label={label} style={{ opacity: v == null ? 0.08 : 0.15 + 0.85 * (v / max) }} />;
               })}
             </tr>

@@ -45,7 +45,7 @@ function WeightsTable({ data }: { data: Weights }) {
   return (
     <form onSubmit={(e) => { e.preventDefault(); save.mutate(undefined); }} aria-label={t('adm.w.title')}>
       <table className="adm-table adm-weights">
-        <thead><tr><th>{t('adm.w.part')}</th><th>{t('adm.w.points')}</th><th>{t('adm.w.default')}</th></tr></thead>
+        <thead><tr><th>{t('adm.w.part')}</th><th>{t('adm.w.default')}</th></tr></thead>
         <tbody>
           {keys.map((k) => (
             <tr key={k}>
@@ -54,7 +54,6 @@ function WeightsTable({ data }: { data: Weights }) {
                   {(p) => <input {...p} className="adm-num" type="number" min={-100} max={100} step={1} value={vals[k]} onChange={(e) => setVals({ ...vals, [k]: e.target.value })} />}
                 </Field>
               </td>
-              <td>{Number(vals[k]) > 0 ? `+${vals[k]}` : vals[k]}</td>
               <td className="muted">{data.defaults[k]}</td>
             </tr>
           ))}

@@ -107,7 +107,7 @@ function SlaForm({ policy, onDone }: { policy?: SlaPolicy; onDone: () => void })
     <form className="card adm-form" onSubmit={(e) => { e.preventDefault(); save.mutate(undefined); }} aria-label={policy ? t('adm.sla.editNamed', { name: policy.name }) : t('adm.sla.new')}>
       <h3>{policy ? policy.name : t('adm.sla.new')}</h3>
       <div className="adm-grid">
-        <Field label={t('adm.sla.name')} error={errs.name}>{(p) => <input {...p} value={d.name} onChange={(e) => setD({ ...d, name: e.target.value })} required />}</Field>
+        <Field label={t('adm.sla.name')} error={errs.name}>{(p) => <input {...p} autoFocus value={d.name} onChange={(e) => setD({ ...d, name: e.target.value })} required />}</Field>
         <Field label={t('adm.sla.position')} hint={t('adm.sla.positionHint')} error={errs.position}>{(p) => <input {...p} type="number" min={0} value={d.position} onChange={(e) => setD({ ...d, position: e.target.value })} />}</Field>
         <Field label={t('adm.sla.calendar')} error={errs.calendarId}>{(p) => (
           <select {...p} value={d.calendarId} onChange={(e) => setD({ ...d, calendarId: e.target.value })}>

@@ -72,7 +72,7 @@ function UserForm({ user, onDone }: { user?: User; onDone: () => void }) {
     <form className="card adm-form" onSubmit={(e) => { e.preventDefault(); save.mutate(undefined); }} aria-label={user ? t('adm.users.editNamed', { name: user.name }) : t('adm.users.new')}>
       <h3>{user ? user.name : t('adm.users.new')}</h3>
       <div className="adm-grid">
-        <Field label={t('adm.users.name')} error={errs.name}>{(p) => <input {...p} value={d.name} onChange={(e) => set('name', e.target.value)} required />}</Field>
+        <Field label={t('adm.users.name')} error={errs.name}>{(p) => <input {...p} autoFocus value={d.name} onChange={(e) => set('name', e.target.value)} required />}</Field>
         <Field label={t('adm.users.email')} error={errs.email}>{(p) => <input {...p} type="email" value={d.email} onChange={(e) => set('email', e.target.value)} required />}</Field>
         <Field label={t('adm.users.role')} error={errs.role}>{(p) => (
           <select {...p} value={d.role} onChange={(e) => set('role', e.target.value as Draft['role'])}>
