@@ -1,7 +1,8 @@
 // The shell in a real browser: sign-in, CSP without violations, deep links, language switch,
-// session expiry handled over the page.
+// session expiry handled over the page, shortcuts and their help, sidebar by role, phone layout.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { makeTicket } from '../../server/test/harness.ts';
 import { startWeb, watchErrors, type WebCtx } from './browser.ts';
 
 describe('web shell', () => {
@@ -55,5 +56,90 @@ describe('web shell', () => {
     await page.evaluate(() => fetch('/api/v1/auth/me')); // warm: the app's own calls below
     await page.goto('/search');
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  }));
+  test('`?` opens the shortcuts help and Escape closes it, in both languages', () => w.step('help', async () => {
+    for (const [lang, title, key, view] of [['ru', 'Горячие клавиши', 'Следующая заявка в списке', 'Нерешённые'], ['en', 'Keyboard shortcuts', 'Next ticket in the list', 'Unsolved']] as const) {
+      const { page } = await w.signIn('agent', { lang });
+      const errors = watchErrors(page);
+      await page.getByRole('heading', { name: view }).waitFor();
+      await page.keyboard.press('?');
+      const dialog = page.getByRole('dialog', { name: title });
+      await dialog.waitFor();
+      await dialog.getByText(key).waitFor();
+      assert.ok(await dialog.locator('kbd', { hasText: /^j$/ }).count());
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+      // typing `?` in a text field is just typing
+      const box = page.getByRole('searchbox').first();
+      await box.fill('');
+      await box.press('?');
+      assert.equal(await page.getByRole('dialog').count(), 0);
+      assert.equal(await box.inputValue(), '?');
+      assert.deepEqual(errors, []);
+    }
+  }));
+
+  test('`/` focuses search, `g n` opens notifications, `g i` the list; the bell shows unread', () => w.step('keys', async () => {
+    const { page, userId } = await w.signIn('agent', { lang: 'ru' });
+    for (let i = 0; i < 2; i++) {
+      await w.deps.db.insertInto('notifications').values({ user_id: userId, kind: 'mention', ticket_id: null, data: JSON.stringify({}), dedupe_key: `shell-${i}`, created_at: new Date() }).execute();
+    }
+    await page.reload();
+    await page.getByRole('heading', { name: 'Нерешённые' }).waitFor();
+    const bell = page.getByRole('link', { name: 'Уведомления: 2 непрочитанных' });
+    await bell.waitFor();
+    await page.keyboard.press('/');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Поиск по заявкам');
+    await page.keyboard.type('тариф');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((x) => x.pathname === '/search' && x.searchParams.get('q') === 'тариф');
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press('g');
+    await page.keyboard.press('n');
+    await page.waitForURL((x) => x.pathname === '/notifications');
+    await page.keyboard.press('g');
+    await page.keyboard.press('i');
+    await page.waitForURL((x) => x.pathname === '/');
+    await bell.click();
+    await page.waitForURL((x) => x.pathname === '/notifications');
+  }));
+
+  test('the sidebar lists views with counts and only the sections the role may open', () => w.step('sidebar', async () => {
+    const api = await w.as('agent');
+    await makeTicket(api, { subject: 'Для счётчика' });
+    const open = Number((await w.deps.db.selectFrom('tickets').select((eb) => eb.fn.countAll<string>().as('n')).where('status', 'not in', ['solved', 'closed']).executeTakeFirstOrThrow()).n);
+    const expect = { agent: [false, false], lead: [true, false], admin: [true, true], light_agent: [false, false] } as const;
+    for (const role of ['agent', 'lead', 'admin', 'light_agent'] as const) {
+      const { page } = await w.signIn(role, { lang: 'en' });
+      const nav = page.getByRole('navigation', { name: 'Sections' });
+      await nav.getByRole('link', { name: /^Unsolved/ }).filter({ hasText: `${open} ticket` }).waitFor();
+      await nav.getByRole('link', { name: 'Search' }).waitFor();
+      assert.equal(await nav.getByRole('link', { name: 'Lead' }).count(), expect[role][0] ? 1 : 0, role);
+      assert.equal(await nav.getByRole('link', { name: 'Admin' }).count(), expect[role][1] ? 1 : 0, role);
+      await page.getByRole('link', { name: /^My profile/ }).click();
+      await page.waitForURL((x) => x.pathname === '/me');
+    }
+  }));
+
+  test('on a phone the sidebar is behind the menu button', () => w.step('phone', async () => {
+    const u = await w.createUser('agent');
+    const page = await (await w.context({ lang: 'ru', phone: true })).newPage();
+    await page.goto('/');
+    await page.getByLabel('Эл. почта').fill(u.email);
+    await page.getByLabel('Пароль').fill('correct horse battery staple');
+    await page.getByRole('button', { name: 'Войти' }).click();
+    const menu = page.getByRole('button', { name: 'Меню' });
+    await menu.waitFor();
+    const nav = page.getByRole('navigation', { name: 'Разделы' });
+    assert.equal(await nav.isVisible(), false);
+    assert.equal(await menu.getAttribute('aria-expanded'), 'false');
+    await menu.click();
+    await nav.waitFor();
+    assert.equal(await menu.getAttribute('aria-expanded'), 'true');
+    await nav.getByRole('link', { name: 'Поиск' }).click();
+    await page.waitForURL((x) => x.pathname === '/search');
+    await nav.waitFor({ state: 'hidden' });
+    // nothing wider than the screen
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1));
   }));
 });
