@@ -53,8 +53,8 @@ export type NewTicket = {
 export type FirstWrite = {
   customerId: string;
   score: number; parts: PriorityPart[];
-  /** the ticket_sla row as JSON (ticket_id filled by the insert) */
-  sla: string;
+  /** the ticket_sla row (ticket_id filled by the insert) */
+  sla: Omit<SlaRow, 'ticket_id'>;
   /** the requester's other open tickets that may become repeat contacts with this one */
   siblings: string[];
 };
@@ -80,7 +80,7 @@ export async function firstWrite(deps: Deps, db: Db, key: RequesterKey, t: NewTi
     sla: { breached: false, leftFraction: running ? 1 : null }, level: 1, care,
   }, await loadWeights(db));
   const { ticket_id: _t, ...row } = sla as SlaRow;
-  return { customerId: f.customer_id, score: s.score, parts: s.parts, sla: JSON.stringify(row), siblings: f.siblings ?? [] };
+  return { customerId: f.customer_id, score: s.score, parts: s.parts, sla: row, siblings: f.siblings ?? [] };
 }
 
 /** After the create statement: automatic escalation rules, and the requester's other tickets as repeat contacts. */

@@ -26,7 +26,10 @@ import { TICKET_COLUMNS, type TicketRow } from './tickets.presenter.ts';
 type CreateInput = z.infer<typeof CreateTicketBody>;
 type UpdateInput = z.infer<typeof UpdateTicketBody>;
 
-export const SEARCH_TEXT_MAX = 20_000; // characters of a message that go into the search vector
+import { SEARCH_TEXT_MAX } from './search-text.ts';
+import { batcherFor, type BatchItem } from './create-batch.ts';
+
+export { SEARCH_TEXT_MAX };
 
 export const tsv = (text: string) => sql<string>`to_tsvector('russian', left(${text}, ${SEARCH_TEXT_MAX}))`;
 
@@ -80,7 +83,7 @@ with c as (
   insert into ticket_sla select (jsonb_populate_record(null::ticket_sla, $26::jsonb || jsonb_build_object('ticket_id', t.id))).* from t
 )
 select t.id, t.number, t.subject, t.requester_id, t.organization_id, t.group_id, t.assignee_id, t.status, t.priority,
-       t.priority_score, t.channel, t.tags, t.custom, t.language, t.version, t.merged_into_id, t.created_at, t.updated_at,
+       t.priority_score, t.priority_parts, t.channel, t.tags, t.custom, t.language, t.version, t.merged_into_id, t.created_at, t.updated_at,
        t.first_response_at, t.solved_at, t.closed_at, t.signals, t.level, t.third_party_name, t.third_party_follow_up_at, t.snoozed_until,
        c.name as requester_name, c.stage as requester_stage, m.id as message_id
 from t, m, c`;
@@ -95,6 +98,20 @@ function newTicket(input: CreateInput, a: CustomerAnalysis, now: Date): NewTicke
   };
 }
 
+/** The simple path's insert: grouped with concurrent creates (create-batch.ts). */
+async function insertGrouped(deps: Deps, actor: UserActor, input: CreateInput, body: { html: string; text: string }, a: CustomerAnalysis, custom: object, fw: FirstWrite, t: NewTicket) {
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  const item: BatchItem = {
+    requester_id: fw.customerId, subject: input.subject, group_id: t.groupId, status: t.status, priority: t.priority, channel: t.channel,
+    tags: t.tags, custom, language: input.language ?? null, body_text: body.text, body_html: body.html, at: t.at.toISOString(),
+    first_response_at: iso(t.firstResponseAt),
+    solved_at: t.status === 'solved' || t.status === 'closed' ? t.at.toISOString() : null, closed_at: t.status === 'closed' ? t.at.toISOString() : null,
+    kind: input.message.kind, author_type: byAgent(input) ? 'agent' : 'customer', author_user_id: byAgent(input) ? actor.id : null, actor_id: actor.id,
+    analysis: a.analysis, signals: a.signals, score: fw.score, parts: fw.parts, sla: fw.sla,
+  };
+  return (await batcherFor(deps.pool).insert(item)) as unknown as (TicketRow & { message_id: string }) | null;
+}
+
 async function insertTicket(deps: Deps, db: Db, actor: UserActor, input: CreateInput, body: { html: string; text: string }, a: CustomerAnalysis, custom: object, fw: FirstWrite, now: Date) {
   const status: TicketStatus = input.status ?? (input.assigneeId ? 'open' : 'new');
   const rows = await prepared<TicketRow & { message_id: string }>(db, deps.pool, 'slovo_insert_ticket', INSERT_TICKET, [
@@ -105,7 +122,7 @@ async function insertTicket(deps: Deps, db: Db, actor: UserActor, input: CreateI
     status === 'solved' || status === 'closed' ? now : null,
     status === 'closed' ? now : null,
     input.message.kind, byAgent(input) ? 'agent' : 'customer', byAgent(input) ? actor.id : null, body.html, actor.id,
-    jsonOrNull(a.analysis), a.signals, fw.score, JSON.stringify(fw.parts), fw.sla,
+    jsonOrNull(a.analysis), a.signals, fw.score, JSON.stringify(fw.parts), JSON.stringify(fw.sla),
   ]);
   return rows[0];
 }
@@ -125,8 +142,9 @@ export async function createTicket(deps: Deps, actor: Actor, input: CreateInput)
   const simple = !input.assigneeId && !input.message.attachmentIds.length && !mailFirst;
   if (simple && !deps.db.isTransaction) {
     const now = new Date();
-    const fw = await firstWrite(deps, deps.db, key, newTicket(input, a, now));
-    const row = fw && (await insertTicket(deps, deps.db, actor, input, body, a, custom, fw, now).catch(groupMissing));
+    const nt = newTicket(input, a, now);
+    const fw = await firstWrite(deps, deps.db, key, nt);
+    const row = fw && (await insertGrouped(deps, actor, input, body, a, custom, fw, nt).catch(groupMissing));
     if (fw && row) {
       // not atomic with the insert: rules and the siblings' scores (they catch up on their next change)
       await afterCreated(deps, deps.db, row.id, fw, now);

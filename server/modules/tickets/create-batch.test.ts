@@ -1,0 +1,65 @@
+// Concurrent creates share insert statements (create-batch.ts): each ticket still gets its own
+// requester, message, event, SLA row and score; a bad item fails alone.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { makeTicket, setup, type Client, type TestCtx } from '../../test/harness.ts';
+import { batcherFor } from './create-batch.ts';
+
+let ctx: TestCtx;
+let agent: Client & { userId: string };
+
+before(async () => {
+  ctx = await setup();
+  agent = await ctx.as('agent');
+});
+after(() => ctx.close());
+
+test('40 concurrent creates: fewer statements than tickets, every ticket whole and its own', async () => {
+  const db = ctx.deps.db;
+  await db.insertInto('sla_policies').values({ name: 'all', conditions: JSON.stringify({}), first_response_min: 60 }).execute();
+  const group = await db.insertInto('groups').values({ name: 'Биллинг' }).returning('id').executeTakeFirstOrThrow();
+  // known requesters (the one-statement path), created first
+  for (let i = 0; i < 40; i++) await makeTicket(agent, { requester: { email: `c${i}@batch.test`, name: `Клиент ${i}` } });
+  const stats = batcherFor(ctx.deps.pool).stats;
+  // all good: grouped
+  const before = { ...stats };
+  const good = await Promise.all(Array.from({ length: 40 }, (_, i) => agent.post('/api/v1/tickets', {
+    subject: `Хорошая ${i}`, requester: { email: `c${i}@batch.test` }, message: { body: 'Всё плохо' }, groupId: group.id,
+  })));
+  for (const r of good) assert.equal(r.status, 201, r.raw);
+  const sent = stats.statements - before.statements;
+  assert.equal(stats.items - before.items, 40);
+  assert.ok(sent < 40, `grouped: ${sent} statements for 40 tickets`);
+  // one bad item among them: it fails alone, the others are made
+  const res = await Promise.all(Array.from({ length: 40 }, (_, i) => agent.post('/api/v1/tickets', {
+    subject: `Партия ${i}`, requester: { email: `c${i}@batch.test` }, message: { body: `Текст номер ${i}: не работает оплата` },
+    groupId: i === 7 ? '987654' : group.id, tags: [`t${i}`], priority: i % 2 ? 'high' : 'normal',
+  })));
+  assert.equal(res[7].status, 400, 'the unknown group fails');
+  assert.equal(res[7].body.errors[0].path, '/groupId');
+  const ok = res.filter((r, i) => i !== 7);
+  for (const r of ok) assert.equal(r.status, 201, r.raw);
+  for (const [i, r] of res.entries()) {
+    if (i === 7) continue;
+    const t = r.body;
+    assert.equal(t.subject, `Партия ${i}`);
+    assert.deepEqual(t.tags, [`t${i}`]);
+    const row = await db.selectFrom('tickets as t').innerJoin('customer_emails as e', 'e.customer_id', 't.requester_id')
+      .select(['e.email', 't.priority', 't.priority_score', 't.group_id']).where('t.id', '=', t.id).executeTakeFirstOrThrow();
+    assert.equal(row.email, `c${i}@batch.test`);
+    assert.equal(row.priority, i % 2 ? 'high' : 'normal');
+    assert.equal(row.priority_score, t.priorityScore);
+    const msgs = await db.selectFrom('messages').select(['body_text', 'author_type']).where('ticket_id', '=', t.id).execute();
+    assert.deepEqual(msgs.map((m) => m.body_text), [`Текст номер ${i}: не работает оплата`]);
+    assert.equal(msgs[0].author_type, 'customer');
+    const ev = await db.selectFrom('ticket_events').select('kind').where('ticket_id', '=', t.id).execute();
+    assert.deepEqual(ev.map((e) => e.kind), ['created']);
+    assert.ok(await db.selectFrom('ticket_sla').select('first_response_due_at').where('ticket_id', '=', t.id).where('first_response_due_at', 'is not', null).executeTakeFirst());
+  }
+  // search sees the subject and the text
+  const s = await agent.get(`/api/v1/search?q=${encodeURIComponent('Партия')}&limit=50`);
+  assert.equal(s.status, 200);
+  assert.ok(s.body.items.length >= 39, `found ${s.body.items.length}`);
+  const numbers = new Set(ok.map((r) => r.body.number));
+  assert.equal(numbers.size, ok.length, 'distinct ticket numbers');
+});

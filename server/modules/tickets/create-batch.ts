@@ -1,0 +1,122 @@
+// Group insert of new tickets: one-statement creates that arrive while an insert is running
+// wait for it, then go together in ONE statement (ticket, first message, event, SLA row per
+// item; one commit). Nothing waits on a timer: a lone create is inserted at once. Under load the
+// per-statement costs (locks and opens of ~30 relations and indexes, planning, the commit's WAL
+// flush) are shared by the batch. A failed batch is retried item by item, so one bad item (an
+// unknown group) fails alone with its own error.
+import type pg from 'pg';
+import { SEARCH_TEXT_MAX } from './search-text.ts';
+
+/** One ticket to insert (the requester exists; keeping/create.ts computed score and SLA row). */
+export type BatchItem = {
+  requester_id: string; subject: string; group_id: string | null; status: string; priority: string; channel: string;
+  tags: string[]; custom: unknown; language: string | null; body_text: string; body_html: string; at: string;
+  first_response_at: string | null; solved_at: string | null; closed_at: string | null;
+  kind: string; author_type: string; author_user_id: string | null; actor_id: string | null;
+  analysis: unknown; signals: string[]; score: number; parts: unknown; sla: unknown;
+};
+
+const INSERT_MANY = `
+with v as (
+  select r.*, nextval(pg_get_serial_sequence('tickets', 'id')) as tid
+  from jsonb_to_recordset($1::jsonb) as r(idx int, requester_id bigint, subject text, group_id bigint, status ticket_status,
+    priority ticket_priority, channel ticket_channel, tags text[], custom jsonb, language text, body_text text, body_html text,
+    at timestamptz, first_response_at timestamptz, solved_at timestamptz, closed_at timestamptz, kind message_kind,
+    author_type author_type, author_user_id bigint, actor_id bigint, analysis jsonb, signals text[], score int, parts jsonb, sla jsonb)
+), t as (
+  insert into tickets (id, subject, requester_id, organization_id, group_id, status, priority, channel, tags, custom, language, search,
+                       created_at, updated_at, first_response_at, solved_at, closed_at, signals, priority_score, priority_parts)
+  overriding system value
+  select v.tid, v.subject, c.id, c.organization_id, v.group_id, v.status, v.priority, v.channel, v.tags, v.custom,
+         coalesce(v.language, c.language),
+         setweight(to_tsvector('russian', v.subject), 'A') || to_tsvector('russian', left(v.body_text, ${SEARCH_TEXT_MAX})),
+         v.at, v.at, v.first_response_at, v.solved_at, v.closed_at, v.signals, v.score, v.parts
+  from v join customers c on c.id = v.requester_id
+  order by v.idx
+  returning *
+), m as (
+  insert into messages (ticket_id, kind, author_type, author_user_id, author_customer_id, body_html, body_text, channel, created_at, analysis, signals)
+  select t.id, v.kind, v.author_type, v.author_user_id, case when v.author_type = 'customer' then t.requester_id end,
+         v.body_html, v.body_text, t.channel, v.at, v.analysis, v.signals
+  from t join v on v.tid = t.id
+  returning id, ticket_id
+), e as (
+  insert into ticket_events (ticket_id, actor_type, actor_id, kind, data, created_at)
+  select t.id, 'agent', v.actor_id, 'created',
+         jsonb_build_object('messageId', m.id::text, 'status', t.status, 'priority', t.priority, 'channel', t.channel), v.at
+  from t join v on v.tid = t.id join m on m.ticket_id = t.id
+), s as (
+  insert into ticket_sla select (jsonb_populate_record(null::ticket_sla, v.sla || jsonb_build_object('ticket_id', t.id))).*
+  from t join v on v.tid = t.id
+)
+select v.idx, t.id, t.number, t.subject, t.requester_id, t.organization_id, t.group_id, t.assignee_id, t.status, t.priority,
+       t.priority_score, t.priority_parts, t.channel, t.tags, t.custom, t.language, t.version, t.merged_into_id, t.created_at, t.updated_at,
+       t.first_response_at, t.solved_at, t.closed_at, t.signals, t.level, t.third_party_name, t.third_party_follow_up_at, t.snoozed_until,
+       c.name as requester_name, c.stage as requester_stage, m.id as message_id
+from t join v on v.tid = t.id join m on m.ticket_id = t.id join customers c on c.id = t.requester_id`;
+
+type Row = Record<string, unknown> & { idx: number };
+type Pending = { item: BatchItem; resolve: (r: Row | null) => void; reject: (e: unknown) => void };
+
+const MAX_BATCH = 50;
+const MAX_BYTES = 1 << 20;
+/** Batches in flight at once (one per core of a small server; more only queue in PostgreSQL). */
+const MAX_FLIGHTS = 2;
+
+export class CreateBatcher {
+  private queue: Pending[] = [];
+  private flights = 0;
+  /** statements sent and items inserted (for tests and metrics) */
+  readonly stats = { statements: 0, items: 0 };
+  constructor(private readonly pool: pg.Pool) {}
+
+  /** Inserts the ticket; null when its requester no longer exists. */
+  insert(item: BatchItem): Promise<Row | null> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump() {
+    while (this.flights < MAX_FLIGHTS && this.queue.length) {
+      // up to MAX_BATCH items and about MAX_BYTES of text (always at least one)
+      let n = 0;
+      for (let bytes = 0; n < this.queue.length && n < MAX_BATCH && (n === 0 || bytes < MAX_BYTES); n++) {
+        bytes += this.queue[n].item.body_text.length + this.queue[n].item.body_html.length;
+      }
+      const batch = this.queue.splice(0, n);
+      this.flights++;
+      void this.run(batch).finally(() => {
+        this.flights--;
+        this.pump();
+      });
+    }
+  }
+
+  private async run(batch: Pending[]) {
+    try {
+      const rows = await this.send(batch.map((p) => p.item));
+      batch.forEach((p, i) => p.resolve(rows.get(i) ?? null));
+    } catch (e) {
+      if (batch.length === 1) return batch[0].reject(e);
+      // one item spoiled the batch: each alone, with its own result or error
+      for (const p of batch) await this.send([p.item]).then((r) => p.resolve(r.get(0) ?? null), p.reject);
+    }
+  }
+
+  private async send(items: BatchItem[]): Promise<Map<number, Row>> {
+    const json = JSON.stringify(items.map((it, idx) => ({ ...it, idx })));
+    this.stats.statements++;
+    this.stats.items += items.length;
+    const r = await this.pool.query<Row>({ name: 'slovo_insert_tickets', text: INSERT_MANY, values: [json] });
+    return new Map(r.rows.map((row) => [row.idx, row]));
+  }
+}
+
+const batchers = new WeakMap<pg.Pool, CreateBatcher>();
+export function batcherFor(pool: pg.Pool): CreateBatcher {
+  let b = batchers.get(pool);
+  if (!b) batchers.set(pool, (b = new CreateBatcher(pool)));
+  return b;
+}
