@@ -199,6 +199,91 @@ describe('reply box', () => {
     assert.ok(row.tags.includes('macro_used'));
   }));
 
+  test('toolbar formatting and a sanitized paste; promises edited (due, owner), one dropped', () => w.step('reply-rich', async () => {
+    const { page } = await w.signIn('agent', { lang: 'ru' });
+    const errors = watchErrors(page);
+    const other = await w.createUser('agent', { name: 'Пётр Сидоров' });
+    const t = await ticket();
+    const box = await open(page, t.number);
+    const editor = box.getByRole('textbox', { name: 'Текст ответа' });
+    const bold = box.getByRole('button', { name: 'Жирный' });
+    await editor.click();
+    await bold.click();
+    assert.equal(await bold.getAttribute('aria-pressed'), 'true');
+    await editor.pressSequentially('Важно:');
+    await bold.click();
+    await editor.pressSequentially(' перезвоним завтра до 12:00.');
+    await editor.press('Enter');
+    // hostile HTML pasted in: kept as formatting only, nothing runs
+    await editor.evaluate((el) => {
+      const dt = new DataTransfer();
+      dt.setData('text/html', '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><i>Пока</i> можно отправлять письма через веб-интерфейс.');
+      dt.setData('text/plain', 'Пока можно отправлять письма через веб-интерфейс.');
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    });
+    await editor.press('Enter');
+    await box.getByRole('button', { name: 'Маркированный список' }).click();
+    await editor.pressSequentially('Исправим до 18:00 завтра. Статус: ');
+    await box.getByRole('button', { name: 'Ссылка' }).click();
+    await box.getByLabel('Адрес ссылки').fill('https://status.example.com');
+    await box.getByLabel('Адрес ссылки').press('Enter');
+    const html = await editor.innerHTML();
+    assert.doesNotMatch(html, /<img|<script|onerror/);
+    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+
+    const callback = box.getByRole('listitem').filter({ has: page.getByRole('checkbox', { name: 'Записать обещание «перезвоним завтра до 12:00»' }) });
+    const fix = box.getByRole('listitem').filter({ has: page.getByRole('checkbox', { name: 'Записать обещание «Исправим до 18:00 завтра»' }) });
+    await fix.waitFor();
+    const due = await callback.getByLabel('Срок').inputValue();
+    assert.match(due, /T12:00$/);
+    const newDue = due.replace(/T12:00$/, 'T13:30');
+    await callback.getByLabel('Срок').fill(newDue);
+    await callback.getByLabel('Ответственный').selectOption({ label: 'Пётр Сидоров' });
+    assert.equal(await callback.getByLabel('Вид').inputValue(), 'callback');
+    await callback.getByRole('checkbox').check();
+    await fix.getByRole('button', { name: 'Не записывать' }).click();
+    await box.getByRole('button', { name: 'Вернуть отброшенные (1)' }).click();
+    await fix.getByRole('button', { name: 'Не записывать' }).click();
+    assert.equal(await fix.count(), 0);
+    await page.screenshot({ path: 'test-artifacts/reply-box-ru.png', fullPage: true });
+    await box.getByRole('button', { name: 'Отправить', exact: true }).click();
+    await box.getByText('Ответ отправлен').waitFor();
+
+    const [m] = await agentMessages(t.id);
+    assert.match(m!.body_html, /<(b|strong)>Важно:<\/(b|strong)>/);
+    assert.match(m!.body_html, /<i>Пока<\/i>/);
+    assert.match(m!.body_html, /<ul>\s*<li>Исправим до 18:00 завтра\. Статус: <a [^>]*href="https:\/\/status\.example\.com"/);
+    assert.doesNotMatch(m!.body_html, /img|script/);
+    const ps = await w.deps.db.selectFrom('promises').selectAll().where('ticket_id', '=', t.id).execute();
+    assert.equal(ps.length, 1);
+    assert.equal(ps[0]!.text, 'перезвоним завтра до 12:00');
+    assert.equal(ps[0]!.kind, 'callback');
+    assert.equal(ps[0]!.owner_id, other.id);
+    assert.equal(new Date(ps[0]!.due_at).toISOString(), new Date(`${newDue}:00+03:00`).toISOString());
+    assert.equal((m!.coach as { promises: unknown[] }).promises.length, 2);
+    assert.deepEqual(errors, []);
+  }));
+
+  test('a light agent writes notes only; plain-text mode keeps lines', () => w.step('reply-light', async () => {
+    const { page } = await w.signIn('light_agent', { lang: 'ru' });
+    const t = await ticket();
+    const box = await open(page, t.number);
+    assert.equal(await box.getByRole('radio').count(), 0);
+    assert.equal(await box.getByRole('complementary', { name: 'Подсказки' }).count(), 0);
+    await box.getByRole('textbox', { name: 'Текст заметки' }).fill('первая строка');
+    await box.getByRole('checkbox', { name: 'Простой текст' }).check();
+    const area = box.getByRole('textbox', { name: 'Текст заметки' });
+    assert.equal(await area.evaluate((el) => el.tagName), 'TEXTAREA');
+    assert.equal(await area.inputValue(), 'первая строка');
+    await area.press('End');
+    await area.pressSequentially('\nвторая <строка>');
+    await box.getByRole('button', { name: 'Добавить заметку' }).click();
+    await box.getByText('Заметка добавлена').waitFor();
+    const [m] = await agentMessages(t.id);
+    assert.equal(m?.kind, 'note');
+    assert.match(m!.body_text, /первая строка\s*\n\s*вторая <строка>/);
+  }));
+
   test('English UI; the draft survives a reload and a session expiry mid-send', () => w.step('reply-en-draft', async () => {
     const { page, userId, email } = await w.signIn('agent', { lang: 'en' });
     const errors = watchErrors(page);
@@ -221,8 +306,12 @@ describe('reply box', () => {
     const editor = box.getByRole('textbox', { name: 'Note text' });
     assert.equal(await editor.innerText(), 'Customer called twice; <b>check</b> the mail relay.');
 
-    // the session ends; sending shows the sign-in over the page and keeps the text
-    await w.deps.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+    // the session ends while the note is on its way (the real server answers 401): the sign-in
+    // shows over the page and the text stays
+    await page.route('**/api/v1/tickets/*/messages', async (route) => {
+      if (route.request().method() === 'POST') await w.deps.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+      await route.continue();
+    }, { times: 1 });
     await box.getByRole('button', { name: 'Add note' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('button', { name: 'Sign in' }).waitFor();
@@ -232,6 +321,7 @@ describe('reply box', () => {
     await dialog.getByLabel('Password').fill('correct horse battery staple');
     await dialog.getByRole('button', { name: 'Sign in' }).click();
     await dialog.waitFor({ state: 'detached' });
+    await box.getByText('Your session has expired. Sign in again and send once more — your text is kept.').waitFor();
     await box.getByRole('button', { name: 'Add note' }).click();
     await box.getByText('Note added').waitFor();
     const [m] = await agentMessages(t.id);

@@ -4,7 +4,7 @@
 // the CSS Custom Highlight API (no DOM changes), @mentions through <Mentions>.
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useT } from '../../shared/i18n.tsx';
-import { isBlank, phraseRanges, safeHref, sanitizeHtml, escapeHtml } from './html.ts';
+import { escapeHtml, htmlToText, isBlank, phraseRanges, safeHref, sanitizeHtml } from './html.ts';
 import { Mentions, type MentionsHandle } from './Mentions.tsx';
 
 export type EditorHandle = {
@@ -71,7 +71,7 @@ export const Editor = forwardRef<EditorHandle, Props>(function Editor(p, ref) {
       if (p.plain) {
         const a = area.current;
         if (!a) return;
-        const text = new DOMParser().parseFromString(html, 'text/html').body.innerText ?? '';
+        const text = htmlToText(html);
         a.setRangeText(text, a.selectionStart, a.selectionEnd, 'end');
       } else {
         const el = div.current;

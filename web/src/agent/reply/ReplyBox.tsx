@@ -10,7 +10,7 @@ import { Attachments, useUploads } from './Attachments.tsx';
 import { CoachPanel } from './CoachPanel.tsx';
 import { clearDraft, emptyDraft, loadDraft, saveDraft, type Attachment, type PromiseEdit, type ReplyKind } from './draft.ts';
 import { Editor, type EditorHandle } from './Editor.tsx';
-import { textToHtml } from './html.ts';
+import { htmlToText, textToHtml } from './html.ts';
 import { MacroPicker } from './MacroPicker.tsx';
 import { Promises, fromLocalInput, isPast, promiseRows } from './Promises.tsx';
 import { useCoach } from './useCoach.ts';
@@ -69,7 +69,7 @@ function Box({ ticketRef, ticketVersion, requesterLang, onSent }: ReplyBoxProps)
 
   const switchPlain = (on: boolean) => {
     const next = on
-      ? (new DOMParser().parseFromString(content, 'text/html').body.innerText ?? '').trim()
+      ? htmlToText(content)
       : textToHtml(content);
     setInitial(next);
     setContent(next);

@@ -9,9 +9,15 @@ export function safeHref(href: string | null): string | null {
   return /^(https?:|mailto:)/i.test(h) ? h : null;
 }
 
+/**
+ * on* attribute names inside tags renamed before parsing: they would never run (dropped below,
+ * and the CSP forbids them), but Chromium reports a CSP violation as soon as it parses one.
+ */
+const defuse = (html: string) => html.replace(/<[^>]*>/g, (tag) => tag.replace(/([\s/"'])on([a-z-]*\s*=)/gi, '$1x-on$2'));
+
 /** Allow-listed copy of the HTML (parsed inert: nothing runs, nothing loads). */
 export function sanitizeHtml(html: string): string {
-  const doc = new DOMParser().parseFromString(`<body>${html}</body>`, 'text/html');
+  const doc = new DOMParser().parseFromString(`<body>${defuse(html)}</body>`, 'text/html');
   const out = document.implementation.createHTMLDocument('');
   const copy = (from: Node, to: Node) => {
     for (const n of Array.from(from.childNodes)) {
@@ -39,6 +45,30 @@ export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.cha
 
 /** Plain text as editor HTML (lines become <br>). */
 export const textToHtml = (s: string) => escapeHtml(s).replace(/\r?\n/g, '<br>');
+
+const BLOCKS = new Set(['P', 'DIV', 'LI', 'UL', 'OL', 'BLOCKQUOTE']);
+
+/** Editor HTML as plain text: blocks and <br> become line breaks. */
+export function htmlToText(html: string): string {
+  const doc = new DOMParser().parseFromString(`<body>${defuse(html)}</body>`, 'text/html');
+  let out = '';
+  const walk = (n: Node) => {
+    for (const c of Array.from(n.childNodes)) {
+      if (c.nodeType === Node.TEXT_NODE) out += c.textContent ?? '';
+      else if (c.nodeType === Node.ELEMENT_NODE) {
+        const tag = (c as Element).tagName;
+        if (tag === 'BR') { out += '\n'; continue; }
+        const block = BLOCKS.has(tag);
+        if (block && out && !out.endsWith('\n')) out += '\n';
+        if (tag === 'LI') out += '• ';
+        walk(c);
+        if (block && !out.endsWith('\n')) out += '\n';
+      }
+    }
+  };
+  walk(doc.body);
+  return out.replace(/\u00a0/g, ' ').replace(/\n{3,}/g, '\n\n').trim();
+}
 
 /** True when the editor HTML has no visible text. */
 export function isBlank(html: string): boolean {
