@@ -140,6 +140,61 @@ describe('ticket actions', () => {
     assert.deepEqual(errors, []);
   }));
 
+  test('assign, custom field and snooze', () => w.step('actions-assign', async () => {
+    const admin = await w.as('admin');
+    const f = await admin.post('/api/v1/fields', { key: 'contract', labelRu: 'Номер договора', labelEn: 'Contract number', type: 'text' });
+    assert.equal(f.status, 201, f.raw);
+    const t = await makeTicket(admin, { subject: 'Назначить' });
+    const { page, userId } = await open('agent', t.number);
+    const me = await w.deps.db.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirstOrThrow();
+    const form = page.getByRole('form', { name: 'Свойства' });
+    await form.getByLabel('Исполнитель').selectOption({ label: `${me.name} (L1)` });
+    await form.getByLabel('Номер договора').fill('Д-2026/17');
+    await form.getByRole('button', { name: 'Сохранить' }).click();
+    await form.getByText('Сохранено').waitFor();
+    let r = await row(t.id);
+    assert.equal(r.assignee_id, userId);
+    assert.equal((r.custom as Record<string, unknown>).contract, 'Д-2026/17');
+    // the history shows the change with names
+    await page.locator('.tk-event').filter({ hasText: `Исполнитель: — → ${me.name}` }).waitFor();
+
+    await page.getByRole('button', { name: 'Отложить' }).click();
+    await page.getByRole('form', { name: 'Отложить' }).getByRole('button', { name: 'Отложить' }).click();
+    await page.locator('.tk-facts').getByText(/Отложено до/).waitFor();
+    r = await row(t.id);
+    assert.ok(r.snoozed_until && r.snoozed_until.getTime() > Date.now() + 3 * 3_600_000);
+    await page.getByRole('button', { name: 'Вернуть из отложенных' }).click();
+    await page.getByRole('button', { name: 'Отложить' }).waitFor();
+    assert.equal((await row(t.id)).snoozed_until, null);
+  }));
+
+  test('link and merge into another ticket', () => w.step('actions-merge', async () => {
+    const admin = await w.as('admin');
+    const a = await makeTicket(admin, { subject: 'Первое' });
+    const b = await makeTicket(admin, { subject: 'Второе' });
+    const c = await makeTicket(admin, { subject: 'Третье' });
+    const { page } = await open('agent', a.number);
+    await page.getByRole('button', { name: 'Связать' }).click();
+    const link = page.getByRole('form', { name: 'Связать' });
+    await link.getByLabel('С каким обращением (номер)').fill(b.number);
+    await link.getByLabel('Связь').selectOption('related');
+    await link.getByRole('button', { name: 'Связать' }).click();
+    await page.getByRole('region', { name: 'Связанные обращения' }).getByRole('link', { name: b.number }).waitFor();
+    const l = await w.deps.db.selectFrom('ticket_links').selectAll().where('ticket_id', '=', a.id).where('other_ticket_id', '=', b.id).executeTakeFirstOrThrow();
+    assert.equal(l.kind, 'related');
+
+    await page.goto(`/tickets/${c.number}`);
+    await page.locator('main[data-ticket-loaded]').getByRole('heading', { name: 'Третье' }).waitFor();
+    await page.getByRole('button', { name: 'Объединить' }).click();
+    const merge = page.getByRole('form', { name: 'Объединить' });
+    await merge.getByLabel('С каким обращением (номер)').fill(b.number);
+    await merge.getByRole('button', { name: 'Объединить' }).click();
+    await page.locator('.tk-facts').getByText('Объединено с другим обращением').waitFor();
+    const r = await row(c.id);
+    assert.equal(r.merged_into_id, b.id);
+    assert.equal(r.status, 'closed');
+  }));
+
   test('English: waiting for a third party, with the header showing it', () => w.step('actions-third', async () => {
     const admin = await w.as('admin');
     const t = await makeTicket(admin, { subject: 'Third party' });

@@ -1,5 +1,6 @@
 // The conversation: customer messages, public replies, internal notes and system events, by time.
 import { formatDateTime, useLang, useT } from '../../shared/i18n.tsx';
+import { useGroups, useUsers } from './data.ts';
 import { MessageBody } from './MessageBody.tsx';
 import type { AttachmentT, EventT, MessageT } from './types.ts';
 
@@ -77,33 +78,35 @@ function MessageItem({ m }: { m: MessageT }) {
   );
 }
 
-function describeChange(field: string, v: unknown, t: (k: string) => string): string {
-  if (v === null || v === undefined || v === '') return '—';
-  if (field === 'status') return t(`ticket.status.${String(v)}`);
-  if (field === 'priority') return t(`ticket.priority.${String(v)}`);
-  if (Array.isArray(v)) return v.join(', ') || '—';
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
-}
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
-function EventItem({ e }: { e: EventT }) {
+function EventItem({ e, names }: { e: EventT; names: (field: string, id: string) => string | null }) {
   const t = useT();
   const { lang } = useLang();
   const known = t(`ticket.event.${e.kind}`);
   const label = known === `ticket.event.${e.kind}` ? e.kind.replace(/_/g, ' ') : known;
   const changes = (e.data.changes ?? null) as Record<string, [unknown, unknown]> | null;
+  const show = (field: string, v: unknown): string => {
+    if (v === null || v === undefined || v === '') return '—';
+    if (field === 'status') return t(`ticket.status.${String(v)}`);
+    if (field === 'priority') return t(`ticket.priority.${String(v)}`);
+    if (field === 'level') return `L${String(v)}`;
+    if (typeof v === 'string' && ISO.test(v)) return formatDateTime(v, lang);
+    if (typeof v === 'string' && (field === 'assigneeId' || field === 'groupId')) return names(field, v) ?? `#${v}`;
+    if (Array.isArray(v)) return v.join(', ') || '—';
+    if (typeof v === 'object') return JSON.stringify(v);
+    return String(v);
+  };
+  const text = typeof e.data.text === 'string' ? e.data.text : typeof e.data.note === 'string' ? e.data.note : null;
   return (
     <div className="tk-event" role="note">
       <span className="tk-event-label">{label}</span>
+      {text && <span className="tk-event-changes">«{text}»</span>}
       {changes && typeof changes === 'object' && (
         <span className="tk-event-changes">
           {Object.entries(changes).filter(([, v]) => Array.isArray(v)).map(([k, [from, to]]) => {
             const fl = t(`ticket.field.${k}`);
-            return (
-              <span key={k}>
-                {fl === `ticket.field.${k}` ? k : fl}: {describeChange(k, from, t)} → {describeChange(k, to, t)}
-              </span>
-            );
+            return <span key={k}>{fl === `ticket.field.${k}` ? k : fl}: {show(k, from)} → {show(k, to)}</span>;
           })}
         </span>
       )}
@@ -114,9 +117,13 @@ function EventItem({ e }: { e: EventT }) {
 
 export function Conversation({ items }: { items: Item[] }) {
   const t = useT();
+  const users = useUsers();
+  const groups = useGroups();
+  const names = (field: string, id: string) =>
+    (field === 'assigneeId' ? users.data?.items.find((u) => u.id === id)?.name : groups.data?.items.find((g) => g.id === id)?.name) ?? null;
   return (
     <section className="tk-conversation" aria-label={t('ticket.conversation')}>
-      {items.map((it) => ('m' in it ? <MessageItem key={it.key} m={it.m} /> : <EventItem key={it.key} e={it.e} />))}
+      {items.map((it) => ('m' in it ? <MessageItem key={it.key} m={it.m} /> : <EventItem key={it.key} e={it.e} names={names} />))}
     </section>
   );
 }
