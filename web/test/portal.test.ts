@@ -219,6 +219,38 @@ describe('portal ticket page', () => {
     assert.deepEqual(errors, []);
   }));
 
+  test('an ended session asks to sign in again and keeps the reply being written; signing out forgets it', () => w.step('portal-expiry', async () => {
+    const { page, customerId, email, errors } = await signInCustomer(w);
+    const agent = await w.as('agent');
+    const t = await makeTicket(agent, { subject: 'Draft ticket', requester: { id: customerId } });
+    await page.goto(`/portal/tickets/${t.number}`);
+    await page.getByLabel('Your message').fill('A long answer I do not want to lose');
+    await w.deps.db.deleteFrom('sessions').where('customer_id', '=', customerId).execute();
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Your session has ended' }).waitFor();
+    // a new link, through the form shown
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByRole('button', { name: 'Send me a link' }).click();
+    await page.getByRole('status').filter({ hasText: 'Check your mail' }).waitFor();
+    const mail = await w.deps.db.selectFrom('outbox').select('body_text').where('to_address', '=', email).where('kind', '=', 'magic_link')
+      .orderBy('id', 'desc').executeTakeFirstOrThrow();
+    await page.goto(`/portal/login?token=${/token=([\w-]+)/.exec(mail.body_text)![1]}`);
+    await page.getByRole('heading', { name: 'My requests' }).waitFor();
+    await page.getByRole('link', { name: new RegExp(t.number) }).click();
+    assert.equal(await page.getByLabel('Your message').inputValue(), 'A long answer I do not want to lose');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('status').filter({ hasText: 'Your message has been sent.' }).waitFor();
+    const stored = await w.deps.db.selectFrom('messages').select('body_text').where('ticket_id', '=', t.id).where('author_type', '=', 'customer').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    assert.equal(stored.body_text.trim(), 'A long answer I do not want to lose');
+    assert.equal(await page.getByLabel('Your message').inputValue(), '');
+
+    await page.getByLabel('Your message').fill('Another draft');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to support' }).waitFor();
+    assert.deepEqual(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.includes('draft'))), []);
+    assert.deepEqual(errors, []);
+  }));
+
   test('keyboard only: sign in, open a request and reply', () => w.step('portal-keyboard', async () => {
     const { page, customerId } = await signInCustomer(w);
     const agent = await w.as('agent');

@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { post } from '../shared/api.ts';
 import { useT } from '../shared/i18n.tsx';
 import { FilePicker, useFiles } from './Files.tsx';
-import { errorText, newKey, useFocusOnMount } from './hooks.ts';
+import { errorText, newKey, useDraft, useFocusOnMount, useTitle } from './hooks.ts';
 import { navigate, ticketPath } from './router.tsx';
 import type { Ticket } from './types.ts';
 
@@ -12,8 +12,9 @@ export function NewTicket() {
   const t = useT();
   const qc = useQueryClient();
   const h1 = useFocusOnMount<HTMLHeadingElement>();
-  const [subject, setSubject] = useState('');
-  const [body, setBody] = useState('');
+  useTitle(`${t('portal.new.title')} — ${t('portal.title')}`);
+  const [subject, setSubject] = useDraft('new.subject');
+  const [body, setBody] = useDraft('new.body');
   const [key] = useState(newKey);
   const [busy, setBusy] = useState(false);
   const files = useFiles();
@@ -25,6 +26,8 @@ export function NewTicket() {
     setError(null);
     try {
       const created = await post<Ticket>('/api/v1/portal/tickets', { subject: subject.trim(), body, attachmentIds: files.ids }, { 'idempotency-key': key });
+      setSubject('');
+      setBody('');
       await qc.invalidateQueries({ queryKey: ['portal', 'tickets'] });
       navigate(ticketPath(created.number));
     } catch (err) {

@@ -4,13 +4,13 @@ import { useState, type FormEvent } from 'react';
 import { post } from '../shared/api.ts';
 import { useT } from '../shared/i18n.tsx';
 import { FilePicker, useFiles } from './Files.tsx';
-import { errorText, newKey } from './hooks.ts';
+import { errorText, newKey, useDraft } from './hooks.ts';
 import type { Message, Ticket } from './types.ts';
 
 export function ReplyForm({ ticket }: { ticket: Ticket }) {
   const t = useT();
   const qc = useQueryClient();
-  const [body, setBody] = useState('');
+  const [body, setBody] = useDraft(`reply.${ticket.id}`);
   const [key, setKey] = useState(newKey);
   const [busy, setBusy] = useState(false);
   const files = useFiles();

@@ -2,7 +2,7 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { get, qs } from '../shared/api.ts';
 import { formatDateTime, useLang, useT } from '../shared/i18n.tsx';
-import { errorText, useFocusOnMount } from './hooks.ts';
+import { errorText, useFocusOnMount, useTitle } from './hooks.ts';
 import { Link, ticketPath } from './router.tsx';
 import type { Page, Ticket } from './types.ts';
 
@@ -16,11 +16,13 @@ export function TicketList() {
   const t = useT();
   const { lang } = useLang();
   const h1 = useFocusOnMount<HTMLHeadingElement>();
+  useTitle(`${t('portal.myTickets')} — ${t('portal.title')}`);
   const q = useInfiniteQuery({
     queryKey: ['portal', 'tickets'],
     queryFn: ({ pageParam, signal }) => get<Page<Ticket>>(`/api/v1/portal/tickets${qs({ limit: LIMIT, cursor: pageParam })}`, signal),
     initialPageParam: '' as string,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    refetchInterval: 60_000,
   });
   const items = q.data?.pages.flatMap((p) => p.items) ?? [];
   return (

@@ -3,7 +3,7 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { ApiError, get, qs } from '../shared/api.ts';
 import { formatDateTime, useLang, useT } from '../shared/i18n.tsx';
 import { Conversation } from './Conversation.tsx';
-import { errorText, useFocusOnMount } from './hooks.ts';
+import { errorText, useFocusOnMount, useTitle } from './hooks.ts';
 import { Promises } from './Promises.tsx';
 import { ReplyForm } from './ReplyForm.tsx';
 import { Link } from './router.tsx';
@@ -26,7 +26,7 @@ export function NotFound({ title, text }: { title: string; text?: string }) {
 export function TicketPage({ ticketRef }: { ticketRef: string }) {
   const t = useT();
   const path = `/api/v1/portal/tickets/${encodeURIComponent(ticketRef)}`;
-  const ticket = useQuery({ queryKey: ['portal', 'ticket', ticketRef], queryFn: ({ signal }) => get<Ticket>(path, signal) });
+  const ticket = useQuery({ queryKey: ['portal', 'ticket', ticketRef], queryFn: ({ signal }) => get<Ticket>(path, signal), refetchInterval: 30_000 });
   if (ticket.isPending) return <p className="loading" role="status">{t('common.loading')}</p>;
   if (ticket.isError) {
     if (ticket.error instanceof ApiError && ticket.error.status === 404) {
@@ -37,19 +37,25 @@ export function TicketPage({ ticketRef }: { ticketRef: string }) {
   return <TicketView ticket={ticket.data} path={path} />;
 }
 
+// new replies from us show up without a reload
+const POLL = 30_000;
+
 function TicketView({ ticket, path }: { ticket: Ticket; path: string }) {
   const t = useT();
   const { lang } = useLang();
   const h1 = useFocusOnMount<HTMLHeadingElement>();
+  useTitle(`${ticket.number} ${ticket.subject} — ${t('portal.title')}`);
   const promises = useQuery({
     queryKey: ['portal', 'promises', ticket.id],
     queryFn: ({ signal }) => get<{ items: Promise_[] }>(`${path}/promises`, signal),
+    refetchInterval: POLL,
   });
   const messages = useInfiniteQuery({
     queryKey: ['portal', 'messages', ticket.id],
     queryFn: ({ pageParam, signal }) => get<Page<Message>>(`${path}/messages${qs({ limit: 100, cursor: pageParam })}`, signal),
     initialPageParam: '' as string,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    refetchInterval: POLL,
   });
   const items = messages.data?.pages.flatMap((p) => p.items) ?? [];
   const promiseItems = promises.data?.items ?? [];

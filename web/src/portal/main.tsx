@@ -21,6 +21,13 @@ const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 10_000, retry: (n, e) => !(e instanceof ApiError && e.status < 500) && n < 2, refetchOnWindowFocus: true } },
 });
 
+/** Signing out on a shared computer leaves no half-written messages behind. */
+function forgetDrafts() {
+  try {
+    for (const k of Object.keys(localStorage)) if (k.startsWith('slovo.portal.draft.')) localStorage.removeItem(k);
+  } catch { /* storage blocked */ }
+}
+
 function Portal() {
   const t = useT();
   const { setLang } = useLang();
@@ -62,6 +69,7 @@ function Portal() {
   }, []);
   const signOut = async () => {
     await post('/api/v1/auth/logout').catch(() => {});
+    forgetDrafts();
     queryClient.clear();
     setMe(null);
     navigate('/portal/');
