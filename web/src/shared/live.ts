@@ -274,3 +274,40 @@ function same(a: Map<string, Present>, b: Map<string, Present>) {
   }
   return true;
 }
+
+/**
+ * Who is on which ticket, from presence events only (this user announces nothing): for overviews
+ * like the lead page. Fills within one refresh period (10 s); entries expire like usePresence's.
+ */
+export function usePresenceWatch(): Map<string, Present[]> {
+  const [all, setAll] = useState<Map<string, Map<string, Present & { seen: number }>>>(new Map());
+  useEffect(() => {
+    const unsub = subscribe((e) => {
+      if (e.type !== 'presence') return;
+      setAll((prev) => {
+        const next = new Map(prev);
+        const m = new Map(next.get(e.ticketId) ?? []);
+        if (e.state === 'left') m.delete(e.userId);
+        else m.set(e.userId, { userId: e.userId, name: e.name, state: e.state, seen: Date.now() });
+        if (m.size) next.set(e.ticketId, m);
+        else next.delete(e.ticketId);
+        return next;
+      });
+    });
+    const sweep = setInterval(() => {
+      const now = Date.now();
+      setAll((prev) => {
+        let changed = false;
+        const next = new Map<string, Map<string, Present & { seen: number }>>();
+        for (const [id, m] of prev) {
+          const kept = new Map([...m].filter(([, p]) => now - p.seen < EXPIRE_MS));
+          if (kept.size !== m.size) changed = true;
+          if (kept.size) next.set(id, kept);
+        }
+        return changed ? next : prev;
+      });
+    }, 5000);
+    return () => { unsub(); clearInterval(sweep); };
+  }, []);
+  return useMemo(() => new Map([...all].map(([id, m]) => [id, [...m.values()].map(({ userId, name, state }) => ({ userId, name, state }))])), [all]);
+}

@@ -3,7 +3,7 @@
 import './lead.css';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { formatDateTime, formatRelative, useLang, useT } from '../../shared/i18n.tsx';
-import { useLiveStatus } from '../../shared/live.ts';
+import { useLiveStatus, usePresenceWatch } from '../../shared/live.ts';
 import { can, useSession } from '../../shared/session.tsx';
 import { hasPart, useLeadData, useLeadLive, type PromiseItem, type Ticket } from './data.ts';
 import { Section, type Row } from './Section.tsx';
@@ -31,14 +31,15 @@ function LeadOverview() {
   const d = useLeadData(true);
   useLeadLive(true);
   const live = useLiveStatus();
+  const present = usePresenceWatch();
 
   const now = Date.now();
   const promiseRow = (p: PromiseItem): Row => ({
-    key: p.id, ticketRef: p.ticketNumber, title: p.text,
+    key: p.id, ticketId: p.ticketId, ticketRef: p.ticketNumber, title: p.text,
     detail: <time dateTime={p.dueAt} title={formatDateTime(p.dueAt, lang)}>{t('lead.promise.due', { when: formatRelative(p.dueAt, lang, now) })}</time>,
   });
   const ticketRow = (x: Ticket, detail?: string): Row => ({
-    key: x.id, ticketRef: x.number, title: x.subject, detail: detail ?? t('lead.score', { n: x.priorityScore }),
+    key: x.id, ticketId: x.id, ticketRef: x.number, title: x.subject, detail: detail ?? t('lead.score', { n: x.priorityScore }),
   });
   const overdue = d.overdue.data?.items.filter((p) => Date.parse(p.dueAt) <= now);
   const soon = d.soon.data?.items.filter((p) => Date.parse(p.dueAt) > now);
@@ -56,15 +57,15 @@ function LeadOverview() {
       <p className="muted">{t('lead.intro')}</p>
       <p className={`lead-live lead-live-${live}`} role="status" data-live={live}>{t(`lead.live.${live}`)}</p>
       <div className="lead-grid">
-        <Section id="overdue" tone="danger" title={t('lead.promises.overdue')} rows={overdue?.map(promiseRow)} more={!!d.overdue.data?.nextCursor} loading={d.overdue.isPending} error={errorOf(d.overdue)} />
-        <Section id="soon" tone="warn" title={t('lead.promises.soon')} rows={soon?.map(promiseRow)} more={!!d.soon.data?.nextCursor} loading={d.soon.isPending} error={errorOf(d.soon)} />
-        <Section id="sla-breached" tone="danger" title={t('lead.sla.breached')} rows={slaBreached?.map((x) => ticketRow(x))} loading={d.scored.isPending} error={errorOf(d.scored)} />
-        <Section id="sla-risk" tone="warn" title={t('lead.sla.risk')} rows={slaRisk?.map((x) => ticketRow(x))} loading={d.scored.isPending} error={errorOf(d.scored)} />
-        <Section id="threats" tone="danger" title={t('lead.threats')} rows={d.threats.data?.items.map((x) => ticketRow(x, threatDetail(x)))} more={!!d.threats.data?.nextCursor} loading={d.threats.isPending} error={errorOf(d.threats)} />
-        <Section id="broken" tone="danger" title={t('lead.promises.broken')} rows={broken?.map((x) => ticketRow(x))} loading={d.scored.isPending} error={errorOf(d.scored)} />
-        <Section id="escalations" tone="warn" title={t('lead.escalations')} rows={escalations?.map((x) => ticketRow(x, t('lead.level', { n: x.level })))} loading={d.unassigned.isPending} error={errorOf(d.unassigned)} />
+        <Section present={present} id="overdue" tone="danger" title={t('lead.promises.overdue')} rows={overdue?.map(promiseRow)} more={!!d.overdue.data?.nextCursor} loading={d.overdue.isPending} error={errorOf(d.overdue)} />
+        <Section present={present} id="soon" tone="warn" title={t('lead.promises.soon')} rows={soon?.map(promiseRow)} more={!!d.soon.data?.nextCursor} loading={d.soon.isPending} error={errorOf(d.soon)} />
+        <Section present={present} id="sla-breached" tone="danger" title={t('lead.sla.breached')} rows={slaBreached?.map((x) => ticketRow(x))} loading={d.scored.isPending} error={errorOf(d.scored)} />
+        <Section present={present} id="sla-risk" tone="warn" title={t('lead.sla.risk')} rows={slaRisk?.map((x) => ticketRow(x))} loading={d.scored.isPending} error={errorOf(d.scored)} />
+        <Section present={present} id="threats" tone="danger" title={t('lead.threats')} rows={d.threats.data?.items.map((x) => ticketRow(x, threatDetail(x)))} more={!!d.threats.data?.nextCursor} loading={d.threats.isPending} error={errorOf(d.threats)} />
+        <Section present={present} id="broken" tone="danger" title={t('lead.promises.broken')} rows={broken?.map((x) => ticketRow(x))} loading={d.scored.isPending} error={errorOf(d.scored)} />
+        <Section present={present} id="escalations" tone="warn" title={t('lead.escalations')} rows={escalations?.map((x) => ticketRow(x, t('lead.level', { n: x.level })))} loading={d.unassigned.isPending} error={errorOf(d.unassigned)} />
         <Section
-          id="alerts" tone="danger" title={t('lead.alerts')} more={!!d.alerts.data?.nextCursor} loading={d.alerts.isPending} error={errorOf(d.alerts)}
+          present={present} id="alerts" tone="danger" title={t('lead.alerts')} more={!!d.alerts.data?.nextCursor} loading={d.alerts.isPending} error={errorOf(d.alerts)}
           rows={d.alerts.data?.items.map((a) => ({
             key: a.id,
             title: `${t('lead.alert.channel', { name: channelName(a.channelId) })}${a.path ? ` (${a.path})` : ''}: ${t(`lead.alert.kind.${a.kind}`)}`,

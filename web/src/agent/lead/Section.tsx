@@ -2,10 +2,12 @@
 import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import { useT } from '../../shared/i18n.tsx';
+import type { Present } from '../../shared/live.ts';
+import { PresenceBadge } from '../../shared/PresenceBadge.tsx';
 
-export type Row = { key: string; ticketRef?: string; title: string; detail?: ReactNode };
+export type Row = { key: string; ticketId?: string; ticketRef?: string; title: string; detail?: ReactNode };
 
-export function Section(p: { id: string; title: string; rows: Row[] | undefined; more?: boolean; tone?: 'danger' | 'warn'; error?: string | null; loading?: boolean }) {
+export function Section(p: { present?: Map<string, Present[]>; id: string; title: string; rows: Row[] | undefined; more?: boolean; tone?: 'danger' | 'warn'; error?: string | null; loading?: boolean }) {
   const t = useT();
   const n = p.rows?.length ?? 0;
   return (
@@ -26,6 +28,7 @@ export function Section(p: { id: string; title: string; rows: Row[] | undefined;
               {r.ticketRef ? <Link to="/tickets/$ref" params={{ ref: r.ticketRef }} className="lead-ref">{r.ticketRef}</Link> : null}
               <span className="lead-title">{r.title}</span>
               {r.detail ? <span className="lead-detail muted">{r.detail}</span> : null}
+              {r.ticketId && p.present?.get(r.ticketId)?.length ? <PresenceBadge present={p.present.get(r.ticketId)!} /> : null}
             </li>
           ))}
         </ul>
