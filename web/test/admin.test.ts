@@ -154,6 +154,109 @@ describe('admin screens', () => {
     assert.deepEqual(errors, []);
   }));
 
+  test('admin adds a mail channel, sees its health, rotates the token, releases quarantine, retries a failed mail', () => w.step('admin-mail', async () => {
+    const { page } = await w.signIn('admin', { lang: 'en' });
+    const errors = watchErrors(page);
+    await page.goto('/admin/mail');
+    await page.getByRole('button', { name: 'New channel' }).click();
+    const form = page.getByRole('form', { name: 'New channel' });
+    await form.getByLabel('Name').fill('Support');
+    await form.getByLabel('Address', { exact: true }).fill('support@shop.test');
+    await form.getByLabel('Fetch mail over IMAP').check();
+    await form.getByLabel('Server', { exact: true }).fill('imap.shop.test');
+    await form.getByLabel('User', { exact: true }).fill('support');
+    await form.getByLabel('Password', { exact: true }).fill('imap secret');
+    await form.getByRole('button', { name: 'Add channel' }).click();
+    await page.getByRole('cell', { name: 'support@shop.test', exact: true }).waitFor();
+    const ch = await w.deps.db.selectFrom('mail_channels').selectAll().where('address', '=', 'support@shop.test').executeTakeFirstOrThrow();
+    const imap = (ch.settings as { imap: Record<string, unknown> }).imap;
+    assert.equal(imap.host, 'imap.shop.test');
+    assert.equal(imap.port, 993);
+    assert.ok(imap.password, 'the password is stored');
+
+    // health of the channel
+    await page.getByRole('button', { name: 'Health of “Support”' }).click();
+    const health = page.getByRole('region', { name: 'Health of “Support”' });
+    await health.getByText('No alerts').waitFor();
+    await health.getByRole('button', { name: 'Send a probe now' }).click();
+    await health.getByRole('status').filter({ hasText: 'Probe sent' }).waitFor();
+    assert.equal((await w.deps.db.selectFrom('mail_probes').select('id').where('channel_id', '=', ch.id).execute()).length, 1);
+
+    // rotate the webhook token (confirmed); the shown URLs carry the new one
+    await page.getByRole('button', { name: 'Channel Support' }).click();
+    const edit = page.getByRole('form', { name: 'Channel Support' });
+    await edit.getByLabel('Password', { exact: true }).waitFor(); // kept secret: empty field, "stored" hint
+    assert.equal(await edit.getByLabel('Password', { exact: true }).inputValue(), '');
+    await edit.getByRole('button', { name: 'Issue a new token' }).click();
+    await edit.getByRole('group', { name: /old webhook URLs stop working/ }).getByRole('button', { name: 'Issue a new token' }).click();
+    await edit.getByRole('status').filter({ hasText: 'New token issued' }).waitFor();
+    const rotated = await w.deps.db.selectFrom('mail_channels').select('webhook_token').where('id', '=', ch.id).executeTakeFirstOrThrow();
+    assert.notEqual(rotated.webhook_token, ch.webhook_token);
+    await edit.getByText(`token=${rotated.webhook_token}`).first().waitFor();
+
+    // a quarantined mail is released; a failed outgoing mail is retried
+    const raw = Buffer.from('From: a@b.test\r\nSubject: loop?\r\n\r\nhi');
+    const q = await w.deps.db.insertInto('inbound_mails').values({
+      channel_id: ch.id, path: 'upload', sha256: 'f'.repeat(64), size: raw.length, raw, stage: 'quarantined',
+      reason_code: 'loop', reason: 'looks like a mail loop', from_address: 'a@b.test',
+    }).returning('id').executeTakeFirstOrThrow();
+    const o = await w.deps.db.insertInto('outbox').values({
+      to_address: 'bounce@b.test', subject: 'Your ticket', body_text: 'b', kind: 'reply', status: 'failed', permanent: true, last_error: '550 no such user',
+    }).returning('id').executeTakeFirstOrThrow();
+    await page.reload();
+    const quarantine = page.getByRole('region', { name: 'Inbound quarantine' });
+    await quarantine.getByRole('cell', { name: 'looks like a mail loop' }).waitFor();
+    await quarantine.getByRole('button', { name: 'Release' }).click();
+    await quarantine.getByRole('button', { name: 'Yes, confirm' }).click();
+    await quarantine.getByText('The quarantine is empty').waitFor();
+    const mail = await w.deps.db.selectFrom('inbound_mails').select(['stage', 'reason_code']).where('id', '=', q.id).executeTakeFirstOrThrow();
+    assert.deepEqual(mail, { stage: 'received', reason_code: 'released' });
+    const outbox = page.getByRole('region', { name: 'Failed outgoing mail' });
+    await outbox.getByRole('cell', { name: /550 no such user/ }).waitFor();
+    await outbox.getByRole('button', { name: 'Retry' }).click();
+    await outbox.getByText('All mail has been sent').waitFor();
+    assert.equal((await w.deps.db.selectFrom('outbox').select('status').where('id', '=', o.id).executeTakeFirstOrThrow()).status, 'queued');
+    assert.deepEqual(errors, []);
+  }));
+
+  test('admin adds an escalation rule and a custom field, and deletes the rule after confirming', () => w.step('admin-rules-fields', async () => {
+    const { page } = await w.signIn('admin', { lang: 'en' });
+    const errors = watchErrors(page);
+    await page.goto('/admin/escalation');
+    await page.getByRole('button', { name: 'New rule' }).click();
+    const form = page.getByRole('form', { name: 'New rule' });
+    await form.getByLabel('Name').fill('Regulator threats to L2');
+    await form.getByRole('checkbox', { name: 'threat to complain to a regulator' }).check();
+    await form.getByLabel('Then').selectOption('move_to_level');
+    await form.getByLabel('Line', { exact: true }).selectOption('2');
+    await form.getByRole('button', { name: 'Create rule' }).click();
+    await page.getByRole('cell', { name: 'Regulator threats to L2', exact: true }).waitFor();
+    const rule = await w.deps.db.selectFrom('escalation_rules').selectAll().where('name', '=', 'Regulator threats to L2').executeTakeFirstOrThrow();
+    assert.equal(rule.trigger, 'signal');
+    assert.deepEqual(rule.params, { signals: ['threat_regulator'] });
+    assert.equal(rule.action, 'move_to_level');
+    assert.equal(rule.to_level, 2);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('button', { name: 'Yes, confirm' }).click();
+    await page.getByText('No rules yet').waitFor();
+    assert.equal(await w.deps.db.selectFrom('escalation_rules').select('id').where('id', '=', rule.id).executeTakeFirst(), undefined);
+
+    await page.getByRole('link', { name: 'Ticket fields' }).click();
+    await page.getByRole('button', { name: 'New field' }).click();
+    const ff = page.getByRole('form', { name: 'New field' });
+    await ff.getByLabel('Key').fill('Contract No');
+    await ff.getByLabel('Label in Russian').fill('Договор');
+    await ff.getByLabel('Label in English').fill('Contract');
+    await ff.getByRole('button', { name: 'Create field' }).click();
+    await ff.getByLabel('Key').and(page.locator('[aria-invalid=true]')).waitFor(); // the API refuses the key
+    await ff.getByLabel('Key').fill('contract_no');
+    await ff.getByRole('button', { name: 'Create field' }).click();
+    await page.getByRole('cell', { name: 'contract_no', exact: true }).waitFor();
+    const f = await w.deps.db.selectFrom('ticket_fields').selectAll().where('key', '=', 'contract_no').executeTakeFirstOrThrow();
+    assert.deepEqual([f.label_ru, f.label_en, f.type], ['Договор', 'Contract', 'text']);
+    assert.deepEqual(errors, []);
+  }));
+
   test('an agent gets "admins only" and the admin API refuses; no admin chunk before /admin', () => w.step('admin-agent', async () => {
     const u = await w.createUser('agent');
     const page = await (await w.context({ lang: 'en' })).newPage();
