@@ -12,7 +12,7 @@ export function Layout({ me, onSignOut, children }: { me: Me | null; onSignOut?:
     <div className="portal-shell">
       <a className="portal-skip" href="#main">{t('portal.skip')}</a>
       <header className="portal-top">
-        <Link to="/portal/" className="brand">{t('app.name')} · {t('portal.title')}</Link>
+        <Link to="/portal/" className="brand">{t('app.name')}<span className="portal-brand-title"> · {t('portal.title')}</span></Link>
         {me && (
           <nav className="portal-nav" aria-label={t('portal.title')}>
             <Link to="/portal/">{t('portal.myTickets')}</Link>
