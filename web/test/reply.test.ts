@@ -284,6 +284,29 @@ describe('reply box', () => {
     assert.match(m!.body_text, /первая строка\s*\n\s*вторая <строка>/);
   }));
 
+  test('collision: another agent typing on the ticket shows as replying', () => w.step('reply-collision', async () => {
+    const t = await ticket();
+    const anna = await w.createUser('agent', { name: 'Анна Кузнецова' });
+    const annaPage = await (await w.context({ lang: 'ru' })).newPage();
+    await annaPage.goto('/');
+    await annaPage.locator('input[name=email]').fill(anna.email);
+    await annaPage.locator('input[name=password]').fill('correct horse battery staple');
+    await annaPage.locator('button[type=submit]').click();
+    await annaPage.locator('.topbar').waitFor();
+    const { page } = await w.signIn('agent', { lang: 'ru' });
+    const box = await open(page, t.number);
+    const annaBox = await open(annaPage, t.number);
+    const notice = box.getByRole('status').filter({ hasText: 'Анна Кузнецова сейчас отвечает…' });
+    // only viewing: no "replying" notice
+    assert.equal(await notice.count(), 0);
+    await annaBox.getByRole('textbox', { name: 'Текст ответа' }).click();
+    await annaBox.getByRole('textbox', { name: 'Текст ответа' }).pressSequentially('Добрый день!');
+    await notice.waitFor();
+    // she leaves the box: back to viewing
+    await annaBox.getByRole('checkbox', { name: 'Простой текст' }).focus();
+    await notice.waitFor({ state: 'detached' });
+  }));
+
   test('English UI; the draft survives a reload and a session expiry mid-send', () => w.step('reply-en-draft', async () => {
     const { page, userId, email } = await w.signIn('agent', { lang: 'en' });
     const errors = watchErrors(page);

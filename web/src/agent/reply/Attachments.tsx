@@ -45,7 +45,12 @@ export function Attachments({ id, items, busy, errors, onPick, onRemove }: Props
     <div className="reply-attachments">
       <input id={id} ref={input} type="file" multiple className="visually-hidden" tabIndex={-1} aria-hidden="true"
         onChange={(e) => { if (e.target.files?.length) onPick(e.target.files); e.target.value = ''; }} />
-      <button type="button" onClick={() => input.current?.click()}>📎 {t('reply.attach')}</button>
+      <button type="button" className="reply-attach" onClick={() => input.current?.click()}>
+        <svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+          <path d="M21 11l-8.5 8.5a5 5 0 0 1-7-7L14 4a3.5 3.5 0 0 1 5 5l-8.5 8.5a2 2 0 0 1-3-3L15 7" />
+        </svg>
+        {t('reply.attach')}
+      </button>
       {(items.length > 0 || busy.length > 0) && (
         <ul aria-label={t('reply.attachments')} className="reply-files">
           {items.map((a) => (

@@ -161,7 +161,11 @@ export const Editor = forwardRef<EditorHandle, Props>(function Editor(p, ref) {
           <button type="button" aria-pressed={pressed.bold} onMouseDown={(e) => e.preventDefault()} onClick={() => exec('bold')} title={t('reply.bold')} aria-label={t('reply.bold')}><b>B</b></button>
           <button type="button" aria-pressed={pressed.italic} onMouseDown={(e) => e.preventDefault()} onClick={() => exec('italic')} title={t('reply.italic')} aria-label={t('reply.italic')}><i>I</i></button>
           <button type="button" aria-pressed={pressed.list} onMouseDown={(e) => e.preventDefault()} onClick={() => exec('insertUnorderedList')} title={t('reply.list')} aria-label={t('reply.list')}>•≡</button>
-          <button type="button" aria-expanded={linkOpen} onMouseDown={(e) => e.preventDefault()} onClick={openLink} title={t('reply.link')} aria-label={t('reply.link')}>🔗</button>
+          <button type="button" aria-expanded={linkOpen} onMouseDown={(e) => e.preventDefault()} onClick={openLink} title={t('reply.link')} aria-label={t('reply.link')}>
+            <svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+              <path d="M10 14a5 5 0 0 0 7 0l3-3a5 5 0 0 0-7-7l-1 1" /><path d="M14 10a5 5 0 0 0-7 0l-3 3a5 5 0 0 0 7 7l1-1" />
+            </svg>
+          </button>
         </div>
       )}
       {linkOpen && (
