@@ -114,6 +114,11 @@ describe('ticket view', () => {
     // store the raw hostile HTML as if a sanitizer had failed: the iframe is the second wall
     const raw = `<p>Привет</p>${evil}<script>top.postMessage('pwned','*');window.__pwned=1</script><img data-remote-src="https://tracker.test/p.gif" alt="pixel">`;
     await w.deps.db.updateTable('messages').set({ body_html: raw }).where('ticket_id', '=', t.id).execute();
+    // an attachment with a hostile name, on a note
+    const fname = `"><img src=x onerror="top.postMessage('pwned','*')">отчёт.pdf`;
+    const up = await admin.req('POST', `/api/v1/attachments?filename=${encodeURIComponent(fname)}`, { raw: Buffer.alloc(3000, 7), headers: { 'content-type': 'application/pdf' } });
+    assert.equal(up.status, 201, up.raw);
+    assert.equal((await admin.post(`/api/v1/tickets/${t.id}/messages`, { kind: 'note', body: 'Файл', attachmentIds: [up.body.id] })).status, 201);
 
     const { page } = await w.signIn('agent', { lang: 'en' });
     await page.addInitScript(() => {
@@ -124,6 +129,10 @@ describe('ticket view', () => {
     await page.locator('main[data-ticket-loaded]').waitFor();
     await page.getByRole('heading', { level: 1, name: `Счёт ${evil}` }).waitFor(); // shown as text
     await page.getByText(`Хакер ${evil}`).first().waitFor();
+    const att = page.getByRole('list', { name: 'Attachments' }).getByRole('link', { name: up.body.filename, exact: true });
+    assert.match(up.body.filename, /img/, 'the name keeps its markup as text');
+    assert.equal(await att.getAttribute('href'), `/api/v1/attachments/${up.body.id}`);
+    await page.getByRole('list', { name: 'Attachments' }).getByText('(2.9 KB)').waitFor();
     await page.getByRole('button', { name: 'Show as e-mail (HTML)' }).click();
     const frame = page.locator('iframe.tk-frame');
     await frame.waitFor();
