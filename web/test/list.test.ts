@@ -148,4 +148,33 @@ describe('web ticket list', () => {
     await rows(page).filter({ has: page.getByRole('gridcell', { name: ticketRef(w.config, last.number), exact: true }) }).waitFor();
     assert.deepEqual(errors, []);
   }));
+  test('live: a new ticket appears without reload and without moving what the agent looks at', () => w.step('list-live', async () => {
+    const api = await w.as('agent');
+    const { page } = await w.signIn('agent', { lang: 'ru' });
+    const errors = watchErrors(page);
+    await rows(page).first().waitFor();
+    const scroller = page.locator('.list-scroll');
+    // scroll down until row 30 is at the top (pages load as needed)
+    await scroller.evaluate((el) => { el.scrollTop = 30 * 40; el.dispatchEvent(new Event('scroll')); });
+    const topRow = () => page.evaluate(() => {
+      const box = document.querySelector('.list-scroll')!.getBoundingClientRect();
+      const r = [...document.querySelectorAll('.list-scroll [role=row]')].find((e) => Math.abs(e.getBoundingClientRect().top - box.top) < 20);
+      return r ? { number: r.querySelector('.list-c-number')!.textContent, top: Math.round(r.getBoundingClientRect().top) } : null;
+    });
+    await page.waitForFunction(() => document.querySelector('.list-scroll')!.scrollTop >= 1200);
+    const before = await topRow();
+    assert.ok(before, 'a row at the top of the scroll box');
+    const refetched = page.waitForResponse((r) => /\/api\/v1\/views\/\d+\/tickets/.test(r.url()));
+    const fresh = await makeTicket(api, { subject: 'Живая срочная', priority: 'urgent', tags: ['live'] });
+    await refetched;
+    // one row more above: the scroll box moved down by one row, so the same row stays in sight
+    await page.waitForFunction(() => document.querySelector('.list-scroll')!.scrollTop >= 1240);
+    assert.deepEqual(await topRow(), before, 'the row in sight stays where it was');
+    // at the top, the new urgent ticket is among the first rows
+    await scroller.evaluate((el) => { el.scrollTop = 0; });
+    await rows(page).filter({ hasText: 'Живая срочная' }).waitFor();
+    const first = await numbersShown(page);
+    assert.ok(first.slice(0, 10).includes(fresh.number), `${fresh.number} near the top`);
+    assert.deepEqual(errors, []);
+  }));
 });

@@ -3,6 +3,7 @@
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useLang, useT } from '../shared/i18n.tsx';
+import { useLiveInvalidation } from '../shared/live.ts';
 import { can, useSession } from '../shared/session.tsx';
 import { Bell } from './shell/Bell.tsx';
 import { useGlobalKeys } from './shell/keys.ts';
@@ -21,6 +22,7 @@ export function Layout() {
   const searchRef = useRef<HTMLInputElement>(null);
   const pathname = useRouterState({ select: (s) => s.location.pathname });
   useEffect(() => setMenu(false), [pathname]);
+  useLiveInvalidation(); // live events refresh lists, counts, open tickets (one place for the app)
   useGlobalKeys({ openHelp: () => setHelp(true), focusSearch: () => searchRef.current?.focus(), lead: can.lead(me) });
 
   function search(e: FormEvent) {

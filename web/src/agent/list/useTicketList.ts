@@ -1,8 +1,7 @@
 // The list's tickets: keyset pages of 100 (a view's own endpoint when the bar adds nothing).
-import { keepPreviousData, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useRef } from 'react';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { get, qs } from '../../shared/api.ts';
-import { useLive } from '../../shared/live.ts';
 import { filterParams, type Filters, type Sort, type Ticket, type TicketPage } from './types.ts';
 
 export const PAGE = 100;
@@ -16,7 +15,6 @@ function url(s: Source, cursor: string | undefined): string {
 }
 
 export function useTicketList(source: Source) {
-  const qc = useQueryClient();
   const key = [...listKey, source] as const;
   const q = useInfiniteQuery({
     queryKey: key,
@@ -25,15 +23,7 @@ export function useTicketList(source: Source) {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
   });
-  // live: new and changed tickets show up (refetch of the loaded pages, at most every 2 s)
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useLive((e) => {
-    if (e.type === 'presence' || timer.current) return;
-    timer.current = setTimeout(() => {
-      timer.current = null;
-      void qc.invalidateQueries({ queryKey: listKey });
-    }, 2000);
-  }, [qc]);
+  // live events refetch the loaded pages (useLiveInvalidation in the Layout: the 'tickets' root)
   const items = useMemo(() => {
     // a ticket that moved between pages during a refetch shows once
     const seen = new Set<string>();
