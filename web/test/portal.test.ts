@@ -134,7 +134,7 @@ describe('portal ticket page', () => {
       { body_text: 'It dropped again at 14:05.\nSecond line here.', author_type: 'customer', author_customer_id: customerId, kind: 'reply', channel: 'portal' });
     assert.equal(await page.getByLabel('Your message').inputValue(), '');
     // the file went with the message; the other one did not; the customer can download it
-    const files = await w.deps.db.selectFrom('attachments').select(['filename', 'message_id', 'ticket_id']).where('uploaded_by_customer_id', '=', customerId).orderBy('id').execute();
+    const files = await w.deps.db.selectFrom('attachments').select(['filename', 'message_id', 'ticket_id']).where('uploaded_by_customer_id', '=', customerId).orderBy('filename', 'desc').execute();
     const sent = (await w.deps.db.selectFrom('messages').select('id').where('ticket_id', '=', t.id).where('author_type', '=', 'customer').orderBy('id', 'desc').executeTakeFirstOrThrow()).id;
     assert.deepEqual(files, [{ filename: 'vpn-log.txt', message_id: sent, ticket_id: t.id }, { filename: 'oops.txt', message_id: null, ticket_id: null }]);
     const link = page.locator('.portal-message-customer').filter({ hasText: 'It dropped again' }).getByRole('link', { name: 'vpn-log.txt' });
