@@ -20,7 +20,7 @@ describe('admin screens', () => {
   after(async () => { await w?.closeAll(); });
 
   test('admin creates a group (L2) and a user with level L2 in it; API errors show next to the field', () => w.step('admin-users', async () => {
-    const { page } = await w.signIn('admin', { lang: 'en' });
+    const { page, email: adminEmail } = await w.signIn('admin', { lang: 'en' });
     const errors = watchErrors(page);
     await page.goto('/admin/groups');
     await page.getByRole('button', { name: 'New group' }).click();
@@ -62,6 +62,10 @@ describe('admin screens', () => {
     assert.deepEqual([...u.skills].sort(), ['1c', 'billing']);
     const member = await w.deps.db.selectFrom('group_members').selectAll().where('user_id', '=', u.id).execute();
     assert.deepEqual(member.map((m) => String(m.group_id)), [g.id]);
+    // search by name prefix narrows the list
+    await page.getByLabel('Find by name or e-mail').fill('ver');
+    await page.getByRole('cell', { name: adminEmail, exact: true }).waitFor({ state: 'detached' });
+    await page.getByRole('cell', { name: 'vera@agents.test', exact: true }).waitFor();
     // the new user signs in with the chosen password
     assert.equal((await w.anon().login('vera@agents.test', 'a long enough password')).status, 200);
 

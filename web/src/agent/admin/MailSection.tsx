@@ -222,7 +222,7 @@ function RotateButton({ onConfirm, busy }: { onConfirm: () => void; busy: boolea
     <span className="adm-confirm" role="group" aria-label={t('adm.mail.rotateConfirm')}>
       <span>{t('adm.mail.rotateConfirm')}</span>
       <button type="button" className="adm-danger" onClick={() => { setAsk(false); onConfirm(); }}>{t('adm.mail.rotate')}</button>
-      <button type="button" onClick={() => setAsk(false)}>{t('common.cancel')}</button>
+      <button type="button" autoFocus onClick={() => setAsk(false)}>{t('common.cancel')}</button>
     </span>
   );
 }

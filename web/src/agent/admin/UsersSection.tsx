@@ -1,10 +1,11 @@
 // Users (agents): list, create, edit role / level / skills / groups / zone / locale, deactivate.
-import { useState } from 'react';
-import { patch, post } from '../../shared/api.ts';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useDeferredValue, useState } from 'react';
+import { get, patch, post, qs } from '../../shared/api.ts';
 import { useT } from '../../shared/i18n.tsx';
 import { can, useSession } from '../../shared/session.tsx';
 import { K, useGroups, useUsers } from './data.ts';
-import type { CreatedUser, User } from './types.ts';
+import type { CreatedUser, Page, User } from './types.ts';
 import { Check, ConfirmButton, errAt, Field, fieldErrors, FormStatus, QueryState, splitList, TimeZoneInput, useSave } from './ui.tsx';
 
 const ROLES = ['admin', 'lead', 'agent', 'light_agent'] as const;
@@ -14,17 +15,25 @@ const EMPTY: Draft = { name: '', email: '', role: 'agent', level: 1, skills: '',
 export function UsersSection() {
   const t = useT();
   const { me } = useSession();
-  const users = useUsers();
+  const all = useUsers();
   const groups = useGroups();
   const [editing, setEditing] = useState<string | 'new' | null>(null);
+  const [q, setQ] = useState('');
+  const query = useDeferredValue(q.trim());
+  const found = useQuery({
+    queryKey: [...K.users, 'q', query], enabled: query !== '', placeholderData: keepPreviousData,
+    queryFn: () => get<Page<User>>(`/api/v1/users${qs({ q: query, limit: 200 })}`),
+  });
+  const users = query ? found : all;
   const admin = can.admin(me);
   const groupName = (id: string) => groups.data?.items.find((g) => g.id === id)?.name ?? id;
-  const current = editing && editing !== 'new' ? users.data?.items.find((u) => u.id === editing) : undefined;
+  const current = editing && editing !== 'new' ? (users.data ?? all.data)?.items.find((u) => u.id === editing) : undefined;
   return (
     <div className="adm-stack">
       {admin && <div><button type="button" className="primary" onClick={() => setEditing('new')}>{t('adm.users.new')}</button></div>}
       {editing === 'new' && <UserForm key="new" onDone={() => setEditing(null)} />}
       {current && <UserForm key={current.id} user={current} onDone={() => setEditing(null)} />}
+      <Field label={t('adm.users.search')}>{(p) => <input {...p} type="search" value={q} onChange={(e) => setQ(e.target.value)} />}</Field>
       <QueryState q={users} />
       {users.data && (
         <table className="adm-table">

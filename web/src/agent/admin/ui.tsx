@@ -99,7 +99,8 @@ export function ConfirmButton({ label, confirmText, onConfirm, busy, danger = tr
     <span className="adm-confirm" role="group" aria-label={confirmText}>
       <span>{confirmText}</span>
       <button type="button" className="adm-danger" onClick={() => { setAsking(false); onConfirm(); }}>{t('adm.confirmYes')}</button>
-      <button type="button" onClick={() => setAsking(false)}>{t('common.cancel')}</button>
+      {/* focus lands on the safe choice */}
+      <button type="button" autoFocus onClick={() => setAsking(false)}>{t('common.cancel')}</button>
     </span>
   );
 }
