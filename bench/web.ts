@@ -35,7 +35,9 @@ export type WebReport = {
   build: { entry: string; files: JsFile[]; gzipKb: number; listChunks: JsFile[]; listGzipKb: number };
   browser: { files: JsFile[]; gzipKb: number; transferKb: number; listReadyMs: number } | null;
   open: { opens: number; warmup: number; distinct: number; loaded: ReturnType<typeof summarize>; painted: ReturnType<typeof summarize>; failures: string[];
-    cpu: ReturnType<ReturnType<typeof cpuMeter>> } | null;
+    /** click → the last API answer that came before [data-ticket-loaded] (network + server part) */
+    api: ReturnType<typeof summarize>; requestsMedian: number;
+    cpu: ReturnType<ReturnType<typeof cpuMeter>>; loadavg: string } | null;
   notes: string[];
 };
 
@@ -109,19 +111,23 @@ async function benchAgent(url: string): Promise<void> {
   }
 }
 
-/** Arms the in-page timer: click (capture phase) → [data-ticket-loaded] → next frame. */
-const ARM = `window.__benchOpen = new Promise((resolve) => {
+/** Arms the in-page timer: click (capture phase) → [data-ticket-loaded] → next frame. Returns at once (not the promise). */
+const ARM = `void (window.__benchOpen = new Promise((resolve) => {
   let t0 = 0;
+  performance.clearResourceTimings();
   document.addEventListener('click', () => { t0 = performance.now(); }, { capture: true, once: true });
   const mo = new MutationObserver(() => {
     if (!t0 || !document.querySelector('[data-ticket-loaded]')) return;
     mo.disconnect();
     const t1 = performance.now();
-    requestAnimationFrame(() => setTimeout(() => resolve({ loaded: t1 - t0, painted: performance.now() - t0 }), 0));
+    // the API calls started by the click and answered before the page was loaded: the critical path's network + server part
+    const api = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/v1/') && e.startTime >= t0 && e.responseEnd <= t1);
+    const apiMs = api.length ? Math.max(...api.map((e) => e.responseEnd)) - t0 : 0;
+    requestAnimationFrame(() => setTimeout(() => resolve({ loaded: t1 - t0, painted: performance.now() - t0, api: apiMs, requests: api.length }), 0));
   });
   mo.observe(document.documentElement, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-ticket-loaded'] });
   setTimeout(() => { mo.disconnect(); resolve(null); }, 15000);
-})`;
+}))`;
 
 /** The href of a list row not opened yet, scrolling the list (virtualized) until one shows. */
 async function nextRow(page: Page, seen: Set<string>): Promise<string | null> {
@@ -194,7 +200,10 @@ export async function runWebBench(cluster: Cluster, dataset: DatasetInfo, log: (
       const seen = new Set<string>();
       const loaded: number[] = [];
       const painted: number[] = [];
+      const apiMs: number[] = [];
+      const requests: number[] = [];
       const failures: string[] = [];
+      const load0 = os.loadavg()[0];
       let stopCpu: ReturnType<typeof cpuMeter> | null = null;
       for (let i = 0; i < warmup + opts.opens; i++) {
         if (i === warmup) stopCpu = cpuMeter(server.child.pid!, cluster.postmasterPid());
@@ -203,9 +212,9 @@ export async function runWebBench(cluster: Cluster, dataset: DatasetInfo, log: (
         seen.add(href);
         await cold.evaluate(ARM);
         await cold.locator(`${ROW}[href="${href}"]`).first().click();
-        const r = (await cold.evaluate('window.__benchOpen')) as { loaded: number; painted: number } | null;
+        const r = (await cold.evaluate('window.__benchOpen')) as { loaded: number; painted: number; api: number; requests: number } | null;
         if (!r) failures.push(`${href}: no [data-ticket-loaded] within 15 s`);
-        else if (i >= warmup) { loaded.push(r.loaded); painted.push(r.painted); }
+        else if (i >= warmup) { loaded.push(r.loaded); painted.push(r.painted); apiMs.push(r.api); requests.push(r.requests); }
         if (failures.length > 5) break;
         await cold.goBack();
         await cold.locator(ROW).first().waitFor({ timeout: 15_000 });
@@ -213,8 +222,8 @@ export async function runWebBench(cluster: Cluster, dataset: DatasetInfo, log: (
       }
       const cpu = stopCpu ? stopCpu() : { wallSeconds: 0, slovoCores: 0, postgresCores: 0, machineBusyCores: 0 };
       const s = (x: number[]) => summarize(x, cpu.wallSeconds || 1);
-      open = { opens: loaded.length, warmup, distinct: seen.size, loaded: s(loaded), painted: s(painted), failures, cpu };
-      log(`ticket open: ${loaded.length} opens, p50 ${open.loaded.p50} ms, p95 ${open.loaded.p95} ms, p99 ${open.loaded.p99} ms (next frame: p95 ${open.painted.p95} ms)${failures.length ? `; failures: ${failures[0]}` : ''}`);
+      open = { opens: loaded.length, warmup, distinct: seen.size, loaded: s(loaded), painted: s(painted), api: s(apiMs), requestsMedian: s(requests).p50, failures, cpu, loadavg: [load0, os.loadavg()[0]].map((x) => x.toFixed(1)).join(' → ') };
+      log(`ticket open: ${loaded.length} opens, p50 ${open.loaded.p50} ms, p95 ${open.loaded.p95} ms, p99 ${open.loaded.p99} ms (next frame: p95 ${open.painted.p95} ms; API part p50 ${open.api.p50} ms, p95 ${open.api.p95} ms; load average ${open.loadavg})${failures.length ? `; failures: ${failures[0]}` : ''}`);
     }
   } finally {
     await browser.close().catch(() => {});
@@ -248,7 +257,8 @@ export function webMarkdown(r: WebReport): string {
     r.browser ? `| First load JS the browser loads for the list page, gzipped | ${r.browser.gzipKb} KB (${r.browser.files.length} files; ${r.browser.transferKb} KB on the wire) | ≤ ${JS_TARGET_KB} KB ${ok(r.browser.gzipKb <= JS_TARGET_KB)} |` : '| First load in the browser | not measured | |',
     o && o.opens ? `| Ticket open, click → [data-ticket-loaded] (${o.opens} opens of ${o.distinct} different tickets) | p50 ${o.loaded.p50} ms, p95 ${o.loaded.p95} ms, p99 ${o.loaded.p99} ms, max ${o.loaded.max} ms | p95 ≤ ${OPEN_TARGET_MS} ms ${ok(o.loaded.p95 <= OPEN_TARGET_MS)} |` : '| Ticket open | not measured (see notes) | p95 ≤ 150 ms |',
     o && o.opens ? `| Ticket open, click → next frame after it | p50 ${o.painted.p50} ms, p95 ${o.painted.p95} ms | |` : '',
-    o ? `| CPU during the opens: Slovo / PostgreSQL / whole machine (cores) | ${o.cpu.slovoCores} / ${o.cpu.postgresCores} / ${o.cpu.machineBusyCores} | |` : '',
+    o && o.opens ? `| Ticket open, click → last API answer before it (${o.requestsMedian} API calls, median) | p50 ${o.api.p50} ms, p95 ${o.api.p95} ms | |` : '',
+    o ? `| CPU during the opens: Slovo / PostgreSQL / whole machine (cores); load average | ${o.cpu.slovoCores} / ${o.cpu.postgresCores} / ${o.cpu.machineBusyCores} of ${r.machine.cpus}; ${o.loadavg} | |` : '',
     '',
     '## JS of the first load',
     '',
