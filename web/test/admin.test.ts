@@ -275,6 +275,8 @@ describe('admin screens', () => {
     await page.waitForLoadState('networkidle');
     assert.ok(scripts.some((s) => /\/assets\/ListPage-.*\.js$/.test(s)), `the list page loaded: ${scripts.join(', ')}`);
     assert.deepEqual(scripts.filter((s) => /AdminPage-|ProfilePage-/.test(s)), []);
+    // nor the admin dictionaries or forms, whatever chunk they ended up in
+    for (const s of scripts) assert.doesNotMatch(await (await fetch(`${w.base}${s}`)).text(), /adm\.adminsOnly|adm\.users\.new/, s);
 
     await page.goto('/admin');
     await page.getByRole('alert').filter({ hasText: 'This section is for admins only' }).waitFor();
