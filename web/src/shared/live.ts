@@ -9,7 +9,7 @@
 //   useLiveInvalidation() — refetches TanStack queries that a live event makes stale.
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { post } from './api.ts';
+import { csrfToken, post } from './api.ts';
 
 export type LiveEvent =
   | { type: 'ticket.created' | 'ticket.updated' | 'message.created'; ticketId: string; number: string; at: string; kind?: string; messageId?: string | null; author?: string }
@@ -184,6 +184,19 @@ function announce(ref: string, force = false) {
   post<PresenceResult>(`/api/v1/tickets/${encodeURIComponent(ref)}/presence`, { state })
     .then((r) => { for (const f of presenceListeners) f(ref, r); })
     .catch(() => {}); // presence is best effort
+}
+
+// leaving the page (reload, another site, closing the tab) unmounts nothing: say "left" on the way out
+if (typeof window !== 'undefined') {
+  window.addEventListener('pagehide', () => {
+    const token = csrfToken();
+    for (const ref of slots.keys()) {
+      void fetch(`/api/v1/tickets/${encodeURIComponent(ref)}/presence`, {
+        method: 'POST', keepalive: true, credentials: 'same-origin', body: JSON.stringify({ state: 'left' }),
+        headers: { 'content-type': 'application/json', ...(token ? { 'x-csrf-token': token } : {}) },
+      }).catch(() => {});
+    }
+  });
 }
 
 /**
