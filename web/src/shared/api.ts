@@ -39,7 +39,8 @@ export async function api<T = unknown>(method: string, url: string, opts: Opts =
   const data = text ? safeJson(text) : null;
   if (!res.ok) {
     const p = (data ?? {}) as { code?: string; detail?: string; title?: string };
-    if (res.status === 401 && onUnauthorized) onUnauthorized();
+    // a wrong password (invalid_credentials) is not an expired session
+    if (res.status === 401 && p.code !== 'invalid_credentials' && onUnauthorized) onUnauthorized();
     throw new ApiError(res.status, p.code ?? `http_${res.status}`, p.detail ?? p.title ?? res.statusText, data);
   }
   return data as T;
