@@ -180,12 +180,18 @@ describe('portal ticket page', () => {
     const agent = await w.as('agent');
     const evil = '<img src=x onerror="window.__pwned=1">"><script>window.__pwned=2</script>';
     const t = await makeTicket(agent, { subject: `Subject ${evil}`, requester: { id: customerId }, message: { body: `Body ${evil}` } });
-    await agent.post(`/api/v1/tickets/${t.id}/messages`, { body: `<b onmouseover="window.__pwned=3">bold</b><script>window.__pwned=4</script>`, format: 'html' });
+    const up = await agent.req('POST', `/api/v1/attachments?filename=${encodeURIComponent('<svg onload=window.__pwned=5>.txt')}`, { raw: 'x', headers: { 'content-type': 'text/plain' } });
+    assert.equal(up.status, 201, up.raw);
+    const r = await agent.post(`/api/v1/tickets/${t.id}/messages`, {
+      body: `<b onmouseover="window.__pwned=3">bold</b><script>window.__pwned=4</script>`, format: 'html', attachmentIds: [up.body.id],
+    });
+    assert.equal(r.status, 201, r.raw);
     await page.goto(`/portal/tickets/${t.number}`);
     await page.getByText(`Body ${evil}`).waitFor();
     await page.getByRole('heading', { name: /Subject <img/ }).waitFor();
     assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
-    assert.equal(await page.locator('main img, main script, main b').count(), 0);
+    await page.getByRole('link', { name: '<svg onload=window.__pwned=5>.txt' }).waitFor();
+    assert.equal(await page.locator('main img, main script, main b, main svg').count(), 0);
     assert.deepEqual(errors, []);
   }));
 

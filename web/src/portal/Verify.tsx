@@ -19,6 +19,8 @@ export function Verify({ token, onDone }: { token: string | null; onDone: (me: M
     if (!p) {
       p = post<Me>('/api/v1/portal/auth/verify', { token });
       pending.set(token, p);
+      // settled: a later visit (history back after signing out) asks the server again
+      p.finally(() => pending.delete(token)).catch(() => {});
     }
     p.then((me) => { if (live) onDone(me); }, (e) => {
       if (!live) return;
