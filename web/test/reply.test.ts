@@ -90,7 +90,7 @@ describe('reply box', () => {
   }));
 
   test('sending with an open flag asks once, then sends with the override recorded', () => w.step('reply-override', async () => {
-    const { page } = await w.signIn('agent', { lang: 'ru' });
+    const { page, userId, email } = await w.signIn('agent', { lang: 'ru' });
     const t = await ticket();
     const box = await open(page, t.number);
     const editor = box.getByRole('textbox', { name: 'Текст ответа' });
@@ -105,10 +105,23 @@ describe('reply box', () => {
     assert.equal(await ask.count(), 0);
     assert.equal((await agentMessages(t.id)).length, 0);
     assert.equal(await editor.innerText(), 'Ожидайте.');
-    // Ctrl+Enter asks again; "send anyway" sends
+    // Ctrl+Enter asks again; "send anyway" sends — and the session ends on the way (a real 401)
+    await page.route('**/api/v1/tickets/*/messages', async (route) => {
+      if (route.request().method() === 'POST') await w.deps.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+      await route.continue();
+    }, { times: 1 });
     await editor.press('Control+Enter');
     await ask.getByRole('button', { name: 'Отправить всё равно' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Эл. почта').fill(email);
+    await dialog.getByLabel('Пароль').fill('correct horse battery staple');
+    await dialog.getByRole('button', { name: 'Войти' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await editor.innerText(), 'Ожидайте.');
+    // sending again does not ask a second time: the agent already said "send anyway"
+    await box.getByRole('button', { name: 'Отправить', exact: true }).click();
     await box.getByText('Ответ отправлен').waitFor();
+    assert.equal(await ask.count(), 0);
     const ms = await agentMessages(t.id);
     assert.equal(ms.length, 1);
     const c = ms[0]!.coach as { flags: string[]; overridden: string[]; acknowledged: boolean };

@@ -185,7 +185,7 @@ export const Editor = forwardRef<EditorHandle, Props>(function Editor(p, ref) {
       ) : (
         <div id={p.id} ref={div} className={`reply-input reply-rich${blank ? ' is-blank' : ''}`} contentEditable suppressContentEditableWarning
           role="textbox" aria-multiline="true" aria-label={p.label} data-placeholder={p.placeholder}
-          aria-controls={p.note ? `${p.id}-mentions` : undefined}
+          aria-haspopup={p.note ? 'listbox' : undefined}
           onInput={onInput} onKeyDown={onKeyDown} onPaste={onPaste} onKeyUp={refreshPressed}
           onFocus={() => p.onFocusChange(true)} onBlur={() => { p.onFocusChange(false); mentions.current?.close(); }} />
       )}

@@ -34,7 +34,10 @@ export const Mentions = forwardRef<MentionsHandle, { id: string; editor: RefObje
     useEffect(() => {
       const el = editor.current;
       if (!el) return;
-      if (at && items?.length) el.setAttribute('aria-activedescendant', `${id}-${active}`);
+      const open = !!at && items !== null;
+      if (open) el.setAttribute('aria-controls', id);
+      else el.removeAttribute('aria-controls');
+      if (open && items.length) el.setAttribute('aria-activedescendant', `${id}-${active}`);
       else el.removeAttribute('aria-activedescendant');
     }, [at, items, active, id, editor]);
 

@@ -3,7 +3,7 @@
 // It posts to /api/v1/tickets/:ref/messages itself and calls onSent after a 201.
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { ApiError, api } from '../../shared/api.ts';
-import { useT } from '../../shared/i18n.tsx';
+import { useLang, useT } from '../../shared/i18n.tsx';
 import { usePresence } from '../../shared/live.ts';
 import { can, useSession } from '../../shared/session.tsx';
 import { Attachments, useUploads } from './Attachments.tsx';
@@ -30,6 +30,7 @@ const newKey = () => (typeof crypto.randomUUID === 'function' ? crypto.randomUUI
 
 function Box({ ticketRef, ticketVersion, requesterLang, onSent }: ReplyBoxProps) {
   const t = useT();
+  const { lang } = useLang();
   const { me } = useSession();
   const canReply = can.write(me);
   const uid = useId();
@@ -50,6 +51,8 @@ function Box({ ticketRef, ticketVersion, requesterLang, onSent }: ReplyBoxProps)
   const [ask, setAsk] = useState<Ask | null>(null);
   const [dragging, setDragging] = useState(false);
   const idem = useRef(newKey());
+  // what the agent already agreed to send as is: a retry (after a 401 or a network error) does not ask again
+  const acked = useRef<string | null>(null);
 
   const isReply = kind === 'reply' && canReply;
   const coach = useCoach(ticketRef, content, plain ? 'text' : 'html', status, isReply);
@@ -112,6 +115,7 @@ function Box({ ticketRef, ticketVersion, requesterLang, onSent }: ReplyBoxProps)
       setAsk(null);
       clearDraft(ticketRef);
       idem.current = newKey();
+      acked.current = null;
       setNotice(t(wasReply ? 'reply.sent' : 'reply.noteSent'));
       onSent();
     } catch (e) {
@@ -135,7 +139,12 @@ function Box({ ticketRef, ticketVersion, requesterLang, onSent }: ReplyBoxProps)
       setSending(false);
       const flags = result?.flags ?? [];
       const unconfirmed = promiseRows(result?.promises ?? [], edits).filter((r) => !r.edit.confirmed && !r.edit.dropped).map((r) => r.text);
-      if (flags.length || unconfirmed.length) { setAsk({ flags, promises: unconfirmed }); return; }
+      if (flags.length || unconfirmed.length) {
+        const a = { flags, promises: unconfirmed };
+        if (acked.current === JSON.stringify(a)) { await post(flags.length > 0); return; }
+        setAsk(a);
+        return;
+      }
     }
     await post(false);
   };
@@ -191,10 +200,10 @@ function Box({ ticketRef, ticketVersion, requesterLang, onSent }: ReplyBoxProps)
             <strong id={`${uid}-ask`}>{t('reply.ask.title')}</strong>
             <div id={`${uid}-ask-d`}>
               {ask.flags.length > 0 && <p>{t('reply.ask.flags', { list: ask.flags.map((f) => t(`reply.flag.${f}`)).join(', ') })}</p>}
-              {ask.promises.length > 0 && <p>{t('reply.ask.promises', { list: ask.promises.map((p) => `«${p}»`).join(', ') })}</p>}
+              {ask.promises.length > 0 && <p>{t('reply.ask.promises', { list: ask.promises.map((p) => (lang === 'ru' ? `«${p}»` : `“${p}”`)).join(', ') })}</p>}
             </div>
             <div className="reply-actions">
-              <button type="button" className="primary" autoFocus onClick={() => { const f = ask.flags.length > 0; setAsk(null); void post(f); }}>{t('reply.ask.send')}</button>
+              <button type="button" className="primary" autoFocus onClick={() => { acked.current = JSON.stringify(ask); setAsk(null); void post(ask.flags.length > 0); }}>{t('reply.ask.send')}</button>
               <button type="button" onClick={() => { setAsk(null); editor.current?.focus(); }}>{t('reply.ask.edit')}</button>
             </div>
           </div>
