@@ -1,5 +1,6 @@
 // Stage 4: the mail becomes a ticket message, exactly once. The dedupe claim, the
 // customer, the ticket or message, attachments and the stage change commit together.
+import { afterCreated, firstWrite, type FirstWrite } from '../modules/keeping/create.ts';
 import { afterTicketChange } from '../modules/keeping/hooks.ts';
 import { sql } from 'kysely';
 import type { Db } from '../db/db.ts';
@@ -86,17 +87,20 @@ export async function applyMail(deps: Deps, mailId: string): Promise<Applied | n
     const reopen = !created && !d.auto && status !== null && REOPEN.has(status);
     const w = { mailId, customerId: customer.id, now, bodyText, html: p.html, messageId: p.messageId, analysis };
     const subject = (p.subject.trim() || (language === 'ru' ? '(без темы)' : '(no subject)')).slice(0, 1000);
+    // a new ticket is written with its first score and SLA row (keeping/create.ts)
+    const fw = created
+      ? await firstWrite(deps, trx, { id: customer.id }, { status: 'new', priority: 'normal', channel: 'email', tags: [], groupId: row.group_id, firstResponseAt: null, signals: analysis.signals, at: now })
+      : null;
     const done = created
-      ? await createTicketFromMail(trx, w, {
+      ? await createTicketFromMail(trx, w, fw!, {
         subject,
         organizationId: customer.organizationId, groupId: row.group_id, language,
         event: { channel: 'email', status: 'new', inboundMailId: mailId, ...(d.followUpOf ? { followUpOf: d.followUpOf } : {}), ...(d.hintRejected ? { subjectHintRejected: d.hintRejected } : {}) },
       })
       : await appendToTicket(trx, w, ticketId!, reopen, { kind: 'reply', via: d.via, inboundMailId: mailId, ...(d.auto ? { autoReply: true } : {}), ...(reopen ? { changes: { status: [status, 'open'] } } : {}) });
     ticketId = done.ticketId;
-    await afterTicketChange(deps, trx, created
-      ? { kind: 'created', ticketId, at: now, status: 'new', byCustomer: true, signals: analysis.signals }
-      : {
+    if (fw) await afterCreated(deps, trx, ticketId, fw, now);
+    else await afterTicketChange(deps, trx, {
         kind: 'message', ticketId, at: now, messageId: done.messageId, author: 'customer', public: true, signals: analysis.signals,
         actorId: null, changes: reopen ? { status: [status, 'open'] } : {},
       });
@@ -135,14 +139,16 @@ const rememberAndFinish = (w: Write) => sql`x as (
     )`;
 
 /** Ticket, first message, "created" event, the Message-ID for threading and the mail's new stage: one statement. */
-async function createTicketFromMail(db: Db, w: Write, t: { subject: string; organizationId: string | null; groupId: string | null; language: string; event: object }) {
+async function createTicketFromMail(db: Db, w: Write, fw: FirstWrite, t: { subject: string; organizationId: string | null; groupId: string | null; language: string; event: object }) {
   const r = await sql<{ ticket_id: string; message_id: string; number: string }>`
     with t as (
-      insert into tickets (subject, requester_id, organization_id, group_id, status, channel, language, search, signals, created_at, updated_at)
+      insert into tickets (subject, requester_id, organization_id, group_id, status, channel, language, search, signals, created_at, updated_at, priority_score, priority_parts)
       values (${t.subject}, ${w.customerId}, ${t.organizationId}, ${t.groupId}, 'new', 'email', ${t.language},
               setweight(to_tsvector('russian', ${t.subject}), 'A') || to_tsvector('russian', left(${w.bodyText}, ${SEARCH_TEXT_MAX})),
-              ${w.analysis.signals}::text[], ${w.now}, ${w.now})
+              ${w.analysis.signals}::text[], ${w.now}, ${w.now}, ${fw.score}, ${JSON.stringify(fw.parts)}::jsonb)
       returning id, number
+    ), s as (
+      insert into ticket_sla select (jsonb_populate_record(null::ticket_sla, ${JSON.stringify(fw.sla)}::jsonb || jsonb_build_object('ticket_id', t.id))).* from t
     ), m as (
       insert into messages (ticket_id, kind, author_type, author_customer_id, body_html, body_text, channel, analysis, signals, created_at)
       select t.id, 'reply', 'customer', ${w.customerId}, ${w.html}, ${w.bodyText}, 'email', ${jsonOrNull(w.analysis.analysis)}::jsonb, ${w.analysis.signals}::text[], ${w.now} from t
