@@ -49,6 +49,9 @@ await new Promise((r) => setTimeout(r, 300));
 
 let files = ['server', 'bench', 'web'].filter((d) => fs.existsSync(path.join(root, d))).flatMap((d) => findTests(path.join(root, d))).sort();
 if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x)));
+// TEST_EXCLUDE: comma-separated path parts to leave out (CI's second database pass skips the browser tests)
+const exclude = (process.env.TEST_EXCLUDE ?? '').split(',').filter(Boolean);
+if (exclude.length) files = files.filter((f) => !exclude.some((x) => f.includes(x)));
 // browser tests serve web/dist: build it once here (skipped when the sources did not change)
 if (files.some((f) => f.includes(`${path.sep}web${path.sep}`))) await ensureWebBuilt({ quiet: true });
 
