@@ -128,6 +128,24 @@ describe('ticket actions', () => {
     await promises.getByText('Открытых обещаний нет').waitFor();
     assert.equal((await w.deps.db.selectFrom('promises').select('state').where('id', '=', p.id).executeTakeFirstOrThrow()).state, 'kept');
 
+    // a second promise: moved to a new time, then cancelled with a note
+    await admin.post(`/api/v1/tickets/${t.id}/promises`, { text: 'Пришлём счёт', dueAt: new Date(Date.now() + 3_600_000).toISOString() });
+    await page.reload();
+    await promises.getByText('Пришлём счёт').waitFor();
+    await promises.getByRole('button', { name: 'Перенести срок' }).click();
+    await promises.getByLabel('Новый срок').fill('2030-01-15T12:00');
+    await promises.getByRole('button', { name: 'Сохранить' }).click();
+    await promises.getByText(/15 янв\. 2030/).waitFor();
+    const moved = await w.deps.db.selectFrom('promises').selectAll().where('ticket_id', '=', t.id).where('state', '=', 'open').executeTakeFirstOrThrow();
+    assert.equal(moved.due_at.toISOString(), new Date('2030-01-15T12:00:00+03:00').toISOString());
+    await promises.getByRole('button', { name: 'Отменить' }).click();
+    await promises.getByLabel('Почему отменяем').fill('Клиент оплатил сам');
+    await promises.getByRole('button', { name: 'Сохранить' }).click();
+    await promises.getByText('Открытых обещаний нет').waitFor();
+    const cancelled = await w.deps.db.selectFrom('promises').selectAll().where('id', '=', moved.id).executeTakeFirstOrThrow();
+    assert.equal(cancelled.state, 'cancelled');
+    assert.equal(cancelled.resolved_note, 'Клиент оплатил сам');
+
     await page.getByRole('button', { name: 'Отметить для особого внимания' }).click();
     const care = page.getByRole('form', { name: 'Отметить для особого внимания' });
     await care.getByLabel('Причина').fill('Дважды списали оплату по нашей вине');
@@ -189,7 +207,7 @@ describe('ticket actions', () => {
     const merge = page.getByRole('form', { name: 'Объединить' });
     await merge.getByLabel('С каким обращением (номер)').fill(b.number);
     await merge.getByRole('button', { name: 'Объединить' }).click();
-    await page.locator('.tk-facts').getByText('Объединено с другим обращением').waitFor();
+    await page.locator('.tk-facts').getByText('Объединено с обращением').getByRole('link', { name: b.number }).waitFor();
     const r = await row(c.id);
     assert.equal(r.merged_into_id, b.id);
     assert.equal(r.status, 'closed');

@@ -174,7 +174,9 @@ describe('ticket view', () => {
     await page.getByRole('form', { name: 'Properties' }).waitFor();
     await page.getByRole('button', { name: 'Escalate' }).waitFor();
     const msgs = (await admin.get(`/api/v1/tickets/${t.id}/messages`)).body.items;
-    if (msgs[0].analysis?.signals.includes('threat_regulator')) await page.getByText('Regulator threat').waitFor();
+    assert.ok(msgs[0].analysis?.signals.includes('threat_regulator'), JSON.stringify(msgs[0].analysis));
+    await page.getByRole('article', { name: /^Customer:/ }).getByText('Regulator threat').waitFor();
+    await page.getByRole('article', { name: /^Customer:/ }).locator('mark.tk-evidence').first().waitFor();
     assert.deepEqual(errors, []);
   }));
 });

@@ -1,5 +1,8 @@
 // Ticket header: number, subject, status, priority, score with its explanation, level, third
 // party, snooze, SLA clocks; and the care-memory banner.
+import { useQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import { get } from '../../shared/api.ts';
 import { formatDateTime, formatRelative, useLang, useT } from '../../shared/i18n.tsx';
 import type { CareT, SlaMetricT, SlaT, TicketT } from './types.ts';
 
@@ -80,6 +83,18 @@ export function CareBanner({ flags }: { flags: CareT[] }) {
 export const partLabel = (points: number, label: string) =>
   /^[+\-−]\d/.test(label) ? label : `${points >= 0 ? '+' : '−'}${Math.abs(points)} ${label}`;
 
+/** "Merged into SL-10431" with a link (the API finds a ticket by its id too). */
+function MergedInto({ id }: { id: string }) {
+  const t = useT();
+  const target = useQuery({ queryKey: ['ticket-by-id', id], queryFn: ({ signal }) => get<TicketT>(`/api/v1/tickets/${id}`, signal) });
+  return (
+    <span className="badge warn">
+      {t('ticket.merged')}
+      {target.data && <>{' '}<Link to="/tickets/$ref" params={{ ref: target.data.number }}>{target.data.number}</Link></>}
+    </span>
+  );
+}
+
 export function Header({ ticket, sla, lang }: { ticket: TicketT; sla: SlaT | undefined; lang: 'ru' | 'en' }) {
   const t = useT();
   const parts = ticket.priorityParts;
@@ -104,7 +119,7 @@ export function Header({ ticket, sla, lang }: { ticket: TicketT; sla: SlaT | und
         {ticket.snoozedUntil && new Date(ticket.snoozedUntil).getTime() > Date.now() && (
           <span className="badge">{t('ticket.snoozedUntil', { at: formatDateTime(ticket.snoozedUntil, lang) })}</span>
         )}
-        {ticket.mergedIntoId && <span className="badge warn">{t('ticket.merged')}</span>}
+        {ticket.mergedIntoId && <MergedInto id={ticket.mergedIntoId} />}
       </div>
       <div className="tk-score">
         <span className="tk-score-value" aria-label={t('ticket.score', { n: ticket.priorityScore })}>
