@@ -157,7 +157,7 @@ function Box({ ticketRef, ticketVersion, requesterLang, onSent }: ReplyBoxProps)
   };
 
   return (
-    <section className={`reply-box${kind === 'note' ? ' is-note' : ''}${dragging ? ' is-dragging' : ''}`} aria-label={t('reply.region')}
+    <section className={`reply-box${kind === 'note' ? ' is-note' : ''}${isReply ? ' has-coach' : ''}${dragging ? ' is-dragging' : ''}`} aria-label={t('reply.region')}
       onDragOver={(e) => { if (e.dataTransfer.types.includes('Files')) { e.preventDefault(); setDragging(true); } }}
       onDragLeave={(e) => { if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false); }}
       onDrop={onDrop}>
