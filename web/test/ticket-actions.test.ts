@@ -137,7 +137,7 @@ describe('ticket actions', () => {
     await promises.getByRole('button', { name: 'Сохранить' }).click();
     await promises.getByText(/15 янв\. 2030/).waitFor();
     const moved = await w.deps.db.selectFrom('promises').selectAll().where('ticket_id', '=', t.id).where('state', '=', 'open').executeTakeFirstOrThrow();
-    assert.equal(moved.due_at.toISOString(), new Date('2030-01-15T12:00:00+03:00').toISOString());
+    assert.equal(new Date(moved.due_at).toISOString(), new Date('2030-01-15T12:00:00+03:00').toISOString());
     await promises.getByRole('button', { name: 'Отменить' }).click();
     await promises.getByLabel('Почему отменяем').fill('Клиент оплатил сам');
     await promises.getByRole('button', { name: 'Сохранить' }).click();
