@@ -132,6 +132,14 @@ describe('web shell', () => {
     await menu.waitFor();
     const nav = page.getByRole('navigation', { name: 'Разделы' });
     assert.equal(await nav.isVisible(), false);
+    // the list's filters fold behind a button too
+    const filters = page.getByRole('button', { name: 'Фильтры' });
+    await filters.waitFor();
+    assert.equal(await page.getByLabel('Статус', { exact: true }).isVisible(), false);
+    await filters.click();
+    await page.getByLabel('Статус', { exact: true }).waitFor();
+    assert.equal(await filters.getAttribute('aria-expanded'), 'true');
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'the list fits the phone');
     assert.equal(await menu.getAttribute('aria-expanded'), 'false');
     await menu.click();
     await nav.waitFor();

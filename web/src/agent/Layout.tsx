@@ -22,6 +22,12 @@ export function Layout() {
   const searchRef = useRef<HTMLInputElement>(null);
   const pathname = useRouterState({ select: (s) => s.location.pathname });
   useEffect(() => setMenu(false), [pathname]);
+  useEffect(() => {
+    if (!menu) return;
+    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') setMenu(false); };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [menu]);
   useLiveInvalidation(); // live events refresh lists, counts, open tickets (one place for the app)
   useGlobalKeys({ openHelp: () => setHelp(true), focusSearch: () => searchRef.current?.focus(), lead: can.lead(me) });
 

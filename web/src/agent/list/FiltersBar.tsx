@@ -19,57 +19,64 @@ export function FiltersBar({ bar, setBar, users, groups, filters, sort }: Props)
   useEffect(() => setTag(bar.tag), [bar.tag]);
   const set = (k: keyof Bar) => (e: { target: { value: string } }) => setBar({ ...bar, [k]: e.target.value });
   const commitTag = () => { if (tag.trim().toLowerCase() !== bar.tag) setBar({ ...bar, tag: tag.trim().toLowerCase() }); };
+  const [open, setOpen] = useState(false); // narrow screens: the bar folds behind a button
+  const active = Object.entries(bar).filter(([k, v]) => k !== 'sort' && v !== '').length;
   return (
-    <div className="list-filters" role="group" aria-label={t('list.filters')}>
-      <Field label={t('list.filter.status')}>{(id) => (
-        <select id={id} value={bar.status} onChange={set('status')}>
-          <option value="">{t('list.filter.any')}</option>
-          <option value="unsolved">{t('list.filter.unsolved')}</option>
-          {STATUSES.map((s) => <option key={s} value={s}>{t(`list.status.${s}`)}</option>)}
-        </select>
-      )}</Field>
-      <Field label={t('list.filter.priority')}>{(id) => (
-        <select id={id} value={bar.priority} onChange={set('priority')}>
-          <option value="">{t('list.filter.any')}</option>
-          {PRIORITIES.map((s) => <option key={s} value={s}>{t(`list.priority.${s}`)}</option>)}
-        </select>
-      )}</Field>
-      <Field label={t('list.filter.group')}>{(id) => (
-        <select id={id} value={bar.groupId} onChange={set('groupId')}>
-          <option value="">{t('list.filter.any')}</option>
-          <option value="none">{t('list.noGroup')}</option>
-          {groups.map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
-        </select>
-      )}</Field>
-      <Field label={t('list.filter.assignee')}>{(id) => (
-        <select id={id} value={bar.assigneeId} onChange={set('assigneeId')}>
-          <option value="">{t('list.filter.any')}</option>
-          <option value="me">{t('list.me')}</option>
-          <option value="none">{t('list.unassigned')}</option>
-          {users.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
-        </select>
-      )}</Field>
-      <Field label={t('list.filter.tag')}>{(id) => (
-        <input id={id} type="text" value={tag} size={10} onChange={(e) => setTag(e.target.value)} onBlur={commitTag}
-          onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); commitTag(); } }} />
-      )}</Field>
-      <Field label={t('list.filter.stage')}>{(id) => (
-        <select id={id} value={bar.stage} onChange={set('stage')}>
-          <option value="">{t('list.filter.any')}</option>
-          {STAGES.map((s) => <option key={s} value={s}>{t(`list.stage.${s}`)}</option>)}
-        </select>
-      )}</Field>
-      <Field label={t('list.filter.updatedSince')}>{(id) => (
-        <input id={id} type="date" value={bar.updatedSince} onChange={set('updatedSince')} />
-      )}</Field>
-      <Field label={t('list.filter.sort')}>{(id) => (
-        <select id={id} value={bar.sort || sort} onChange={set('sort')}>
-          {SORTS.map((s) => <option key={s} value={s}>{t(`list.sort.${s}`)}</option>)}
-        </select>
-      )}</Field>
-      {!barIsEmpty(bar) && <button type="button" onClick={() => setBar(EMPTY_BAR)}>{t('list.filter.reset')}</button>}
-      <SaveView filters={filters} sort={sort} />
-    </div>
+    <>
+      <button type="button" className="list-filters-toggle" aria-expanded={open} aria-controls="list-filters" onClick={() => setOpen(!open)}>
+        {active ? `${t('list.filters')} (${active})` : t('list.filters')}
+      </button>
+      <div id="list-filters" className={`list-filters${open ? ' open' : ''}`} role="group" aria-label={t('list.filters')}>
+        <Field label={t('list.filter.status')}>{(id) => (
+          <select id={id} value={bar.status} onChange={set('status')}>
+            <option value="">{t('list.filter.any')}</option>
+            <option value="unsolved">{t('list.filter.unsolved')}</option>
+            {STATUSES.map((s) => <option key={s} value={s}>{t(`list.status.${s}`)}</option>)}
+          </select>
+        )}</Field>
+        <Field label={t('list.filter.priority')}>{(id) => (
+          <select id={id} value={bar.priority} onChange={set('priority')}>
+            <option value="">{t('list.filter.any')}</option>
+            {PRIORITIES.map((s) => <option key={s} value={s}>{t(`list.priority.${s}`)}</option>)}
+          </select>
+        )}</Field>
+        <Field label={t('list.filter.group')}>{(id) => (
+          <select id={id} value={bar.groupId} onChange={set('groupId')}>
+            <option value="">{t('list.filter.any')}</option>
+            <option value="none">{t('list.noGroup')}</option>
+            {groups.map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
+          </select>
+        )}</Field>
+        <Field label={t('list.filter.assignee')}>{(id) => (
+          <select id={id} value={bar.assigneeId} onChange={set('assigneeId')}>
+            <option value="">{t('list.filter.any')}</option>
+            <option value="me">{t('list.me')}</option>
+            <option value="none">{t('list.unassigned')}</option>
+            {users.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+          </select>
+        )}</Field>
+        <Field label={t('list.filter.tag')}>{(id) => (
+          <input id={id} type="text" value={tag} size={10} onChange={(e) => setTag(e.target.value)} onBlur={commitTag}
+            onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); commitTag(); } }} />
+        )}</Field>
+        <Field label={t('list.filter.stage')}>{(id) => (
+          <select id={id} value={bar.stage} onChange={set('stage')}>
+            <option value="">{t('list.filter.any')}</option>
+            {STAGES.map((s) => <option key={s} value={s}>{t(`list.stage.${s}`)}</option>)}
+          </select>
+        )}</Field>
+        <Field label={t('list.filter.updatedSince')}>{(id) => (
+          <input id={id} type="date" value={bar.updatedSince} onChange={set('updatedSince')} />
+        )}</Field>
+        <Field label={t('list.filter.sort')}>{(id) => (
+          <select id={id} value={bar.sort || sort} onChange={set('sort')}>
+            {SORTS.map((s) => <option key={s} value={s}>{t(`list.sort.${s}`)}</option>)}
+          </select>
+        )}</Field>
+        {!barIsEmpty(bar) && <button type="button" onClick={() => setBar(EMPTY_BAR)}>{t('list.filter.reset')}</button>}
+        <SaveView filters={filters} sort={sort} />
+      </div>
+    </>
   );
 }
 

@@ -156,7 +156,7 @@ export function TicketTable(p: Props) {
                 <div role="gridcell" className="list-c-assignee">{x.assigneeId ? (p.userName.get(x.assigneeId) ?? '…') : <span className="muted">{t('list.unassigned')}</span>}</div>
                 <div role="gridcell" className="list-c-group">{x.groupId ? (p.groupName.get(x.groupId) ?? '…') : ''}</div>
                 <div role="gridcell" className="list-c-updated" title={formatDateTime(x.updatedAt, lang)}>{formatRelative(x.updatedAt, lang)}</div>
-                <div role="gridcell" className="list-c-badges">
+                <div role="gridcell" className="list-c-badges" title={badges(x).map((b) => t(`list.badge.${b.kind}`)).join(', ')}>
                   {badges(x).map((b) => (
                     <span key={b.kind} className={`badge ${b.tone}`} title={b.title}>{t(`list.badge.${b.kind}`)}</span>
                   ))}

@@ -43,6 +43,7 @@ export function Sidebar({ open, onNavigate }: { open: boolean; onNavigate: () =>
         <li><Link to="/notifications" onClick={onNavigate} activeProps={active}>{t('shell.notifications')}</Link></li>
         {can.lead(me) && <li><Link to="/lead" onClick={onNavigate} activeProps={active}>{t('shell.lead')}</Link></li>}
         {can.admin(me) && <li><Link to="/admin" onClick={onNavigate} activeProps={active}>{t('shell.admin')}</Link></li>}
+        <li className="shell-narrow-only"><Link to="/me" onClick={onNavigate} activeProps={active}>{t('shell.profile', { name: me.name })}</Link></li>
       </ul>
     </nav>
   );
