@@ -12,12 +12,13 @@ import '../src/agent/reply/messages.ts';
 import '../src/portal/messages.ts';
 import { startWeb, watchErrors, type WebCtx } from './browser.ts';
 
-const STORY: Record<Lang, { name: string; subject: string; body: string; vague: string; fixed: string; promise: string; answer: string }> = {
+const STORY: Record<Lang, { name: string; subject: string; body: string; vague: string; vaguePhrase: RegExp; fixed: string; promise: string; answer: string }> = {
   ru: {
     name: 'Анна Смирнова',
     subject: 'VPN отключается каждый час',
     body: 'Здравствуйте! С утра VPN отключается каждый час. Уже перезагружали роутер. Когда почините?',
     vague: 'Здравствуйте! Мы разбираемся, ожидайте ответа.',
+    vaguePhrase: /«[^»]*ожидайте[^»]*»/i,
     fixed: 'Здравствуйте! Причина — сбой на нашем шлюзе VPN, мы его уже перезапускаем. Пока можно подключаться через резервный сервер vpn2. Исправим до 18:00 завтра и напишем вам.',
     promise: 'Исправим до 18:00 завтра и напишем вам',
     answer: 'Спасибо, через vpn2 работает. Ждём исправления.',
@@ -27,6 +28,7 @@ const STORY: Record<Lang, { name: string; subject: string; body: string; vague: 
     subject: 'VPN drops every hour',
     body: 'Hello, the VPN disconnects every hour since this morning. We already rebooted the router. When will you fix it?',
     vague: 'Hello! We are looking into it, please wait.',
+    vaguePhrase: /“[^”]*wait[^”]*”/i,
     fixed: 'Hello! The cause is a fault on our VPN gateway; we are restarting it now. Meanwhile you can connect through the backup server vpn2. We will fix it by 6 pm tomorrow and write to you.',
     promise: 'We will fix it by 6 pm tomorrow and write to you',
     answer: 'Thanks, vpn2 works. Waiting for the fix.',
@@ -85,6 +87,7 @@ describe('end to end: e-mail → coached reply → promise in the portal → liv
       await editor.fill(s.vague);
       const vague = page.locator('[data-flag="vague_wait"]');
       await vague.getByText(tr('reply.flag.vague_wait')).waitFor();
+      assert.match(await vague.innerText(), s.vaguePhrase, 'the flag quotes the vague phrase');
 
       // 4. fixed: cause, workaround and a time; no flags left, the promise is offered for confirmation
       await editor.fill(s.fixed);
