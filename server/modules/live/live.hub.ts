@@ -4,6 +4,7 @@
 import pg from 'pg';
 import type { Actor } from '../../actor.ts';
 import type { Deps } from '../../deps.ts';
+import { AppError } from '../../errors.ts';
 import { can } from '../../policy.ts';
 import { ticketRef } from '../tickets/ticket-number.ts';
 
@@ -84,6 +85,12 @@ export class LiveHub {
       if (!this.timers.length) this.timers.push(setInterval(() => this.tick(), Math.min(liveTimings.heartbeatMs, 5_000)).unref());
     }
     return this.ready;
+  }
+
+  /** For streams: started and listening right now (after a lost connection: 503 until it is back). */
+  async listening(): Promise<void> {
+    await this.start();
+    if (!this.client) throw new AppError('unavailable', 'live updates are reconnecting; retry in a few seconds');
   }
 
   private async connect(): Promise<void> {

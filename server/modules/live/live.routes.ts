@@ -44,7 +44,7 @@ export function liveRoutes(app: App, deps: Deps) {
     },
   }, async (req, reply) => {
     authorize(req.actor, 'ticket.read');
-    await hub.start();
+    await hub.listening();
     const recheck = credentialCheck(deps, req.headers.authorization, req.cookies[SESSION_COOKIE]);
     reply.hijack();
     const res = reply.raw;

@@ -152,6 +152,27 @@ test('presence is rate-limited per user', async () => {
   assert.equal(last, 429);
 });
 
+test('a lost LISTEN connection ends the streams (clients reload) and comes back by itself', async () => {
+  const agent = await ctx.as('agent');
+  const s = await stream(agent);
+  assert.equal(s.status, 200);
+  const killed = await ctx.deps.pool.query(`select pg_terminate_backend(pid) as ok from pg_stat_activity where application_name = 'slovo-live' and datname = current_database()`);
+  assert.equal(killed.rows.length, 1, 'one LISTEN connection per process');
+  await s.ended;
+  // the hub reconnects with backoff; a new stream hears changes again
+  let again: Stream | null = null;
+  const t = await makeTicket(agent);
+  for (let i = 0; i < 50 && !again; i++) {
+    const n = await stream(agent);
+    if (n.status === 200) again = n;
+    else await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.ok(again);
+  const t2 = await makeTicket(agent);
+  await again.waitFor(on('ticket.created', t2.id));
+  assert.equal(again.events.some((e) => e.data?.ticketId === t.id), false);
+});
+
 test('closing the app ends open streams at once', async () => {
   const other = await setup();
   try {
