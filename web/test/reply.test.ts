@@ -258,7 +258,6 @@ describe('reply box', () => {
     await box.getByRole('button', { name: 'Вернуть отброшенные (1)' }).click();
     await fix.getByRole('button', { name: 'Не записывать' }).click();
     assert.equal(await fix.count(), 0);
-    await page.screenshot({ path: 'test-artifacts/reply-box-ru.png', fullPage: true });
     await box.getByRole('button', { name: 'Отправить', exact: true }).click();
     await box.getByText('Ответ отправлен').waitFor();
 
