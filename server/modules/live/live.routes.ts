@@ -78,7 +78,7 @@ export function liveRoutes(app: App, deps: Deps) {
   });
 
   app.post('/api/v1/tickets/:ref/presence', {
-    config: { rateLimit: { max: 60, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: (req) => (req.actor ? actorKey(req.actor) : req.ip) } },
+    config: { rateLimit: { max: 120, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: (req) => (req.actor ? actorKey(req.actor) : req.ip) } },
     schema: {
       tags,
       summary: 'Tell the other agents you view or reply to this ticket (refresh every 10 s; "left" when done). Returns who else is there.',
