@@ -65,6 +65,7 @@ export interface MessagesTable {
   analysis: Json<Record<string, unknown>> | null; // customer messages: analyzer result (server/modules/coach/analysis.ts)
   signals: Generated<string[]>;
   coach: Json<Record<string, unknown>> | null; // agent public replies: the coach result at send time
+  mentions: Generated<string[]>; // internal notes: the agents @mentioned
 }
 export interface BlobsTable { sha256: string; size: number | string; data: Buffer; created_at: Ts }
 export interface AttachmentsTable {
