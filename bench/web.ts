@@ -37,6 +37,8 @@ export type WebReport = {
   open: { opens: number; warmup: number; distinct: number; loaded: ReturnType<typeof summarize>; painted: ReturnType<typeof summarize>; failures: string[];
     /** click → the last API answer that came before [data-ticket-loaded] (network + server part) */
     api: ReturnType<typeof summarize>; requestsMedian: number;
+    /** each API call answered before [data-ticket-loaded]: request start → response end in the browser */
+    calls: { path: string; count: number; p50: number; p95: number }[];
     cpu: ReturnType<ReturnType<typeof cpuMeter>>; loadavg: string } | null;
   notes: string[];
 };
@@ -123,7 +125,8 @@ const ARM = `void (window.__benchOpen = new Promise((resolve) => {
     // the API calls started by the click and answered before the page was loaded: the critical path's network + server part
     const api = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/v1/') && e.startTime >= t0 && e.responseEnd <= t1);
     const apiMs = api.length ? Math.max(...api.map((e) => e.responseEnd)) - t0 : 0;
-    requestAnimationFrame(() => setTimeout(() => resolve({ loaded: t1 - t0, painted: performance.now() - t0, api: apiMs, requests: api.length }), 0));
+    const calls = api.map((e) => ({ path: new URL(e.name).pathname.replace(/[A-Z]+-\\d+/g, ':ref').replace(/\\/\\d+(?=\\/|$)/g, '/:id'), ms: e.duration }));
+    requestAnimationFrame(() => setTimeout(() => resolve({ loaded: t1 - t0, painted: performance.now() - t0, api: apiMs, requests: api.length, calls }), 0));
   });
   mo.observe(document.documentElement, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-ticket-loaded'] });
   setTimeout(() => { mo.disconnect(); resolve(null); }, 15000);
@@ -202,6 +205,7 @@ export async function runWebBench(cluster: Cluster, dataset: DatasetInfo, log: (
       const painted: number[] = [];
       const apiMs: number[] = [];
       const requests: number[] = [];
+      const calls = new Map<string, number[]>();
       const failures: string[] = [];
       const load0 = os.loadavg()[0];
       let stopCpu: ReturnType<typeof cpuMeter> | null = null;
@@ -212,9 +216,12 @@ export async function runWebBench(cluster: Cluster, dataset: DatasetInfo, log: (
         seen.add(href);
         await cold.evaluate(ARM);
         await cold.locator(`${ROW}[href="${href}"]`).first().click();
-        const r = (await cold.evaluate('window.__benchOpen')) as { loaded: number; painted: number; api: number; requests: number } | null;
+        const r = (await cold.evaluate('window.__benchOpen')) as { loaded: number; painted: number; api: number; requests: number; calls: { path: string; ms: number }[] } | null;
         if (!r) failures.push(`${href}: no [data-ticket-loaded] within 15 s`);
-        else if (i >= warmup) { loaded.push(r.loaded); painted.push(r.painted); apiMs.push(r.api); requests.push(r.requests); }
+        else if (i >= warmup) {
+          loaded.push(r.loaded); painted.push(r.painted); apiMs.push(r.api); requests.push(r.requests);
+          for (const c of r.calls) calls.set(c.path, [...(calls.get(c.path) ?? []), c.ms]);
+        }
         if (failures.length > 5) break;
         await cold.goBack();
         await cold.locator(ROW).first().waitFor({ timeout: 15_000 });
@@ -222,7 +229,8 @@ export async function runWebBench(cluster: Cluster, dataset: DatasetInfo, log: (
       }
       const cpu = stopCpu ? stopCpu() : { wallSeconds: 0, slovoCores: 0, postgresCores: 0, machineBusyCores: 0 };
       const s = (x: number[]) => summarize(x, cpu.wallSeconds || 1);
-      open = { opens: loaded.length, warmup, distinct: seen.size, loaded: s(loaded), painted: s(painted), api: s(apiMs), requestsMedian: s(requests).p50, failures, cpu, loadavg: [load0, os.loadavg()[0]].map((x) => x.toFixed(1)).join(' → ') };
+      open = { opens: loaded.length, warmup, distinct: seen.size, loaded: s(loaded), painted: s(painted), api: s(apiMs), requestsMedian: s(requests).p50,
+        calls: [...calls].map(([path, ms]) => ({ path, count: ms.length, p50: s(ms).p50, p95: s(ms).p95 })).sort((a, b) => b.p95 - a.p95), failures, cpu, loadavg: [load0, os.loadavg()[0]].map((x) => x.toFixed(1)).join(' → ') };
       log(`ticket open: ${loaded.length} opens, p50 ${open.loaded.p50} ms, p95 ${open.loaded.p95} ms, p99 ${open.loaded.p99} ms (next frame: p95 ${open.painted.p95} ms; API part p50 ${open.api.p50} ms, p95 ${open.api.p95} ms; load average ${open.loadavg})${failures.length ? `; failures: ${failures[0]}` : ''}`);
     }
   } finally {
@@ -270,6 +278,8 @@ export function webMarkdown(r: WebReport): string {
     `The list route adds (lazy): ${r.build.listChunks.map((f) => `${f.file} ${kb(f.gzip)} KB gzipped`).join(', ') || 'nothing'}.`,
     '',
     ...(r.browser ? ['Loaded by the browser for the list page:', '', '| File | KB | KB gzipped |', '|---|---:|---:|', ...fileRows(r.browser.files), ''] : []),
+    ...(o && o.calls.length ? ['## API calls of a ticket open (answered before [data-ticket-loaded])', '', '| Call | Opens with it | p50 ms | p95 ms |', '|---|---:|---:|---:|',
+      ...o.calls.map((c) => `| ${c.path} | ${c.count} | ${c.p50} | ${c.p95} |`), ''] : []),
     ...(o?.failures.length ? ['## Failures', '', ...o.failures.map((f) => `- ${f}`), ''] : []),
     '## Notes',
     '',
