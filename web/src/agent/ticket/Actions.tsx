@@ -38,7 +38,7 @@ function CareForm({ ticket, onDone, onClose }: P) {
   return (
     <Simple label={t('ticket.care.set')} a={a} onClose={onClose}
       submit={async () => { await post(url, { reason: reason.trim(), days, ticketId: ticket.id }); onDone(); }}>
-      <label>{t('ticket.care.reason')}<input required maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} /></label>
+      <label>{t('ticket.care.reason')}<input autoFocus required maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} /></label>
       <label>{t('ticket.care.days')}<input type="number" min={1} max={366} required value={days} onChange={(e) => setDays(Number(e.target.value))} /></label>
       {ticket.organizationId && (
         <label>{t('ticket.care.scopeLabel')}
@@ -59,7 +59,7 @@ function SnoozeForm({ ticket, onDone, onClose }: P) {
   return (
     <Simple label={t('ticket.snooze.submit')} a={a} onClose={onClose}
       submit={async () => { await post(`${ticketUrl(ticket.id)}/snooze`, { until: toIso(until) }); onDone(); }}>
-      <label>{t('ticket.snooze.until')}<input type="datetime-local" required value={until} onChange={(e) => setUntil(e.target.value)} /></label>
+      <label>{t('ticket.snooze.until')}<input autoFocus type="datetime-local" required value={until} onChange={(e) => setUntil(e.target.value)} /></label>
     </Simple>
   );
 }
@@ -72,7 +72,7 @@ function ThirdPartyForm({ ticket, onDone, onClose }: P) {
   return (
     <Simple label={t('ticket.third.submit')} a={a} onClose={onClose}
       submit={async () => { await put(`${ticketUrl(ticket.id)}/third-party`, { name: name.trim(), followUpAt: follow ? toIso(follow) : null }); onDone(); }}>
-      <label>{t('ticket.third.name')}<input required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} /></label>
+      <label>{t('ticket.third.name')}<input autoFocus required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} /></label>
       <label>{t('ticket.third.followUp')}<input type="datetime-local" value={follow} onChange={(e) => setFollow(e.target.value)} /></label>
     </Simple>
   );
@@ -86,7 +86,7 @@ function MergeForm({ ticket, onDone, onClose }: P) {
   return (
     <Simple label={t('ticket.merge.submit')} a={a} onClose={onClose}
       submit={async () => { await post(`${ticketUrl(ticket.id)}/merge`, { targetRef: target.trim(), notifyRequester: notify }); onDone(); }}>
-      <label>{t('ticket.merge.target')}<input required maxLength={40} value={target} placeholder="SL-10427" onChange={(e) => setTarget(e.target.value)} /></label>
+      <label>{t('ticket.merge.target')}<input autoFocus required maxLength={40} value={target} placeholder="SL-10427" onChange={(e) => setTarget(e.target.value)} /></label>
       <label className="tk-check"><input type="checkbox" checked={notify} onChange={(e) => setNotify(e.target.checked)} />{t('ticket.merge.notify')}</label>
     </Simple>
   );
@@ -100,7 +100,7 @@ function LinkForm({ ticket, onDone, onClose }: P) {
   return (
     <Simple label={t('ticket.link.submit')} a={a} onClose={onClose}
       submit={async () => { await post(`${ticketUrl(ticket.id)}/links`, { otherRef: other.trim(), kind }); onDone(); }}>
-      <label>{t('ticket.link.other')}<input required maxLength={40} value={other} placeholder="SL-10427" onChange={(e) => setOther(e.target.value)} /></label>
+      <label>{t('ticket.link.other')}<input autoFocus required maxLength={40} value={other} placeholder="SL-10427" onChange={(e) => setOther(e.target.value)} /></label>
       <label>{t('ticket.link.kind')}
         <select aria-label={t('ticket.link.kind')} value={kind} onChange={(e) => setKind(e.target.value)}>
           {['related', 'duplicate_of', 'parent_of', 'child_of'].map((k) => <option key={k} value={k}>{t(`ticket.link.${k}`)}</option>)}
@@ -123,7 +123,8 @@ export function Actions({ ticket, onDone }: { ticket: TicketT; onDone: () => voi
   );
   const snoozed = !!ticket.snoozedUntil && new Date(ticket.snoozedUntil).getTime() > Date.now();
   return (
-    <section className="tk-actions card" aria-label={t('ticket.actions')}>
+    <section className="tk-actions card" aria-label={t('ticket.actions')}
+      onKeyDown={(e) => { if (e.key === 'Escape' && open) { e.stopPropagation(); setOpen(null); } }}>
       <h2>{t('ticket.actions')}</h2>
       <div className="tk-row tk-wrap">
         {ticket.level < 3 && btn('escalate', t('ticket.esc.open'))}

@@ -45,7 +45,7 @@ function HandoffForm({ ticket, draft, onDone, onClose }: Props & { draft: DraftT
           {draft.candidateGroups.map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
         </select>
       </label>
-      <label>{t('ticket.esc.summary')}<textarea rows={3} required minLength={10} maxLength={5000} value={summary} onChange={(e) => setSummary(e.target.value)} /></label>
+      <label>{t('ticket.esc.summary')}<textarea autoFocus rows={3} required minLength={10} maxLength={5000} value={summary} onChange={(e) => setSummary(e.target.value)} /></label>
       <label>{t('ticket.esc.tried')}<textarea rows={3} required value={tried} onChange={(e) => setTried(e.target.value)} /></label>
       <label>{t('ticket.esc.needed')}<textarea rows={2} required maxLength={5000} value={needed} onChange={(e) => setNeeded(e.target.value)} /></label>
       {draft.attachments.length > 0 && (
@@ -113,7 +113,7 @@ export function DeescalateForm({ ticket, onDone, onClose }: Props) {
           {options.map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
         </select>
       </label>
-      <label>{t('ticket.deesc.note')}<textarea rows={2} required value={note} onChange={(e) => setNote(e.target.value)} /></label>
+      <label>{t('ticket.deesc.note')}<textarea autoFocus rows={2} required value={note} onChange={(e) => setNote(e.target.value)} /></label>
       <div className="tk-row">
         <button type="submit" className="primary" disabled={a.busy}>{t('ticket.deesc.submit')}</button>
         <button type="button" onClick={onClose}>{t('common.cancel')}</button>

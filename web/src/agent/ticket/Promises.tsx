@@ -36,7 +36,7 @@ function PromiseRow({ p, canWrite, onDone }: { p: PromiseT; canWrite: boolean; o
       {mode !== 'none' && (
         <form className="tk-row" onSubmit={submit}>
           {mode === 'renegotiate' && (
-            <label>{t('ticket.promise.newDue')}<input type="datetime-local" required value={due} onChange={(e) => setDue(e.target.value)} /></label>
+            <label>{t('ticket.promise.newDue')}<input autoFocus type="datetime-local" required value={due} onChange={(e) => setDue(e.target.value)} /></label>
           )}
           <label>{t(mode === 'cancel' ? 'ticket.promise.cancelNote' : 'ticket.note')}
             <input value={note} required={mode === 'cancel'} onChange={(e) => setNote(e.target.value)} />
@@ -64,7 +64,7 @@ export function NewPromiseForm({ ticketRef, onDone, onClose }: { ticketRef: stri
   };
   return (
     <form className="tk-form" onSubmit={submit} aria-label={t('ticket.promise.new')}>
-      <label>{t('ticket.promise.text')}<input value={text} required maxLength={2000} onChange={(e) => setText(e.target.value)} /></label>
+      <label>{t('ticket.promise.text')}<input autoFocus value={text} required maxLength={2000} onChange={(e) => setText(e.target.value)} /></label>
       <label>{t('ticket.promise.dueAt')}<input type="datetime-local" required value={due} onChange={(e) => setDue(e.target.value)} /></label>
       <label>{t('ticket.promise.kind')}
         <select aria-label={t('ticket.promise.kind')} value={kind} onChange={(e) => setKind(e.target.value)}>

@@ -135,8 +135,9 @@ export function Properties({ ticket, onSaved, onReload }: { ticket: TicketT; onS
       {(fields.data?.items ?? []).map((f) => (
         <FieldInput key={f.id} f={f} value={s.custom[f.key]} onChange={(v) => set({ custom: { ...s.custom, [f.key]: v } })} />
       ))}
+      {ticket.status === 'closed' && <p className="muted">{t('ticket.props.closed')}</p>}
       <div className="tk-row">
-        <button type="submit" className="primary" disabled={a.busy || !dirty}>{t('common.save')}</button>
+        <button type="submit" className="primary" disabled={a.busy || !dirty || ticket.status === 'closed'}>{t('common.save')}</button>
         {dirty && <button type="button" onClick={reload}>{t('ticket.props.discard')}</button>}
         <span role="status" className="muted">{saved ? t('ticket.props.saved') : ''}</span>
       </div>

@@ -59,6 +59,7 @@ export default defineMessages('ticket', {
     'ticket.props.tagsHint': 'через запятую',
     'ticket.props.saved': 'Сохранено',
     'ticket.props.discard': 'Отменить правки',
+    'ticket.props.closed': 'Обращение закрыто: изменить его нельзя, можно открыть новое.',
 
     'ticket.author.customer': 'Клиент',
     'ticket.author.agent': 'Сотрудник',
@@ -285,6 +286,7 @@ export default defineMessages('ticket', {
     'ticket.props.tagsHint': 'comma-separated',
     'ticket.props.saved': 'Saved',
     'ticket.props.discard': 'Discard changes',
+    'ticket.props.closed': 'The ticket is closed: it cannot be changed; open a follow-up instead.',
 
     'ticket.author.customer': 'Customer',
     'ticket.author.agent': 'Agent',
