@@ -240,6 +240,8 @@ export async function runWebBench(cluster: Cluster, dataset: DatasetInfo, log: (
   notes.push(`First load: a fresh page with the browser cache cleared (session cookie kept), \`/\` until the first list row shows and the network is idle; every script response counted, gzip sizes computed here with zlib defaults (the server sends them ${browserLoad && browserLoad.transferKb < browserLoad.gzipKb ? 'compressed' : 'uncompressed'}: "on the wire" is what it sent).`);
   notes.push(`Build output: the entry chunk of index.html and its static imports from .vite/manifest.json (what every first load needs); the list route's lazy chunk comes on top and is counted in the browser figure.`);
   notes.push(`Ticket open: Chromium ${CHROMIUM} headless, 1366×860, Russian UI, one agent; each open clicks a different ticket row in the list (the list scrolled down as needed), then goes back. Timed in the page: the click event (capture phase) to the MutationObserver seeing [data-ticket-loaded] ("loaded"), and to the next animation frame after it ("next frame"). ${opts.warmup ?? 10} warm-up opens not counted.`);
+  const nice = os.getPriority();
+  if (nice > 0) notes.push(`The bench ran at nice ${nice}: Slovo, PostgreSQL (started by the bench) and Chromium inherit it, so on a busy machine every request also waits for CPU behind the other work (the load average is in the table).`);
   notes.push('Slovo runs as `slovo serve` does (bench/server.ts, NODE_ENV=production, pg-boss and workers on), serving web/dist; Chromium, Slovo and PostgreSQL share the machine. Other engineers run tests on this machine at the same time.');
   const report: WebReport = {
     startedAt, finishedAt: new Date().toISOString(), commit: gitShort(),
