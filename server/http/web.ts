@@ -18,7 +18,8 @@ export const CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data: blob:",
+  // https: for remote images in mail, loaded only after the agent allows them (the server keeps them in data-remote-src until then)
+  "img-src 'self' data: blob: https:",
   "font-src 'self'",
   "connect-src 'self'",
   "frame-src 'self'",
