@@ -51,6 +51,34 @@ describe('lead views', () => {
     assert.deepEqual(errors, []);
   }));
 
+  test('SLA breaches and risks, broken promises and waiting escalations come from the tickets\' priority parts', () => w.step('lead-parts', async () => {
+    const admin = await w.as('admin');
+    const part = (code: string, points: number) => ({ code, points, label_ru: code, label_en: code });
+    const breached = await makeTicket(admin, { subject: 'Срок первого ответа истёк' });
+    const risky = await makeTicket(admin, { subject: 'Срок скоро истечёт' });
+    const broken = await makeTicket(admin, { subject: 'Не перезвонили' });
+    const escalated = await makeTicket(admin, { subject: 'Ждёт вторую линию' });
+    const set = (id: string, v: Record<string, unknown>) => w.deps.db.updateTable('tickets').set(v).where('id', '=', id).execute();
+    await set(breached.id, { priority_parts: JSON.stringify([part('sla_breached', 20)]), priority_score: 90 });
+    await set(risky.id, { priority_parts: JSON.stringify([part('sla_at_risk', 10)]), priority_score: 80 });
+    await set(broken.id, { priority_parts: JSON.stringify([part('promise_broken', 15)]), priority_score: 70 });
+    await set(escalated.id, { level: 2, assignee_id: null, priority_parts: JSON.stringify([part('level', 5)]), priority_score: 60 });
+
+    const { page } = await w.signIn('lead', { lang: 'ru' });
+    const errors = watchErrors(page);
+    await page.goto('/lead');
+    const region = (name: RegExp) => page.getByRole('region', { name });
+    await region(/SLA нарушен/).getByRole('link', { name: breached.number }).waitFor();
+    await region(/SLA под угрозой/).getByRole('link', { name: risky.number }).waitFor();
+    await region(/Нарушенные обещания/).getByRole('link', { name: broken.number }).waitFor();
+    const esc = region(/Эскалации ждут исполнителя/);
+    await esc.getByRole('link', { name: escalated.number }).waitFor();
+    await esc.getByText('линия L2').waitFor();
+    assert.equal(await region(/SLA нарушен/).getByRole('link', { name: risky.number }).count(), 0);
+    assert.equal(await esc.getByRole('link', { name: breached.number }).count(), 0, 'level 1 is no escalation');
+    assert.deepEqual(errors, []);
+  }));
+
   test('the lead page in English', () => w.step('lead-en', async () => {
     const { page } = await w.signIn('admin', { lang: 'en' });
     await page.goto('/lead');

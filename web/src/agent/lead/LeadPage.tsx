@@ -59,11 +59,11 @@ function LeadOverview() {
       <div className="lead-grid">
         <Section present={present} id="overdue" tone="danger" title={t('lead.promises.overdue')} rows={overdue?.map(promiseRow)} more={!!d.overdue.data?.nextCursor} loading={d.overdue.isPending} error={errorOf(d.overdue)} />
         <Section present={present} id="soon" tone="warn" title={t('lead.promises.soon')} rows={soon?.map(promiseRow)} more={!!d.soon.data?.nextCursor} loading={d.soon.isPending} error={errorOf(d.soon)} />
-        <Section present={present} id="sla-breached" tone="danger" title={t('lead.sla.breached')} rows={slaBreached?.map((x) => ticketRow(x))} loading={d.scored.isPending} error={errorOf(d.scored)} />
-        <Section present={present} id="sla-risk" tone="warn" title={t('lead.sla.risk')} rows={slaRisk?.map((x) => ticketRow(x))} loading={d.scored.isPending} error={errorOf(d.scored)} />
+        <Section present={present} id="sla-breached" note={t('lead.note.scored')} tone="danger" title={t('lead.sla.breached')} rows={slaBreached?.map((x) => ticketRow(x))} loading={d.scored.isPending} error={errorOf(d.scored)} />
+        <Section present={present} id="sla-risk" note={t('lead.note.scored')} tone="warn" title={t('lead.sla.risk')} rows={slaRisk?.map((x) => ticketRow(x))} loading={d.scored.isPending} error={errorOf(d.scored)} />
         <Section present={present} id="threats" tone="danger" title={t('lead.threats')} rows={d.threats.data?.items.map((x) => ticketRow(x, threatDetail(x)))} more={!!d.threats.data?.nextCursor} loading={d.threats.isPending} error={errorOf(d.threats)} />
-        <Section present={present} id="broken" tone="danger" title={t('lead.promises.broken')} rows={broken?.map((x) => ticketRow(x))} loading={d.scored.isPending} error={errorOf(d.scored)} />
-        <Section present={present} id="escalations" tone="warn" title={t('lead.escalations')} rows={escalations?.map((x) => ticketRow(x, t('lead.level', { n: x.level })))} loading={d.unassigned.isPending} error={errorOf(d.unassigned)} />
+        <Section present={present} id="broken" note={t('lead.note.scored')} tone="danger" title={t('lead.promises.broken')} rows={broken?.map((x) => ticketRow(x))} loading={d.scored.isPending} error={errorOf(d.scored)} />
+        <Section present={present} id="escalations" note={t('lead.note.unassigned')} tone="warn" title={t('lead.escalations')} rows={escalations?.map((x) => ticketRow(x, t('lead.level', { n: x.level })))} loading={d.unassigned.isPending} error={errorOf(d.unassigned)} />
         <Section
           present={present} id="alerts" tone="danger" title={t('lead.alerts')} more={!!d.alerts.data?.nextCursor} loading={d.alerts.isPending} error={errorOf(d.alerts)}
           rows={d.alerts.data?.items.map((a) => ({

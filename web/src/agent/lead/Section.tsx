@@ -7,7 +7,7 @@ import { PresenceBadge } from '../../shared/PresenceBadge.tsx';
 
 export type Row = { key: string; ticketId?: string; ticketRef?: string; title: string; detail?: ReactNode };
 
-export function Section(p: { present?: Map<string, Present[]>; id: string; title: string; rows: Row[] | undefined; more?: boolean; tone?: 'danger' | 'warn'; error?: string | null; loading?: boolean }) {
+export function Section(p: { note?: string; present?: Map<string, Present[]>; id: string; title: string; rows: Row[] | undefined; more?: boolean; tone?: 'danger' | 'warn'; error?: string | null; loading?: boolean }) {
   const t = useT();
   const n = p.rows?.length ?? 0;
   return (
@@ -34,6 +34,7 @@ export function Section(p: { present?: Map<string, Present[]>; id: string; title
         </ul>
       )}
       {p.more ? <p className="muted">{t('lead.more', { n })}</p> : null}
+      {p.note ? <p className="muted lead-note">{p.note}</p> : null}
     </section>
   );
 }
