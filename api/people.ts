@@ -124,6 +124,8 @@ export const Organization = z.object({
   notes: z.string(),
   /** a VIP account: its customers' tickets rank higher and VIP SLA policies match */
   vip: z.boolean(),
+  /** members see each other's requests on the portal (read only); admins change it */
+  portalShared: z.boolean(),
   calendarId: Id.nullable(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -134,9 +136,10 @@ export const CreateOrganizationBody = z.object({
   domains: z.array(Domain).max(50).default([]),
   notes: z.string().max(10_000).default(''),
   vip: z.boolean().default(false),
+  portalShared: z.boolean().default(false), // admins only
 });
 export const UpdateOrganizationBody = z
-  .object({ name: Name, domains: z.array(Domain).max(50), notes: z.string().max(10_000), vip: z.boolean() })
+  .object({ name: Name, domains: z.array(Domain).max(50), notes: z.string().max(10_000), vip: z.boolean(), portalShared: z.boolean() })
   .partial()
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');
 
@@ -205,6 +208,10 @@ export const TicketField = z.object({
   options: z.array(z.string()),
   required: z.boolean(),
   active: z.boolean(),
+  /** shown to customers on the portal (new-request form, request page) */
+  customerVisible: z.boolean(),
+  /** customers fill it in when opening a request (implies customerVisible); required ones must be filled */
+  customerEditable: z.boolean(),
   createdAt: Timestamp,
 });
 
@@ -217,10 +224,14 @@ export const CreateFieldBody = z.object({
   type: FieldType,
   options: Options.default([]),
   required: z.boolean().default(false),
+  customerVisible: z.boolean().default(false),
+  customerEditable: z.boolean().default(false),
 });
 
 /** key and type cannot change: a stored value must keep meaning what it meant. */
 export const UpdateFieldBody = z
-  .strictObject({ labelRu: Label, labelEn: Label, options: Options, required: z.boolean(), active: z.boolean() })
+  .strictObject({
+    labelRu: Label, labelEn: Label, options: Options, required: z.boolean(), active: z.boolean(), customerVisible: z.boolean(), customerEditable: z.boolean(),
+  })
   .partial()
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');

@@ -1,7 +1,8 @@
 // The customer portal: a customer's own profile and tickets. No internal fields here.
 import { z } from 'zod';
 import { Id, Locale, Timestamp } from './common.ts';
-import { Attachment } from './tickets.ts';
+import { FieldType } from './people.ts';
+import { Attachment, CustomValues } from './tickets.ts';
 
 /** What a customer sees of the workflow: internal states (on hold, waiting for a vendor...) read as "open". */
 export const PortalStatus = z.enum(['open', 'awaiting_reply', 'solved', 'closed']);
@@ -28,6 +29,21 @@ export const PortalTicket = z.object({
   updatedAt: Timestamp,
   solvedAt: Timestamp.nullable(),
   closedAt: Timestamp.nullable(),
+  /** who opened it; mine is false for a colleague's request (organizations sharing requests): read only */
+  requester: z.object({ name: z.string(), mine: z.boolean() }),
+  /** values of the custom fields customers see (GET /api/v1/portal/fields), by key */
+  custom: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+});
+
+/** A custom field customers see; editable ones can be filled in when opening a request. */
+export const PortalField = z.object({
+  key: z.string(),
+  labelRu: z.string(),
+  labelEn: z.string(),
+  type: FieldType,
+  options: z.array(z.string()),
+  required: z.boolean(),
+  editable: z.boolean(),
 });
 
 export const PortalMessage = z.object({
@@ -44,6 +60,8 @@ export const PortalCreateTicketBody = z.object({
   subject: z.string().trim().min(1).max(300),
   body: z.string().min(1).max(200_000),
   attachmentIds: z.array(Id).max(20).default([]),
+  /** values of customer-editable fields only (typed as the agent API checks them); required ones must be present */
+  custom: CustomValues.default({}),
 });
 
 export const PortalReplyBody = z.object({ body: z.string().min(1).max(200_000), attachmentIds: z.array(Id).max(20).default([]) });

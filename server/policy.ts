@@ -19,6 +19,7 @@ export const PERMISSIONS = {
   'customer.write': 'agent',
   'org.read': 'light_agent',
   'org.write': 'agent',
+  'org.share': 'admin', // let an organization's members see each other's tickets on the portal
   'user.read': 'light_agent',
   'user.write': 'admin',
   'group.read': 'light_agent',

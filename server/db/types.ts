@@ -33,6 +33,7 @@ export interface GroupMembersTable { group_id: Ref; user_id: Ref }
 export interface OrganizationsTable {
   id: Id; name: string; domains: Generated<string[]>; notes: Generated<string>; created_at: Ts; updated_at: Ts;
   calendar_id: NullRef; vip: Generated<boolean>;
+  portal_shared: Generated<boolean>; // members see each other's tickets on the portal
 }
 export interface CustomersTable {
   id: Id; name: string; organization_id: NullRef; stage: Generated<CustomerStage>; stage_since: Ts;
@@ -43,6 +44,7 @@ export interface CustomerEmailsTable { email: string; customer_id: Ref; is_prima
 export interface TicketFieldsTable {
   id: Id; key: string; label_ru: string; label_en: string; type: FieldType; options: Generated<string[]>;
   required: Generated<boolean>; active: Generated<boolean>; created_at: Ts;
+  customer_visible: Generated<boolean>; customer_editable: Generated<boolean>; // portal
 }
 export interface TicketsTable {
   id: Id; number: ColumnType<string, string | number | undefined, never>; subject: string; requester_id: Ref;

@@ -6,6 +6,7 @@ import { inTx } from '../../db/tx.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { authorize } from '../../policy.ts';
+import { customerSees } from '../portal/portal-scope.ts';
 
 export const SAFE_INLINE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
@@ -55,7 +56,7 @@ export async function attachUploads(db: Db, actor: Actor, ids: string[], ticketI
   }
 }
 
-/** Reads an attachment the caller may see: agents see all; customers only public replies on their tickets. */
+/** Reads an attachment the caller may see: agents see all; customers only public replies on tickets they see (portal-scope.ts). */
 export async function download(deps: Deps, actor: Actor, id: string) {
   if (actor.kind === 'anonymous') throw new AppError('unauthenticated');
   let q = deps.db
@@ -66,7 +67,7 @@ export async function download(deps: Deps, actor: Actor, id: string) {
     .select(['a.id', 'a.filename', 'a.content_type', 'a.size', 'a.blob_sha256', 'a.uploaded_by_user_id', 'a.message_id', 'b.data'])
     .where('a.id', '=', id);
   if (actor.kind === 'user') authorize(actor, 'ticket.read');
-  else q = q.where('t.requester_id', '=', actor.id).where('m.kind', '=', 'reply');
+  else q = q.where(customerSees(actor.id)).where('m.kind', '=', 'reply');
   const row = await q.executeTakeFirst();
   if (!row) throw notFound('attachment');
   // an unattached upload is visible only to its uploader

@@ -19,6 +19,14 @@ function checkOptions(type: FieldType, options: string[]): void {
   if (new Set(options).size !== options.length) throw bad('options must be distinct');
 }
 
+/** Customers can only fill in what they can see. */
+function checkPortalFlags(visible: boolean, editable: boolean): void {
+  if (editable && !visible) {
+    const message = 'a field customers fill in must be visible to them';
+    throw new AppError('validation_failed', `/customerEditable: ${message}`, { errors: [{ path: '/customerEditable', message }] });
+  }
+}
+
 export async function listFields(deps: Deps, actor: Actor, q: z.infer<typeof ListFieldsQuery>) {
   authorize(actor, 'field.read');
   let query = deps.db.selectFrom('ticket_fields').selectAll();
@@ -32,10 +40,12 @@ export async function listFields(deps: Deps, actor: Actor, q: z.infer<typeof Lis
 export async function createField(deps: Deps, actor: Actor, input: z.infer<typeof CreateFieldBody>): Promise<FieldRow> {
   authorize(actor, 'field.write');
   checkOptions(input.type, input.options);
+  checkPortalFlags(input.customerVisible, input.customerEditable);
   return deps.db
     .insertInto('ticket_fields')
     .values({
       key: input.key, label_ru: input.labelRu, label_en: input.labelEn, type: input.type, options: input.options, required: input.required,
+      customer_visible: input.customerVisible, customer_editable: input.customerEditable,
     })
     .returningAll()
     .executeTakeFirstOrThrow()
@@ -50,9 +60,12 @@ export async function updateField(deps: Deps, actor: Actor, id: string, input: z
     const f = await trx.selectFrom('ticket_fields').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!f) throw notFound('field');
     if (input.options) checkOptions(f.type, input.options);
+    checkPortalFlags(input.customerVisible ?? f.customer_visible, input.customerEditable ?? f.customer_editable);
     return trx
       .updateTable('ticket_fields')
-      .set({ label_ru: input.labelRu, label_en: input.labelEn, options: input.options, required: input.required, active: input.active })
+      .set({ label_ru: input.labelRu, label_en: input.labelEn, options: input.options, required: input.required, active: input.active,
+        customer_visible: input.customerVisible, customer_editable: input.customerEditable,
+      })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();

@@ -20,7 +20,7 @@ const DOMAIN_LOCK = 7_301_952_102; // serializes domain claims (one domain, one 
 function orgQuery(db: Db) {
   return db
     .selectFrom('organizations as o')
-    .select(['o.id', 'o.name', 'o.domains', 'o.notes', 'o.vip', 'o.calendar_id', 'o.created_at', 'o.updated_at', sql<string>`lower(o.name)`.as('sort_name')]);
+    .select(['o.id', 'o.name', 'o.domains', 'o.notes', 'o.vip', 'o.portal_shared', 'o.calendar_id', 'o.created_at', 'o.updated_at', sql<string>`lower(o.name)`.as('sort_name')]);
 }
 
 async function findOrg(db: Db, id: string, lock = false): Promise<OrganizationRow> {
@@ -70,12 +70,18 @@ async function linkCustomers(db: Db, actor: UserActor, orgId: string, domains: s
   await moveOpenTickets(db, actor, linked.rows.map((r) => r.id), orgId, true);
 }
 
+/** Sharing requests among an organization's members on the portal exposes customer data: admins only. */
+function authorizeSharing(actor: Actor, portalShared: boolean | undefined, current = false): void {
+  if (portalShared !== undefined && portalShared !== current) authorize(actor, 'org.share');
+}
+
 export async function createOrganization(deps: Deps, actor: Actor, input: z.infer<typeof CreateOrganizationBody>) {
   authorize(actor, 'org.write');
+  authorizeSharing(actor, input.portalShared);
   const domains = [...new Set(input.domains)];
   return inTx(deps.db, async (trx) => {
     await claimDomains(trx, domains, null);
-    const o = await trx.insertInto('organizations').values({ name: input.name, domains, notes: input.notes, vip: input.vip }).returning('id').executeTakeFirstOrThrow();
+    const o = await trx.insertInto('organizations').values({ name: input.name, domains, notes: input.notes, vip: input.vip, portal_shared: input.portalShared }).returning('id').executeTakeFirstOrThrow();
     await linkCustomers(trx, actor, o.id, domains);
     return findOrg(trx, o.id);
   });
@@ -85,11 +91,12 @@ export async function updateOrganization(deps: Deps, actor: Actor, id: string, i
   authorize(actor, 'org.write');
   return inTx(deps.db, async (trx) => {
     const o = await findOrg(trx, id, true);
+    authorizeSharing(actor, input.portalShared, o.portal_shared);
     const domains = input.domains && [...new Set(input.domains)];
     if (domains) await claimDomains(trx, domains, id);
     await trx
       .updateTable('organizations')
-      .set({ name: input.name, domains, notes: input.notes, vip: input.vip, updated_at: new Date() })
+      .set({ name: input.name, domains, notes: input.notes, vip: input.vip, portal_shared: input.portalShared, updated_at: new Date() })
       .where('id', '=', id)
       .execute();
     if (domains) await linkCustomers(trx, actor, id, domains.filter((d) => !o.domains.includes(d)));

@@ -28,11 +28,11 @@ export function presentGroupDetail(g: GroupRow & { member_ids: string[] }): z.in
 }
 
 export type OrganizationRow = {
-  id: string; name: string; domains: string[]; notes: string; vip: boolean; calendar_id: string | null; created_at: Date; updated_at: Date;
+  id: string; name: string; domains: string[]; notes: string; vip: boolean; portal_shared: boolean; calendar_id: string | null; created_at: Date; updated_at: Date;
 };
 export function presentOrganization(o: OrganizationRow): z.infer<typeof Organization> {
   return {
-    id: o.id, name: o.name, domains: o.domains, notes: o.notes, vip: o.vip, calendarId: o.calendar_id, createdAt: isoReq(o.created_at), updatedAt: isoReq(o.updated_at),
+    id: o.id, name: o.name, domains: o.domains, notes: o.notes, vip: o.vip, portalShared: o.portal_shared, calendarId: o.calendar_id, createdAt: isoReq(o.created_at), updatedAt: isoReq(o.updated_at),
   };
 }
 
@@ -62,10 +62,11 @@ export function presentCustomerDetail(c: CustomerRow & { open_tickets: number; t
 
 export type FieldRow = {
   id: string; key: string; label_ru: string; label_en: string; type: FieldType; options: string[]; required: boolean; active: boolean; created_at: Date;
+  customer_visible: boolean; customer_editable: boolean;
 };
 export function presentField(f: FieldRow): z.infer<typeof TicketField> {
   return {
     id: f.id, key: f.key, labelRu: f.label_ru, labelEn: f.label_en, type: f.type, options: f.options,
-    required: f.required, active: f.active, createdAt: isoReq(f.created_at),
+    required: f.required, active: f.active, customerVisible: f.customer_visible, customerEditable: f.customer_editable, createdAt: isoReq(f.created_at),
   };
 }

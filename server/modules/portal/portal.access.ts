@@ -12,6 +12,7 @@ async function ownTicket(f: Fixture): Promise<{ id: string; number: string }> {
 
 export default [
   { route: 'GET /api/v1/portal/me', allow: CUSTOMER, request: () => ({ url: '/api/v1/portal/me' }) },
+  { route: 'GET /api/v1/portal/fields', allow: CUSTOMER, request: () => ({ url: '/api/v1/portal/fields' }) },
   { route: 'GET /api/v1/portal/tickets', allow: CUSTOMER, request: () => ({ url: '/api/v1/portal/tickets?limit=5' }) },
   { route: 'POST /api/v1/portal/tickets', allow: CUSTOMER, request: () => ({ url: '/api/v1/portal/tickets', body: { subject: 'Help', body: 'Please help' } }) },
   { route: 'GET /api/v1/portal/tickets/:ref', allow: CUSTOMER, request: async (f) => ({ url: `/api/v1/portal/tickets/${(await ownTicket(f)).number}` }) },

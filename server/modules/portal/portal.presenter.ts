@@ -1,16 +1,22 @@
-// What a customer may see: no assignee, tags, custom fields, priority, internal ids of agents.
+// What a customer may see: no assignee, tags, priority, internal ids of agents; custom fields
+// only those marked visible to customers.
 import type { z } from 'zod';
-import type { PortalMessage, PortalProfile, PortalStatus, PortalTicket } from '../../../api/portal.ts';
+import type { PortalField, PortalMessage, PortalProfile, PortalStatus, PortalTicket } from '../../../api/portal.ts';
 import type { Config } from '../../config.ts';
 import type { Message, TicketStatus } from '../../db/types.ts';
 import { iso, isoReq } from '../../http/types.ts';
 import { presentAttachment } from '../tickets/messages.presenter.ts';
 import { ticketRef } from '../tickets/ticket-number.ts';
+import { visibleValues, type PortalFieldRow } from './portal-fields.ts';
 
 export type PortalTicketRow = {
   id: string; number: string; subject: string; status: TicketStatus; level: number;
   created_at: Date; updated_at: Date; solved_at: Date | null; closed_at: Date | null;
+  requester_id: string; requester_name: string; custom: Record<string, unknown>;
 };
+
+/** The viewer (whose requests are "mine") and the fields they see. */
+export type PortalView = { customerId: string; fields: PortalFieldRow[] };
 
 /** The customer's view of the workflow: waiting on us (in any internal way) is simply "open". */
 export function portalStatus(s: TicketStatus): z.infer<typeof PortalStatus> {
@@ -27,7 +33,7 @@ export function portalWaitingOn(s: TicketStatus): 'support' | 'customer' | 'thir
   return 'support';
 }
 
-export function presentPortalTicket(config: Config, t: PortalTicketRow): z.infer<typeof PortalTicket> {
+export function presentPortalTicket(config: Config, view: PortalView, t: PortalTicketRow): z.infer<typeof PortalTicket> {
   return {
     id: t.id,
     number: ticketRef(config, t.number),
@@ -39,6 +45,14 @@ export function presentPortalTicket(config: Config, t: PortalTicketRow): z.infer
     updatedAt: isoReq(t.updated_at),
     solvedAt: iso(t.solved_at),
     closedAt: iso(t.closed_at),
+    requester: { name: t.requester_name, mine: t.requester_id === view.customerId },
+    custom: visibleValues(t.custom, view.fields),
+  };
+}
+
+export function presentPortalField(f: PortalFieldRow): z.infer<typeof PortalField> {
+  return {
+    key: f.key, labelRu: f.label_ru, labelEn: f.label_en, type: f.type, options: f.options, required: f.required, editable: f.customer_editable,
   };
 }
 

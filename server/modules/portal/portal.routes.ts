@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { Page, PageQuery } from '../../../api/common.ts';
-import { PortalCreateTicketBody, PortalMessage, PortalProfile, PortalReplyBody, PortalTicket } from '../../../api/portal.ts';
+import { PortalCreateTicketBody, PortalField, PortalMessage, PortalProfile, PortalReplyBody, PortalTicket } from '../../../api/portal.ts';
 import { Attachment, TicketRefParams } from '../../../api/tickets.ts';
 import type { Deps } from '../../deps.ts';
 import { idempotent } from '../../http/idempotency.ts';
 import type { App } from '../../http/types.ts';
-import { presentPortalMessage, presentPortalTicket, presentProfile } from './portal.presenter.ts';
+import { portalFields } from './portal-fields.ts';
+import { presentPortalField, presentPortalMessage, presentPortalTicket, presentProfile } from './portal.presenter.ts';
 import { presentAttachment } from '../tickets/messages.presenter.ts';
 import { uploadMine } from './portal.attachments.ts';
 import * as portal from './portal.service.ts';
@@ -17,22 +18,33 @@ export function portalRoutes(app: App, deps: Deps) {
     schema: { tags, summary: 'The signed-in customer', response: { 200: PortalProfile } },
   }, async (req) => presentProfile(await portal.myProfile(deps, req.actor)));
 
+  app.get('/api/v1/portal/fields', {
+    schema: { tags, summary: 'Custom fields customers see; editable ones are filled in when opening a request', response: { 200: z.object({ items: z.array(PortalField) }) } },
+  }, async (req) => ({ items: (await portalFields(deps.db, req.actor)).map(presentPortalField) }));
+
   app.get('/api/v1/portal/tickets', {
     schema: { tags, summary: 'My requests, latest activity first', querystring: PageQuery, response: { 200: Page(PortalTicket) } },
   }, async (req) => {
     const r = await portal.myTickets(deps, req.actor, req.query);
-    return { items: r.items.map((t) => presentPortalTicket(deps.config, t)), nextCursor: r.nextCursor };
+    const view = await portal.portalView(deps, req.actor);
+    return { items: r.items.map((t) => presentPortalTicket(deps.config, view, t)), nextCursor: r.nextCursor };
   });
 
   app.post('/api/v1/portal/tickets', {
     schema: { tags, summary: 'Open a new request (Idempotency-Key supported)', body: PortalCreateTicketBody, response: { 201: PortalTicket } },
   }, async (req, reply) => {
-    return idempotent(deps, req, reply, 201, async (d) => presentPortalTicket(deps.config, await portal.createMyTicket(d, req.actor, req.body)));
+    return idempotent(deps, req, reply, 201, async (d) => {
+      const t = await portal.createMyTicket(d, req.actor, req.body);
+      return presentPortalTicket(deps.config, await portal.portalView(d, req.actor), t);
+    });
   });
 
   app.get('/api/v1/portal/tickets/:ref', {
     schema: { tags, summary: 'One of my requests, by id or number', params: TicketRefParams, response: { 200: PortalTicket } },
-  }, async (req) => presentPortalTicket(deps.config, await portal.myTicket(deps, req.actor, req.params.ref)));
+  }, async (req) => {
+    const t = await portal.myTicket(deps, req.actor, req.params.ref);
+    return presentPortalTicket(deps.config, await portal.portalView(deps, req.actor), t);
+  });
 
   app.get('/api/v1/portal/tickets/:ref/messages', {
     schema: { tags, summary: 'The public conversation of my request, oldest first', params: TicketRefParams, querystring: PageQuery, response: { 200: Page(PortalMessage) } },

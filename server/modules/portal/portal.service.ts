@@ -1,5 +1,6 @@
-// The customer portal: a signed-in customer reads and writes their own tickets only.
-// Someone else's ticket is "not found" (findTicket filters by requester for customers).
+// The customer portal: a signed-in customer reads and writes their own tickets, and reads the
+// tickets of their organization when it shares them (portal-scope.ts). Any other ticket is
+// "not found" (findTicket applies the same scope for customers).
 import { afterTicketChange } from '../keeping/hooks.ts';
 import { sql } from 'kysely';
 import type { z } from 'zod';
@@ -17,9 +18,16 @@ import { messageBody } from '../tickets/html.ts';
 import { attachmentsOf, messagesOf } from '../tickets/messages.service.ts';
 import { attachMine } from './portal.attachments.ts';
 import { findTicket, tsv } from '../tickets/tickets.service.ts';
-import type { PortalTicketRow, ProfileRow } from './portal.presenter.ts';
+import { checkPortalCustom, visibleFields } from './portal-fields.ts';
+import type { PortalTicketRow, PortalView, ProfileRow } from './portal.presenter.ts';
 
-const COLS = ['id', 'number', 'subject', 'status', 'level', 'created_at', 'updated_at', 'solved_at', 'closed_at'] as const;
+/** Who is looking and which custom fields they see: what presenting a ticket needs. */
+export async function portalView(deps: Deps, actor: Actor): Promise<PortalView> {
+  requireCustomer(actor);
+  return { customerId: actor.id, fields: await visibleFields(deps.db) };
+}
+
+const COLS = ['id', 'number', 'subject', 'status', 'level', 'created_at', 'updated_at', 'solved_at', 'closed_at', 'requester_id', 'custom'] as const;
 const T_COLS = COLS.map((c) => `t.${c}` as const);
 
 function textBody(body: string) {
@@ -48,17 +56,31 @@ export async function myProfile(deps: Deps, actor: Actor): Promise<ProfileRow> {
   return { ...c, emails };
 }
 
-/** Own tickets, latest activity first (index tickets_requester). */
+/** The customer's organization when it shares requests among its members, else null. */
+async function sharedOrg(deps: Deps, customerId: string): Promise<string | null> {
+  const r = await deps.db
+    .selectFrom('customers as c')
+    .innerJoin('organizations as o', 'o.id', 'c.organization_id')
+    .select('o.id')
+    .where('c.id', '=', customerId)
+    .where('o.portal_shared', '=', true)
+    .executeTakeFirst();
+  return r?.id ?? null;
+}
+
+/** Own tickets (and the organization's when shared), latest activity first (tickets_requester, tickets_org). */
 export async function myTickets(deps: Deps, actor: Actor, q: { limit: number; cursor?: string }) {
   requireCustomer(actor);
+  const org = await sharedOrg(deps, actor.id);
   const c = decodeCursor(q.cursor, 2);
   if (c && !(isCursorTime(c[0]) && isId(c[1]))) {
     throw new AppError('validation_failed', 'cursor is not valid; start again without it');
   }
   let query = deps.db
     .selectFrom('tickets as t')
-    .select(T_COLS)
-    .where('t.requester_id', '=', actor.id)
+    .innerJoin('customers as rc', 'rc.id', 't.requester_id')
+    .select([...T_COLS, 'rc.name as requester_name'])
+    .where((eb) => (org ? eb.or([eb('t.requester_id', '=', actor.id), eb('t.organization_id', '=', org)]) : eb('t.requester_id', '=', actor.id)))
     .orderBy('t.updated_at', 'desc')
     .orderBy('t.id', 'desc')
     .limit(q.limit + 1);
@@ -83,8 +105,9 @@ export async function createMyTicket(deps: Deps, actor: Actor, input: z.infer<ty
   requireCustomer(actor);
   const body = textBody(input.body);
   const a = analyzeCustomerText(deps.log, body.text);
+  const custom = await checkPortalCustom(deps.db, input.custom ?? {});
   return inTx(deps.db, async (trx) => {
-    const c = await trx.selectFrom('customers').select(['organization_id', 'language']).where('id', '=', actor.id).executeTakeFirst();
+    const c = await trx.selectFrom('customers').select(['name', 'organization_id', 'language']).where('id', '=', actor.id).executeTakeFirst();
     if (!c) throw notFound('customer');
     const now = new Date();
     const t = await trx
@@ -95,7 +118,7 @@ export async function createMyTicket(deps: Deps, actor: Actor, input: z.infer<ty
         organization_id: c.organization_id,
         status: 'new',
         channel: 'portal',
-        custom: JSON.stringify({}),
+        custom: JSON.stringify(custom),
         language: c.language,
         search: sql`setweight(to_tsvector('russian', ${input.subject}), 'A') || ${tsv(body.text)}`,
         signals: a.signals,
@@ -118,7 +141,7 @@ export async function createMyTicket(deps: Deps, actor: Actor, input: z.infer<ty
       data: JSON.stringify({ messageId: m.id, status: 'new', priority: 'normal', channel: 'portal' }),
     }).execute();
     await afterTicketChange(deps, trx, { kind: 'created', ticketId: t.id, at: now, status: 'new', byCustomer: true, signals: a.signals });
-    return t;
+    return { ...t, requester_name: c.name };
   });
 }
 
@@ -129,6 +152,8 @@ export async function replyToMyTicket(deps: Deps, actor: Actor, ref: string, inp
   const a = analyzeCustomerText(deps.log, body.text);
   return inTx(deps.db, async (trx) => {
     const t = await findTicket(trx, deps, actor, ref, { lock: true });
+    // a colleague's request (organization sharing) is read only: its requester answers
+    if (t.requester_id !== actor.id) throw new AppError('forbidden', 'only the person who opened this request can reply to it');
     if (t.status === 'closed') throw new AppError('invalid_state', 'this request is closed; please open a new one');
     if (t.merged_into_id) throw new AppError('invalid_state', 'this request was merged into another one; please reply there');
     const now = new Date();

@@ -22,6 +22,7 @@ import { applyFilters, applySort, sortColumns, sortKey } from './ticket-filters.
 import { afterTicketChange } from '../keeping/hooks.ts';
 import { afterCreated, firstWrite, type FirstWrite, type NewTicket } from '../keeping/create.ts';
 import { TICKET_COLUMNS, type TicketRow } from './tickets.presenter.ts';
+import { customerSees } from '../portal/portal-scope.ts';
 
 type CreateInput = z.infer<typeof CreateTicketBody>;
 type UpdateInput = z.infer<typeof UpdateTicketBody>;
@@ -196,7 +197,7 @@ export async function findTicket(db: Db, deps: Deps, actor: Actor, ref: string, 
   const key = parseTicketRef(deps.config, ref);
   let q = db.selectFrom('tickets as t').innerJoin('customers as c', 'c.id', 't.requester_id').select(TICKET_COLUMNS);
   q = 'id' in key ? q.where('t.id', '=', key.id) : q.where('t.number', '=', key.number);
-  if (actor.kind === 'customer') q = q.where('t.requester_id', '=', actor.id);
+  if (actor.kind === 'customer') q = q.where(customerSees(actor.id));
   if (opts.lock) q = q.forUpdate('t');
   const t = await q.executeTakeFirst();
   if (!t) throw notFound('ticket');
