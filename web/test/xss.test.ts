@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { settled } from '../../server/mail/test/mail-kit.ts';
+import { notify } from '../../server/modules/notifications/notify.ts';
 import { makeTicket } from '../../server/test/harness.ts';
 import { startWeb, watchErrors, type WebCtx } from './browser.ts';
 import { ALL, assertInert, HOSTILE_HTML, hostileMail, P, shows, watchDialogs } from './xss-kit.ts';
@@ -20,6 +21,7 @@ const FILE = `${P.img}<svg onload=window.__xss=1>.txt`;
 const TAGS = [P.img, P.svg.slice(0, 40)];
 const MAIL_SUBJECT = `Письмо ${P.svg}${P.img}`;
 const MAIL_FROM_NAME = `Злодей ${P.img}`;
+const PROMISE = `Перезвоним ${P.img}${P.svg}`;
 
 describe('hostile content never runs in the app', () => {
   let w: WebCtx;
@@ -61,6 +63,9 @@ describe('hostile content never runs in the app', () => {
     // an agent's HTML reply with the payloads: the customer sees it in the portal
     const reply = await agent.post(`/api/v1/tickets/${mailTicket.id}/messages`, { body: `<p>Ответ агента</p>${HOSTILE_HTML}`, format: 'html' });
     assert.equal(reply.status, 201, reply.raw);
+    // a promise due soon with the payloads in its text (the lead's view lists it)
+    const pr = await agent.post(`/api/v1/tickets/${apiTicket.id}/promises`, { text: PROMISE, dueAt: new Date(Date.now() + 2 * 3600_000).toISOString() });
+    assert.equal(pr.status, 201, pr.raw);
   });
   after(async () => { await w?.closeAll(); });
 
@@ -132,6 +137,21 @@ describe('hostile content never runs in the app', () => {
     await shows(page, SUBJECT);
     await page.locator('mark').first().waitFor(); // the snippet's highlight is the only markup
     await assertInert(page, errors, dialogs, 'search');
+  }));
+
+  test('notifications: a hostile ticket subject stays text', () => w.step('xss-notifications', async () => {
+    const { page, userId } = await w.signIn('agent', { lang: 'ru' });
+    await notify(w.deps, w.deps.db, [{ userId, kind: 'mention', ticketId: apiTicket.id, data: { by: CUSTOMER, excerpt: ALL }, dedupeKey: `xss-${userId}` }]);
+    const { errors, dialogs } = await open(page, '/notifications');
+    await shows(page, SUBJECT);
+    await assertInert(page, errors, dialogs, 'notifications');
+  }));
+
+  test('lead views: a hostile promise text and subject stay text', () => w.step('xss-lead', async () => {
+    const { page } = await w.signIn('lead', { lang: 'ru' });
+    const { errors, dialogs } = await open(page, '/lead');
+    await shows(page, PROMISE);
+    await assertInert(page, errors, dialogs, 'lead');
   }));
 
   test('attachments are never served as a page of this origin', async () => {
