@@ -66,7 +66,7 @@ describe('end to end: e-mail → coached reply → promise in the portal → liv
       const raw = rawMail({ from: `${s.name} <${customerEmail}>`, to: channel.address, subject: s.subject, body: s.body });
       const r = await w.anon().req('POST', `/api/v1/mail/inbound/${channel.id}/raw`, { raw, headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${channel.token}` } });
       assert.equal(r.status, 200, r.raw);
-      const [mail] = await settled(db, [r.body.mailId]);
+      const [mail] = await settled(db, [r.body.mailId], 60_000);
       assert.equal(mail.stage, 'applied', JSON.stringify(mail));
       const ticket = await db.selectFrom('tickets').select(['id', 'number', 'channel', 'subject']).where('id', '=', mail.ticket_id!).executeTakeFirstOrThrow();
       assert.equal(ticket.channel, 'email');

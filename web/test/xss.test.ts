@@ -56,7 +56,7 @@ describe('hostile content never runs in the app', () => {
     const mail = hostileMail({ from: `"${MAIL_FROM_NAME}" <${mailFrom}>`, to: 'support@desk-xss.test', subject: MAIL_SUBJECT, html: HOSTILE_HTML, text: `Пароль не подходит. ${ALL}`, filename: FILE, id: 'xss-1' });
     const r = await w.anon().req('POST', `/api/v1/mail/inbound/${ch.body.id}/raw`, { raw: mail, headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${ch.body.webhookToken}` } });
     assert.equal(r.status, 200, r.raw);
-    const [m] = await settled(w.deps.db, [r.body.mailId]);
+    const [m] = await settled(w.deps.db, [r.body.mailId], 60_000);
     assert.equal(m.stage, 'applied', JSON.stringify(m));
     const t = await w.deps.db.selectFrom('tickets').select(['id', 'number']).where('id', '=', m.ticket_id!).executeTakeFirstOrThrow();
     mailTicket = { id: String(t.id), number: String(t.number) };
