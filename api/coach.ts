@@ -18,6 +18,8 @@ export const CoachBody = z.object({
   /** the status the agent is about to set with the reply (default: the ticket's, "new" becomes "open") */
   status: Status.optional(),
   context: CoachContext.partial().optional(),
+  /** the language of the suggestions (default: the agent's profile locale) */
+  locale: z.enum(['ru', 'en']).optional(),
 });
 
 export const CoachResult = z.object({

@@ -21,6 +21,9 @@ export const CustomValues = z
   .record(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]))
   .refine(fewKeys, `at most ${MAX_CUSTOM_KEYS} custom fields`);
 
+/** Agents one note may @mention. */
+export const MAX_MENTIONS = 20;
+
 export const TicketRefParams = z.object({ ref: z.string().max(40) });
 
 export const MessageInput = z.object({
@@ -119,6 +122,8 @@ export const Message = z.object({
   analysis: MessageAnalysis.nullable().default(null),
   /** agent public replies: what the reply coach said when it was sent */
   coach: MessageCoach.nullable().default(null), // defaults: responses stored (idempotent replays) before the analyzer
+  /** internal notes: the agents @mentioned (default: responses stored before mentions) */
+  mentions: z.array(z.object({ id: Id, name: z.string().nullable() })).default([]),
   createdAt: Timestamp,
 });
 
@@ -129,6 +134,8 @@ export const AddMessageBody = MessageInput.extend({
   coachAck: z.boolean().optional(),
   /** promises this reply makes, confirmed by the agent (public replies only); they enter the ledger */
   promises: z.array(NewPromiseInput).max(10).optional(),
+  /** internal notes only: agents @mentioned in the note; each (but the author) gets a 'mention' notification */
+  mentions: z.array(Id).max(MAX_MENTIONS).optional(),
 });
 
 export const TicketEvent = z.object({

@@ -87,7 +87,9 @@ export async function coachDraft(deps: Deps, actor: Actor, input: z.infer<typeof
   const inputs = await coachInputs(deps.db, t, actor, statusAfterReply(t, input.status), {
     unresolved: o.unresolved, our_fault: o.ourFault, customer_asked_cause: o.customerAskedCause,
   });
-  const r = coachReply(analyzedText(draftText(input.text, input.format)), inputs.opts);
+  // suggestions in the language asked for (the agent's UI), else the profile locale
+  const opts = input.locale ? { ...inputs.opts, locale: input.locale } : inputs.opts;
+  const r = coachReply(analyzedText(draftText(input.text, input.format)), opts);
   const c = inputs.context;
   return {
     lang: r.lang,

@@ -168,3 +168,28 @@ describe('a sent reply keeps the coach record', () => {
     assert.equal(s.acknowledged, false);
   });
 });
+
+describe('POST /api/v1/coach: the language of the suggestions', () => {
+  test('locale en or ru picks the suggestion texts; without it the agent\'s profile locale does', async () => {
+    const t = await makeTicket(agent, { message: { body: CUSTOMER } });
+    const en = await coach(agent, { ticket: t.number, text: VAGUE, locale: 'en' });
+    const ru = await coach(agent, { ticket: t.number, text: VAGUE, locale: 'ru' });
+    assert.equal(en.status, 200, en.raw);
+    assert.equal(ru.status, 200, ru.raw);
+    const hint = (r: { body: { suggestions: { code: string; text: string }[] } }) => r.body.suggestions.find((s) => s.code === 'vague_wait')?.text;
+    assert.equal(hint(en), coachReply(VAGUE, { customerMessage: CUSTOMER, context: en.body.context, locale: 'en' }).suggestions.find((s) => s.code === 'vague_wait')?.text);
+    assert.match(hint(en)!, /^[\x20-\x7e]+$/);
+    assert.match(hint(ru)!, /[а-яё]/i);
+    assert.notEqual(hint(en), hint(ru));
+    // the same flags whatever the language of the hints
+    assert.deepEqual(en.body.flags, ru.body.flags);
+    assert.equal(en.body.suggestions.length, en.body.flags.length);
+    for (const s of en.body.suggestions) assert.match(s.text, /^[\x20-\x7e]+$/, s.text);
+    // no locale: the profile's (en here), then ru after the profile changes
+    await ctx.deps.db.updateTable('users').set({ locale: 'en' }).where('id', '=', agent.userId).execute();
+    assert.equal(hint(await coach(agent, { ticket: t.number, text: VAGUE })), hint(en));
+    await ctx.deps.db.updateTable('users').set({ locale: 'ru' }).where('id', '=', agent.userId).execute();
+    assert.equal(hint(await coach(agent, { ticket: t.number, text: VAGUE })), hint(ru));
+    assert.equal((await coach(agent, { ticket: t.number, text: VAGUE, locale: 'de' })).status, 400);
+  });
+});

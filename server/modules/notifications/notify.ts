@@ -15,7 +15,7 @@ export { NOTIFICATION_KINDS }; // one list, in api/notifications.ts (the prefere
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** Kinds that come by e-mail unless the user said otherwise (notification_prefs). */
-export const EMAIL_BY_DEFAULT: readonly NotificationKind[] = ['sla_breach', 'promise_broken', 'escalated', 'auto_escalation', 'promise_claimed'];
+export const EMAIL_BY_DEFAULT: readonly NotificationKind[] = ['sla_breach', 'promise_broken', 'escalated', 'auto_escalation', 'promise_claimed', 'mention'];
 
 export type Notice = {
   userId: string; kind: NotificationKind; ticketId: string | null; data: Record<string, unknown>;

@@ -30,6 +30,9 @@ test('lines carry the facts: metric, percent, due time in the reader\'s zone, pr
   assert.equal(noticeTitle('escalated', { direction: 'down', toLevel: 1 }, 'ru'), 'Обращение возвращено на L1');
   assert.equal(noticeTitle('auto_escalation', { ruleName: 'VIP', triggerEn: 'VIP close to a breach' }, 'en'), 'Automatic escalation by rule "VIP": VIP close to a breach');
   assert.equal(formatTime('2026-03-29T00:30:00Z', 'en', 'No/Such_Zone'), '2026-03-29T00:30:00.000Z');
+  assert.equal(noticeTitle('mention', { authorName: 'Anna', excerpt: 'check the relay logs' }, 'en'), 'Anna mentioned you in a note: "check the relay logs"');
+  assert.equal(noticeTitle('mention', { authorName: 'Анна', excerpt: 'глянь логи' }, 'ru'), 'Анна упоминает вас в заметке: «глянь логи»');
+  assert.equal(noticeTitle('mention', {}, 'ru'), 'Вас упомянули в заметке');
   const long = noticeTitle('promise_broken', { text: 'x'.repeat(5000) }, 'ru');
   assert.ok(long.length < 260);
 });

@@ -69,6 +69,12 @@ export function noticeTitle(kind: NotificationKind | string, data: Record<string
       const who = str(data.thirdParty ?? data.thirdPartyName, 120);
       return ru ? `Пора узнать у третьей стороны${who ? ` (${who})` : ''}` : `Time to follow up with the third party${who ? ` (${who})` : ''}`;
     }
+    case 'mention': {
+      const who = str(data.authorName, 120);
+      const note = str(data.excerpt);
+      if (ru) return `${who ? `${who} упоминает вас` : 'Вас упомянули'} в заметке${note ? `: «${note}»` : ''}`;
+      return `${who ? `${who} mentioned you` : 'You were mentioned'} in a note${note ? `: "${note}"` : ''}`;
+    }
     case 'snooze_ended':
       return ru ? 'Отложенное обращение снова в работе' : 'Snoozed ticket is back';
     default:

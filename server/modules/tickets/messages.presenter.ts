@@ -10,7 +10,10 @@ export function presentAttachment(a: Att) {
   return { id: a.id, filename: a.filename, contentType: a.content_type, size: Number(a.size), sha256: a.blob_sha256, url: `/api/v1/attachments/${a.id}` };
 }
 
-export function presentMessage(m: Message & { author_name: string | null; attachments: Att[] }): z.infer<typeof MessageShape> {
+type Mention = { id: string; name: string | null };
+
+/** mention_users: the mentioned agents with their names (else ids only, names unknown). */
+export function presentMessage(m: Message & { author_name: string | null; attachments: Att[]; mention_users?: Mention[] | null }): z.infer<typeof MessageShape> {
   return {
     id: m.id,
     ticketId: m.ticket_id,
@@ -22,6 +25,7 @@ export function presentMessage(m: Message & { author_name: string | null; attach
     attachments: m.attachments.map(presentAttachment),
     analysis: m.author_type === 'customer' ? presentAnalysis(m.analysis as StoredAnalysis | null) : null,
     coach: m.author_type === 'agent' && m.kind === 'reply' ? presentCoach(m.coach as StoredCoach | null) : null,
+    mentions: m.mention_users ? m.mention_users.map((u) => ({ id: String(u.id), name: u.name })) : (m.mentions ?? []).map((id) => ({ id: String(id), name: null })),
     createdAt: isoReq(m.created_at),
   };
 }

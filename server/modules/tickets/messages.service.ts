@@ -19,6 +19,7 @@ import { messageBody } from './html.ts';
 import { actorCols, findTicket, tsv } from './tickets.service.ts';
 import { afterTicketChange } from '../keeping/hooks.ts';
 import { createPromises } from '../promises/promises.service.ts';
+import { checkMentions, mentionUsers, notifyMentions } from './mentions.ts';
 
 type AddInput = z.infer<typeof AddMessageBody>;
 
@@ -27,10 +28,15 @@ export async function addMessage(deps: Deps, actor: Actor, ref: string, input: A
   if (input.status) authorize(actor, 'ticket.update');
   const body = messageBody(input.body, input.format);
   if (!body.text && !input.attachmentIds.length) throw new AppError('validation_failed', 'the message is empty after cleaning');
+  // @mentions belong to internal notes (as in Zendesk): a public reply goes to the customer
+  if (input.kind === 'reply' && input.mentions?.length) {
+    throw new AppError('validation_failed', 'mentions are for internal notes only', { errors: [{ path: '/mentions', message: 'only internal notes mention agents' }] });
+  }
   return inTx(deps.db, async (trx) => {
     const t = await findTicket(trx, deps, actor, ref, { lock: true });
     if (t.status === 'closed') throw new AppError('invalid_state', 'closed tickets take no new messages; open a follow-up');
     if (t.merged_into_id) throw new AppError('invalid_state', 'this ticket was merged; write in the ticket it was merged into');
+    const mentioned = input.kind === 'note' ? await checkMentions(trx, input.mentions ?? []) : [];
     const now = new Date();
     // A public reply to a new ticket opens it; a reply reopens a solved one only when asked.
     const status: TicketStatus = input.kind === 'reply' ? statusAfterReply(t, input.status) : input.status ?? t.status;
@@ -43,7 +49,7 @@ export async function addMessage(deps: Deps, actor: Actor, ref: string, input: A
       .values({
         ticket_id: t.id, kind: input.kind, author_type: 'agent', author_user_id: actor.id,
         body_html: body.html, body_text: body.text, channel: input.kind === 'reply' ? t.channel : 'api', created_at: now,
-        coach: jsonOrNull(coach),
+        coach: jsonOrNull(coach), mentions: mentioned.map((u) => u.id),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -68,13 +74,15 @@ export async function addMessage(deps: Deps, actor: Actor, ref: string, input: A
     if (input.kind === 'reply' && !t.first_response_at) set.first_response_at = now;
     await trx.updateTable('tickets').set(set).where('id', '=', t.id).execute();
     const data: Record<string, unknown> = { messageId: m.id, kind: input.kind };
+    if (mentioned.length) data.mentions = mentioned.map((u) => u.id);
     if (status !== t.status) data.changes = { status: [t.status, status] };
     await trx.insertInto('ticket_events').values({ ticket_id: t.id, ...actorCols(actor), kind: 'message_added', data: JSON.stringify(data), created_at: now }).execute();
     await afterTicketChange(deps, trx, {
       kind: 'message', ticketId: t.id, at: now, messageId: m.id, author: 'agent', public: input.kind === 'reply', signals: [],
       actorId: actor.id, changes: (data.changes as Record<string, [unknown, unknown]> | undefined) ?? {},
     });
-    return { ...m, attachments: await attachmentsOf(trx, [m.id]), promiseIds: promises.map((p) => p.id) };
+    await notifyMentions(deps, trx, { ticketId: t.id, messageId: m.id, author: actor, text: body.text, users: mentioned });
+    return { ...m, attachments: await attachmentsOf(trx, [m.id]), promiseIds: promises.map((p) => p.id), mention_users: mentioned.map(({ id, name }) => ({ id, name })) };
   });
 }
 
@@ -105,6 +113,7 @@ export async function messagesOf(deps: Deps, ticketId: string, q: { limit: numbe
     .leftJoin('customers as c', 'c.id', 'm.author_customer_id')
     .selectAll('m')
     .select(sql<string | null>`coalesce(u.name, c.name)`.as('author_name'))
+    .select(mentionUsers.as('mention_users'))
     .where('m.ticket_id', '=', ticketId)
     .orderBy('m.id')
     .limit(q.limit + 1);
