@@ -25,13 +25,14 @@ export function AttachmentList({ items }: { items: Attachment[] }) {
   );
 }
 
-export function Conversation({ items }: { items: Message[] }) {
+/** requester: whose request it is; a colleague's (shared) request names them instead of "you". */
+export function Conversation({ items, requester }: { items: Message[]; requester?: { name: string; mine: boolean } }) {
   const t = useT();
   const { lang } = useLang();
   return (
     <ol className="portal-messages">
       {items.map((m) => {
-        const who = m.author.type === 'customer' ? t('portal.ticket.you')
+        const who = m.author.type === 'customer' ? (requester && !requester.mine ? m.author.name ?? requester.name : t('portal.ticket.you'))
           : m.author.type === 'system' ? t('portal.ticket.system')
           : m.author.name ? `${m.author.name} · ${t('portal.ticket.support')}` : t('portal.ticket.support');
         return (

@@ -1,8 +1,9 @@
-// A new request from the customer: subject and message.
+// A new request from the customer: subject, message, the custom fields customers fill in, files.
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { post } from '../shared/api.ts';
 import { useT } from '../shared/i18n.tsx';
+import { customErrors, FieldInputs, toCustom, usePortalFields, type Values } from './CustomFields.tsx';
 import { FilePicker, useFiles } from './Files.tsx';
 import { errorText, newKey, useDraft, useFocusOnMount, useTitle } from './hooks.ts';
 import { navigate, ticketPath } from './router.tsx';
@@ -19,18 +20,25 @@ export function NewTicket() {
   const [busy, setBusy] = useState(false);
   const files = useFiles();
   const [error, setError] = useState<string | null>(null);
+  const fields = usePortalFields();
+  const editable = (fields.data?.items ?? []).filter((f) => f.editable);
+  const [values, setValues] = useState<Values>({});
+  const [fieldErrs, setFieldErrs] = useState<Record<string, string>>({});
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
     setError(null);
+    setFieldErrs({});
     try {
-      const created = await post<Ticket>('/api/v1/portal/tickets', { subject: subject.trim(), body, attachmentIds: files.ids }, { 'idempotency-key': key });
+      const custom = toCustom(editable, values);
+      const created = await post<Ticket>('/api/v1/portal/tickets', { subject: subject.trim(), body, attachmentIds: files.ids, custom }, { 'idempotency-key': key });
       setSubject('');
       setBody('');
       await qc.invalidateQueries({ queryKey: ['portal', 'tickets'] });
       navigate(ticketPath(created.number));
     } catch (err) {
+      setFieldErrs(customErrors(err));
       setError(t('portal.new.failed', { message: errorText(err) }));
       setBusy(false);
     }
@@ -48,9 +56,11 @@ export function NewTicket() {
           {t('portal.new.body')}
           <textarea name="body" rows={8} required value={body} onChange={(e) => setBody(e.target.value)} />
         </label>
+        <FieldInputs fields={editable} values={values} onChange={setValues} errors={fieldErrs} />
+        {fields.isError && <p role="alert" className="error">{t('portal.fields.loadFailed', { message: errorText(fields.error) })}</p>}
         <FilePicker files={files} />
         {error && <p role="alert" className="error">{error}</p>}
-        <div><button type="submit" className="primary" disabled={busy || files.state.busy > 0 || !subject.trim() || !body.trim()}>{t('portal.new.submit')}</button></div>
+        <div><button type="submit" className="primary" disabled={busy || fields.isPending || files.state.busy > 0 || !subject.trim() || !body.trim()}>{t('portal.new.submit')}</button></div>
       </form>
     </section>
   );

@@ -1,4 +1,4 @@
-// The customer's own requests, latest activity first.
+// The customer's requests (and their organization's when it shares them), latest activity first.
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { get, qs } from '../shared/api.ts';
 import { formatDateTime, useLang, useT } from '../shared/i18n.tsx';
@@ -46,6 +46,7 @@ export function TicketList() {
                 <span className={statusBadgeClass(x.status)}>
                   <span className="visually-hidden">{t('portal.list.status')}: </span>{t(`portal.status.${x.status}`)}
                 </span>
+                {!x.requester.mine && <span className="portal-by">{t('portal.shared.by', { name: x.requester.name })}</span>}
                 <span className="muted">
                   {t('portal.list.updated')}: <time dateTime={x.updatedAt}>{formatDateTime(x.updatedAt, lang)}</time>
                 </span>

@@ -3,6 +3,7 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { ApiError, get, qs } from '../shared/api.ts';
 import { formatDateTime, useLang, useT } from '../shared/i18n.tsx';
 import { Conversation } from './Conversation.tsx';
+import { FieldValues } from './CustomFields.tsx';
 import { errorText, useFocusOnMount, useTitle } from './hooks.ts';
 import { Promises } from './Promises.tsx';
 import { ReplyForm } from './ReplyForm.tsx';
@@ -69,6 +70,7 @@ function TicketView({ ticket, path }: { ticket: Ticket; path: string }) {
         <p className="muted">
           <span className={statusBadgeClass(ticket.status)}>{t(`portal.status.${ticket.status}`)}</span>{' '}
           {t('portal.ticket.created', { at: formatDateTime(ticket.createdAt, lang) })}
+          {!ticket.requester.mine && <>{' · '}<span className="portal-by">{t('portal.shared.by', { name: ticket.requester.name })}</span></>}
         </p>
       </header>
       <section className="card portal-now" aria-labelledby="portal-now-title">
@@ -78,16 +80,19 @@ function TicketView({ ticket, path }: { ticket: Ticket; path: string }) {
       {promises.isError
         ? <p role="alert" className="error">{t('common.error', { message: errorText(promises.error) })}</p>
         : promises.isSuccess && <Promises items={promiseItems} />}
+      <FieldValues ticket={ticket} />
       <section aria-labelledby="portal-conv-title">
         <h2 id="portal-conv-title">{t('portal.ticket.conversation')}</h2>
         {messages.isPending && <p className="loading" role="status">{t('common.loading')}</p>}
         {messages.isError && <p role="alert" className="error">{t('common.error', { message: errorText(messages.error) })}</p>}
-        <Conversation items={items} />
+        <Conversation items={items} requester={ticket.requester} />
         {messages.hasNextPage && (
           <button type="button" onClick={() => void messages.fetchNextPage()} disabled={messages.isFetchingNextPage}>{t('portal.ticket.olderMore')}</button>
         )}
       </section>
-      <ReplyForm ticket={ticket} />
+      {ticket.requester.mine
+        ? <ReplyForm ticket={ticket} />
+        : <p className="card notice">{t('portal.shared.readOnly', { name: ticket.requester.name })}</p>}
     </article>
   );
 }

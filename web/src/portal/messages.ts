@@ -92,6 +92,14 @@ export default defineMessages('portal', {
     'portal.new.failed': 'Не удалось создать запрос: {message}',
     'portal.new.created': 'Запрос {number} создан.',
     'portal.required': 'обязательно',
+    // custom fields and shared requests
+    'portal.fields.title': 'Сведения',
+    'portal.fields.yes': 'Да',
+    'portal.fields.no': 'Нет',
+    'portal.fields.choose': '— выберите —',
+    'portal.fields.loadFailed': 'Не удалось загрузить дополнительные поля: {message}',
+    'portal.shared.by': 'Автор: {name}',
+    'portal.shared.readOnly': 'Это запрос вашего коллеги {name}. Вы видите его, потому что ваша организация открыла сотрудникам общие запросы. Отвечает на него автор.',
   },
   en: {
     'portal.title': 'Support',
@@ -176,5 +184,13 @@ export default defineMessages('portal', {
     'portal.new.failed': 'Could not create the request: {message}',
     'portal.new.created': 'Request {number} created.',
     'portal.required': 'required',
+    // custom fields and shared requests
+    'portal.fields.title': 'Details',
+    'portal.fields.yes': 'Yes',
+    'portal.fields.no': 'No',
+    'portal.fields.choose': '— choose —',
+    'portal.fields.loadFailed': 'Could not load the additional fields: {message}',
+    'portal.shared.by': 'Opened by {name}',
+    'portal.shared.readOnly': 'This is a request of your colleague {name}. You see it because your organization shares requests among its members. Its author replies to it.',
   },
 });

@@ -13,6 +13,7 @@ import { FieldsSection } from './FieldsSection.tsx';
 import { GroupsSection } from './GroupsSection.tsx';
 import { MacrosSection } from './MacrosSection.tsx';
 import { MailSection } from './MailSection.tsx';
+import { OrgsSection } from './OrgsSection.tsx';
 import { SettingsSection } from './SettingsSection.tsx';
 import { SlaSection } from './SlaSection.tsx';
 import { UsersSection } from './UsersSection.tsx';
@@ -28,6 +29,7 @@ const SECTIONS: Section[] = [
   { key: 'priority', lead: false, render: () => <SettingsSection /> },
   { key: 'macros', lead: true, render: () => <MacrosSection /> },
   { key: 'fields', lead: false, render: () => <FieldsSection /> },
+  { key: 'orgs', lead: false, render: () => <OrgsSection /> },
 ];
 
 export default function AdminPage() {

@@ -1,4 +1,5 @@
-// Custom ticket fields: key and type are fixed once created; labels, options, required, active change.
+// Custom ticket fields: key and type are fixed once created; labels, options, required, active and
+// the portal flags (visible to customers, customers fill it in) change.
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { get, patch, post } from '../../shared/api.ts';
@@ -24,12 +25,12 @@ export function FieldsSection() {
       {list.data && (
         <table className="adm-table">
           <caption className="visually-hidden">{t('adm.section.fields')}</caption>
-          <thead><tr><th>{t('adm.fld.key')}</th><th>{t('adm.fld.label')}</th><th>{t('adm.fld.type')}</th><th>{t('adm.fld.required')}</th><th>{t('adm.fld.active')}</th><th /></tr></thead>
+          <thead><tr><th>{t('adm.fld.key')}</th><th>{t('adm.fld.label')}</th><th>{t('adm.fld.type')}</th><th>{t('adm.fld.required')}</th><th>{t('adm.fld.portal')}</th><th>{t('adm.fld.active')}</th><th /></tr></thead>
           <tbody>
             {list.data.items.map((f) => (
               <tr key={f.id} className={f.active ? '' : 'adm-inactive'}>
                 <td><code>{f.key}</code></td><td>{lang === 'ru' ? f.labelRu : f.labelEn}</td><td>{t(`adm.fld.type.${f.type}`)}</td>
-                <td>{f.required ? t('adm.yes') : t('adm.no')}</td><td>{f.active ? t('adm.yes') : t('adm.no')}</td>
+                <td>{f.required ? t('adm.yes') : t('adm.no')}</td><td>{t(`adm.fld.portal.${portalState(f)}`)}</td><td>{f.active ? t('adm.yes') : t('adm.no')}</td>
                 <td><button type="button" onClick={() => setEditing(f.id)} aria-label={t('adm.fld.editNamed', { name: f.key })}>{t('common.edit')}</button></td>
               </tr>
             ))}
@@ -41,17 +42,23 @@ export function FieldsSection() {
   );
 }
 
+function portalState(f: TicketField): 'hidden' | 'visible' | 'editable' {
+  return f.customerEditable ? 'editable' : f.customerVisible ? 'visible' : 'hidden';
+}
+
 function FieldForm({ field, onDone }: { field?: TicketField; onDone: () => void }) {
   const t = useT();
   const [d, setD] = useState({
     key: field?.key ?? '', labelRu: field?.labelRu ?? '', labelEn: field?.labelEn ?? '', type: field?.type ?? 'text',
     options: (field?.options ?? []).join('\n'), required: field?.required ?? false, active: field?.active ?? true,
+    customerVisible: field?.customerVisible ?? false, customerEditable: field?.customerEditable ?? false,
   });
+  const portal = { customerVisible: d.customerVisible, customerEditable: d.customerVisible && d.customerEditable };
   const options = () => d.options.split('\n').map((s) => s.trim()).filter(Boolean);
   const save = useSave(
     () => (field
-      ? patch<TicketField>(`/api/v1/fields/${field.id}`, { labelRu: d.labelRu, labelEn: d.labelEn, options: options(), required: d.required, active: d.active })
-      : post<TicketField>('/api/v1/fields', { key: d.key, labelRu: d.labelRu, labelEn: d.labelEn, type: d.type, options: options(), required: d.required })),
+      ? patch<TicketField>(`/api/v1/fields/${field.id}`, { labelRu: d.labelRu, labelEn: d.labelEn, options: options(), required: d.required, active: d.active, ...portal })
+      : post<TicketField>('/api/v1/fields', { key: d.key, labelRu: d.labelRu, labelEn: d.labelEn, type: d.type, options: options(), required: d.required, ...portal })),
     [KEY], () => { if (!field) onDone(); },
   );
   const errs = fieldErrors(save.error);
@@ -72,6 +79,11 @@ function FieldForm({ field, onDone }: { field?: TicketField; onDone: () => void 
         )}
       </div>
       <Check label={t('adm.fld.required')} checked={d.required} onChange={(v) => setD({ ...d, required: v })} />
+      <Check label={t('adm.fld.customerVisible')} checked={d.customerVisible} onChange={(v) => setD({ ...d, customerVisible: v })} />
+      <p className="muted adm-hint">{t('adm.fld.customerVisibleHint')}</p>
+      <Check label={t('adm.fld.customerEditable')} checked={d.customerVisible && d.customerEditable} disabled={!d.customerVisible} onChange={(v) => setD({ ...d, customerEditable: v })} />
+      <p className="muted adm-hint">{t('adm.fld.customerEditableHint')}</p>
+      {errs.customerEditable && <p className="error adm-err">{errs.customerEditable}</p>}
       {field && <Check label={t('adm.fld.active')} checked={d.active} onChange={(v) => setD({ ...d, active: v })} />}
       <div className="adm-actions">
         <button type="submit" className="primary" disabled={save.isPending}>{field ? t('common.save') : t('adm.fld.create')}</button>
