@@ -31,6 +31,33 @@ describe('live updates', () => {
     assert.deepEqual(errors, []);
   }));
 
+  test('tabs of one browser share one stream; when its tab closes another tab connects', () => w.step('live-tabs', async () => {
+    const { page: first } = await w.signIn('lead', { lang: 'ru' });
+    const context = first.context();
+    const streams: string[] = [];
+    context.on('request', (r) => { if (r.url().includes('/api/v1/stream')) streams.push(r.url()); });
+    await first.goto('/lead');
+    await first.locator('[data-live="open"]').waitFor();
+    const second = await context.newPage();
+    const errors = watchErrors(second);
+    await second.goto('/lead');
+    await second.locator('[data-live="open"]').waitFor();
+    const admin = await w.as('admin');
+    const a = await makeTicket(admin, { subject: 'Первая угроза', message: { body: THREAT } });
+    await second.getByRole('region', { name: /Угрозы/ }).getByRole('link', { name: a.number }).waitFor({ timeout: 10_000 });
+    await first.getByRole('region', { name: /Угрозы/ }).getByRole('link', { name: a.number }).waitFor({ timeout: 10_000 });
+    assert.equal(streams.length, 1, `one stream for two tabs: ${streams.join(', ')}`);
+
+    await first.close();
+    await second.locator('[data-live="open"]').waitFor();
+    // the lock passes to the remaining tab, which opens its own stream (poll up to 5 s)
+    for (let i = 0; i < 50 && streams.length < 2; i++) await second.waitForTimeout(100);
+    assert.equal(streams.length, 2, 'the remaining tab connected');
+    const b = await makeTicket(admin, { subject: 'Вторая угроза', message: { body: THREAT } });
+    await second.getByRole('region', { name: /Угрозы/ }).getByRole('link', { name: b.number }).waitFor({ timeout: 10_000 });
+    assert.deepEqual(errors, []);
+  }));
+
   test('an EventSource in the page gets ticket.created and message.created (ids only) under the CSP', () => w.step('live-eventsource', async () => {
     const { page } = await w.signIn('agent', { lang: 'en' });
     const errors = watchErrors(page);

@@ -1,5 +1,6 @@
-// Live updates over Server-Sent Events (GET /api/v1/stream). Owner: live. One EventSource per tab,
-// shared by every hook; it opens with the first listener and closes a while after the last one.
+// Live updates over Server-Sent Events (GET /api/v1/stream). Owner: live. One EventSource per browser
+// (one tab connects and relays to the others), shared by every hook; it opens with the first
+// listener and closes a while after the last one.
 //   useLive((e) => ..., deps)  — every event of GET /api/v1/stream the user may see:
 //     { type: 'ticket.created' | 'ticket.updated' | 'message.created', ticketId, number, ... }
 //     { type: 'presence', ticketId, number, userId, name, state: 'viewing' | 'replying' | 'left' }
@@ -21,6 +22,10 @@ const TYPES = ['ticket.created', 'ticket.updated', 'message.created', 'presence'
 const STREAM = '/api/v1/stream';
 
 // ---- the shared connection ----
+// Tabs of one browser share one stream: the tab holding the Web Lock "slovo-live" opens the
+// EventSource and relays its events to the other tabs over a BroadcastChannel (HTTP/1.1 allows
+// 6 connections per host: a stream in every tab would starve the seventh). When that tab closes,
+// another takes the lock and connects. Without these APIs every tab has its own stream.
 const handlers = new Set<(e: LiveEvent) => void>();
 const reconnectHandlers = new Set<() => void>();
 const statusListeners = new Set<() => void>();
@@ -30,11 +35,26 @@ let wasDown = false;
 let retryTimer: ReturnType<typeof setTimeout> | null = null;
 let idleTimer: ReturnType<typeof setTimeout> | null = null;
 let retryMs = 2000;
+let wanted = false;
+let channel: BroadcastChannel | null = null;
+let lockAbort: AbortController | null = null;
+let releaseLock: (() => void) | null = null; // set while this tab is the one connected
+type Relay = { kind: 'event'; data: string } | { kind: 'status'; status: LiveStatus } | { kind: 'reconnected' } | { kind: 'hello' };
+const shareable = () => typeof BroadcastChannel !== 'undefined' && typeof navigator !== 'undefined' && !!navigator.locks;
+
+function relay(r: Relay) {
+  if (releaseLock && channel) channel.postMessage(r);
+}
 
 function setStatus(s: LiveStatus) {
+  if (s !== 'idle') relay({ kind: 'status', status: s });
   if (s === status) return;
   status = s;
   for (const f of statusListeners) f();
+}
+
+function reconnected() {
+  for (const f of [...reconnectHandlers]) f();
 }
 
 function dispatch(raw: string) {
@@ -53,17 +73,27 @@ function dispatch(raw: string) {
   }
 }
 
-function open() {
+/** The EventSource itself (in the connected tab, or in every tab without sharing). */
+function connect() {
   if (source || typeof EventSource === 'undefined') return;
   setStatus('connecting');
   const es = new EventSource(STREAM);
   source = es;
-  for (const t of TYPES) es.addEventListener(t, (m) => dispatch((m as MessageEvent<string>).data));
+  for (const t of TYPES) {
+    es.addEventListener(t, (m) => {
+      const data = (m as MessageEvent<string>).data;
+      relay({ kind: 'event', data });
+      dispatch(data);
+    });
+  }
   es.onopen = () => {
     retryMs = 2000;
     setStatus('open');
     // events while we were away are lost: whoever cares reloads
-    if (wasDown) for (const f of [...reconnectHandlers]) f();
+    if (wasDown) {
+      relay({ kind: 'reconnected' });
+      reconnected();
+    }
     wasDown = false;
   };
   es.onerror = () => {
@@ -73,19 +103,56 @@ function open() {
       es.close();
       source = null;
       setStatus('down');
-      if (!retryTimer && handlers.size) {
-        retryTimer = setTimeout(() => { retryTimer = null; if (handlers.size) open(); }, retryMs);
+      if (!retryTimer && wanted) {
+        retryTimer = setTimeout(() => { retryTimer = null; if (wanted) connect(); }, retryMs);
         retryMs = Math.min(retryMs * 2, 60_000);
       }
     } else setStatus('connecting'); // the browser reconnects by itself (retry hint)
   };
 }
 
+function open() {
+  if (wanted) return;
+  wanted = true;
+  if (!shareable()) return connect();
+  const ch = new BroadcastChannel('slovo-live');
+  channel = ch;
+  ch.onmessage = (m: MessageEvent<Relay>) => {
+    const r = m.data;
+    if (releaseLock) {
+      if (r.kind === 'hello') ch.postMessage({ kind: 'status', status } satisfies Relay); // a new tab asks how things are
+      return;
+    }
+    if (r.kind === 'event') dispatch(r.data);
+    else if (r.kind === 'status') setStatus(r.status);
+    else if (r.kind === 'reconnected') reconnected();
+  };
+  setStatus('connecting');
+  ch.postMessage({ kind: 'hello' } satisfies Relay);
+  const abort = new AbortController();
+  lockAbort = abort;
+  navigator.locks
+    .request('slovo-live', { signal: abort.signal }, () => new Promise<void>((resolve) => {
+      releaseLock = resolve;
+      // taking over from another tab: what happened in between is unknown
+      if (status === 'open') wasDown = true;
+      connect();
+    }))
+    .catch(() => {}); // aborted: this tab stopped listening before its turn
+}
+
 function close() {
+  wanted = false;
   source?.close();
   source = null;
   if (retryTimer) clearTimeout(retryTimer);
   retryTimer = null;
+  releaseLock?.();
+  releaseLock = null;
+  lockAbort?.abort();
+  lockAbort = null;
+  channel?.close();
+  channel = null;
   setStatus('idle');
 }
 
