@@ -130,9 +130,12 @@ describe('reply box', () => {
     assert.ok(c.overridden.includes('vague_wait'), JSON.stringify(c));
   }));
 
-  test('an internal note with an @mention stays internal', () => w.step('reply-note', async () => {
-    const { page } = await w.signIn('agent', { lang: 'ru' });
-    await w.createUser('agent', { name: 'Анна Смирнова' });
+  test('an internal note with an @mention stays internal and notifies the mentioned agent', () => w.step('reply-note', async () => {
+    const { page, userId } = await w.signIn('agent', { lang: 'ru' });
+    const errors = watchErrors(page);
+    // Anna works in her own browser
+    const anna = await w.signIn('agent', { lang: 'ru' });
+    await w.deps.db.updateTable('users').set({ name: 'Анна Смирнова' }).where('id', '=', anna.userId).execute();
     const t = await ticket();
     const box = await open(page, t.number);
     await box.getByRole('radio', { name: 'Внутренняя заметка' }).check();
@@ -153,6 +156,19 @@ describe('reply box', () => {
     assert.equal(m?.kind, 'note');
     assert.match(m!.body_text, /@Анна Смирнова/);
     assert.equal(m!.coach, null);
+    assert.deepEqual(m!.mentions.map(String), [anna.userId]);
+    const notes = await w.deps.db.selectFrom('notifications').select(['user_id', 'ticket_id']).where('kind', '=', 'mention').where('ticket_id', '=', t.id).execute();
+    assert.deepEqual(notes.map((n) => [String(n.user_id), n.ticket_id]), [[anna.userId, t.id]]);
+    assert.ok(!notes.some((n) => String(n.user_id) === userId));
+    // Anna sees it: the bell counts it, the list says who, where and what
+    await anna.page.goto('/notifications');
+    await anna.page.getByRole('link', { name: 'Уведомления: 1 непрочитанное' }).waitFor();
+    const item = anna.page.getByRole('listitem').filter({ hasText: 'упоминает вас в заметке' });
+    await item.waitFor();
+    assert.match(await item.innerText(), /agent \d+ упоминает вас в заметке: «Посмотри логи, @Анна Смирнова пожалуйста»/);
+    assert.match(await item.innerText(), new RegExp(t.number));
+    assert.match(await item.innerText(), /Не приходят письма/);
+    assert.deepEqual(errors, []);
     // the customer sees their own message but not the note, and no mail carries it
     const customer = await w.asCustomer(t.email);
     const r = await customer.get(`/api/v1/portal/tickets/${t.number}/messages`);
@@ -161,6 +177,40 @@ describe('reply box', () => {
     assert.doesNotMatch(r.raw, /Посмотри логи/);
     const mails = await w.deps.db.selectFrom('outbox').select('body_text').where('to_address', '=', t.email).execute();
     assert.ok(mails.every((x) => !x.body_text.includes('Посмотри логи')));
+  }));
+
+  test('plain-text note: @mentions in the textarea; a mention taken out of the text is not sent', () => w.step('reply-plain-mention', async () => {
+    const { page } = await w.signIn('agent', { lang: 'ru' });
+    const errors = watchErrors(page);
+    const gleb = await w.createUser('agent', { name: 'Глеб Носов' });
+    const vera = await w.createUser('lead', { name: 'Вера Орлова' });
+    const t = await ticket();
+    const box = await open(page, t.number);
+    await box.getByRole('radio', { name: 'Внутренняя заметка' }).check();
+    await box.getByRole('checkbox', { name: 'Простой текст' }).check();
+    const area = box.getByRole('textbox', { name: 'Текст заметки' });
+    assert.equal(await area.evaluate((el) => el.tagName), 'TEXTAREA');
+    const list = box.getByRole('listbox', { name: 'Коллеги' });
+    await area.click();
+    await area.pressSequentially('Срочно: @Гле');
+    await list.getByRole('option', { name: /Глеб Носов/ }).waitFor();
+    await area.press('Enter');
+    await area.pressSequentially('и @Вер');
+    await list.getByRole('option', { name: /Вера Орлова/ }).waitFor();
+    await area.press('Tab');
+    assert.equal(await area.inputValue(), 'Срочно: @Глеб Носов и @Вера Орлова ');
+    assert.equal(await list.count(), 0);
+    // Vera is taken out again before sending
+    await area.fill('Срочно: @Глеб Носов, посмотри платёж');
+    await box.getByRole('button', { name: 'Добавить заметку' }).click();
+    await box.getByText('Заметка добавлена').waitFor();
+    const [m] = await agentMessages(t.id);
+    assert.equal(m?.body_text, 'Срочно: @Глеб Носов, посмотри платёж');
+    assert.deepEqual(m!.mentions.map(String), [gleb.id]);
+    const who = await w.deps.db.selectFrom('notifications').select('user_id').where('kind', '=', 'mention').where('ticket_id', '=', t.id).execute();
+    assert.deepEqual(who.map((n) => String(n.user_id)), [gleb.id]);
+    assert.notEqual(gleb.id, vera.id);
+    assert.deepEqual(errors, []);
   }));
 
   test('attachments: picked and dropped files upload, one removed, the other lands on the message', () => w.step('reply-files', async () => {
@@ -331,6 +381,9 @@ describe('reply box', () => {
     assert.match(await flag.innerText(), /In the text: “soon”, “please wait”/);
     assert.match(await flag.innerText(), /Replace "soon" or "please wait" with a concrete time/);
     assert.doesNotMatch(await coach.getByRole('list', { name: '4 issues' }).innerText(), /[а-яё]/i);
+    // the hints are the server's, in the UI language the box asked for (the profile still says ru)
+    const profile = await w.deps.db.selectFrom('users').select('locale').where('id', '=', userId).executeTakeFirstOrThrow();
+    assert.equal(profile.locale, 'ru');
 
     // a reload keeps the draft (kind and text)
     await box.getByRole('radio', { name: 'Internal note' }).check();

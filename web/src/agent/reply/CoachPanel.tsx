@@ -1,5 +1,5 @@
 // Beside the reply box: the coach's flags with the phrases it quotes and a concrete suggestion
-// each (in the agent's UI language), then the promises it found, for confirmation.
+// each (the server's, asked in the agent's UI language), then the promises it found, for confirmation.
 import type { ReactNode } from 'react';
 import { useLang, useT } from '../../shared/i18n.tsx';
 import type { CoachResult } from './useCoach.ts';
@@ -9,20 +9,15 @@ type Props = {
   result: CoachResult | null;
   pending: boolean;
   failed: boolean;
-  /** the locale the server wrote its suggestions in (the agent's profile locale) */
-  serverLocale: string;
   children?: ReactNode;
 };
 
-export function CoachPanel({ enabled, result, pending, failed, serverLocale, children }: Props) {
+export function CoachPanel({ enabled, result, pending, failed, children }: Props) {
   const t = useT();
   const { lang } = useLang();
   const flags = result?.flags ?? [];
-  const hint = (code: string) => {
-    const s = result?.suggestions.find((x) => x.code === code);
-    // the server's hint when it speaks the UI language, else the same hint from our dictionary
-    return s && serverLocale === lang ? s.text : t(`reply.hint.${code}`);
-  };
+  // the server writes the hints in the language the box asked for (useCoach sends the UI language)
+  const hint = (code: string) => result?.suggestions.find((x) => x.code === code)?.text ?? null;
   const phrases = (code: string) => result?.details.find((d) => d.code === code)?.evidence.map((e) => e.text) ?? [];
 
   return (
@@ -48,7 +43,7 @@ export function CoachPanel({ enabled, result, pending, failed, serverLocale, chi
                 {ph.length > 0 && (
                   <span className="reply-flag-phrases">{t('reply.coach.phrase', { list: ph.map((x) => (lang === 'ru' ? `«${x}»` : `“${x}”`)).join(', ') })}</span>
                 )}
-                <span className="reply-flag-hint">{hint(code)}</span>
+                {hint(code) && <span className="reply-flag-hint">{hint(code)}</span>}
               </li>
             );
           })}

@@ -5,7 +5,7 @@
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useT } from '../../shared/i18n.tsx';
 import { escapeHtml, htmlToText, isBlank, phraseRanges, safeHref, sanitizeHtml } from './html.ts';
-import { Mentions, type MentionsHandle } from './Mentions.tsx';
+import { Mentions, type Mention, type MentionsHandle } from './Mentions.tsx';
 
 export type EditorHandle = {
   /** Replace the whole content (restore, clear, mode switch). */
@@ -26,6 +26,8 @@ type Props = {
   onChange: (content: string) => void;
   onSubmit: () => void;
   onFocusChange: (focused: boolean) => void;
+  /** an agent picked from the @mention list (notes) */
+  onMention?: (m: Mention) => void;
 };
 
 const HIGHLIGHT = 'reply-flag';
@@ -151,7 +153,7 @@ export const Editor = forwardRef<EditorHandle, Props>(function Editor(p, ref) {
   };
   const onInput = () => {
     emit();
-    if (p.note && !p.plain) mentions.current?.check();
+    if (p.note) mentions.current?.check();
   };
 
   return (
@@ -181,7 +183,9 @@ export const Editor = forwardRef<EditorHandle, Props>(function Editor(p, ref) {
       )}
       {p.plain ? (
         <textarea id={p.id} ref={area} className="reply-input reply-plain" aria-label={p.label} placeholder={p.placeholder}
-          onInput={onInput} onKeyDown={onKeyDown} onFocus={() => p.onFocusChange(true)} onBlur={() => p.onFocusChange(false)} rows={6} />
+          aria-haspopup={p.note ? 'listbox' : undefined}
+          onInput={onInput} onKeyDown={onKeyDown} onKeyUp={(e) => { if (p.note && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) mentions.current?.check(); }}
+          onFocus={() => p.onFocusChange(true)} onBlur={() => { p.onFocusChange(false); mentions.current?.close(); }} rows={6} />
       ) : (
         <div id={p.id} ref={div} className={`reply-input reply-rich${blank ? ' is-blank' : ''}`} contentEditable suppressContentEditableWarning
           role="textbox" aria-multiline="true" aria-label={p.label} data-placeholder={p.placeholder}
@@ -189,7 +193,7 @@ export const Editor = forwardRef<EditorHandle, Props>(function Editor(p, ref) {
           onInput={onInput} onKeyDown={onKeyDown} onPaste={onPaste} onKeyUp={refreshPressed}
           onFocus={() => p.onFocusChange(true)} onBlur={() => { p.onFocusChange(false); mentions.current?.close(); }} />
       )}
-      {p.note && !p.plain && <Mentions ref={mentions} id={`${p.id}-mentions`} editor={div} onInserted={emit} />}
+      {p.note && <Mentions ref={mentions} id={`${p.id}-mentions`} editor={div} area={area} plain={p.plain} onInserted={emit} onPicked={p.onMention} />}
     </div>
   );
 });

@@ -12,6 +12,7 @@ import { clearDraft, emptyDraft, loadDraft, saveDraft, type Attachment, type Pro
 import { Editor, type EditorHandle } from './Editor.tsx';
 import { htmlToText, textToHtml } from './html.ts';
 import { MacroPicker } from './MacroPicker.tsx';
+import { mentionsIn, type Mention } from './Mentions.tsx';
 import { Promises, fromLocalInput, isPast, promiseRows } from './Promises.tsx';
 import { useCoach } from './useCoach.ts';
 import './messages.ts';
@@ -44,6 +45,7 @@ function Box({ ticketRef, ticketVersion, requesterLang, onSent }: ReplyBoxProps)
   const [status, setStatus] = useState(start.status);
   const [attachments, setAttachments] = useState<Attachment[]>(start.attachments);
   const [edits, setEdits] = useState<Record<string, PromiseEdit>>(start.promises);
+  const [picked, setPicked] = useState<Mention[]>(start.mentions);
   const [focused, setFocused] = useState(false);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -55,7 +57,7 @@ function Box({ ticketRef, ticketVersion, requesterLang, onSent }: ReplyBoxProps)
   const acked = useRef<string | null>(null);
 
   const isReply = kind === 'reply' && canReply;
-  const coach = useCoach(ticketRef, content, plain ? 'text' : 'html', status, isReply);
+  const coach = useCoach(ticketRef, content, plain ? 'text' : 'html', status, isReply, lang);
   const rows = useMemo(() => (isReply ? promiseRows(coach.result?.promises ?? [], edits) : []), [isReply, coach.result, edits]);
   const phrases = useMemo(
     () => (isReply ? (coach.result?.details ?? []).flatMap((d) => d.evidence.map((e) => ({ text: e.text, start: e.start }))) : []),
@@ -65,8 +67,8 @@ function Box({ ticketRef, ticketVersion, requesterLang, onSent }: ReplyBoxProps)
   const uploads = useUploads((a) => setAttachments((x) => [...x, a]));
 
   useEffect(() => {
-    saveDraft(ticketRef, { html: content, plain, kind, status, attachments, promises: edits });
-  }, [ticketRef, content, plain, kind, status, attachments, edits]);
+    saveDraft(ticketRef, { html: content, plain, kind, status, attachments, promises: edits, mentions: picked });
+  }, [ticketRef, content, plain, kind, status, attachments, edits, picked]);
 
   const editPromise = (key: string, patch: PromiseEdit) => setEdits((e) => ({ ...e, [key]: { ...e[key], ...patch } }));
 
@@ -92,6 +94,8 @@ function Box({ ticketRef, ticketVersion, requesterLang, onSent }: ReplyBoxProps)
     const promises = confirmed.map((r) => ({
       text: r.text, dueAt: fromLocalInput(r.dueLocal)!, kind: r.kind, ...(r.edit.ownerId ? { ownerId: r.edit.ownerId } : {}),
     }));
+    // notes only: the picked agents whose "@Name" is still in the text
+    const mentions = isReply ? [] : mentionsIn(plain ? content : htmlToText(content), picked);
     setSending(true);
     setError(null);
     setNotice(null);
@@ -103,6 +107,7 @@ function Box({ ticketRef, ticketVersion, requesterLang, onSent }: ReplyBoxProps)
           attachmentIds: attachments.map((a) => a.id),
           ...(status ? { status } : {}),
           ...(isReply ? { coachAck, ...(promises.length ? { promises } : {}) } : {}),
+          ...(mentions.length ? { mentions } : {}),
         },
       });
       const wasReply = isReply;
@@ -111,6 +116,7 @@ function Box({ ticketRef, ticketVersion, requesterLang, onSent }: ReplyBoxProps)
       setInitial('');
       setAttachments([]);
       setEdits({});
+      setPicked([]);
       setStatus('');
       setAsk(null);
       clearDraft(ticketRef);
@@ -191,7 +197,8 @@ function Box({ ticketRef, ticketVersion, requesterLang, onSent }: ReplyBoxProps)
         <Editor key={plain ? 'plain' : 'rich'} ref={editor} id={`${uid}-editor`} plain={plain} note={kind === 'note'}
           label={t(kind === 'note' ? 'reply.editorNote' : 'reply.editor')}
           placeholder={t(kind === 'note' ? 'reply.placeholderNote' : 'reply.placeholder')}
-          initial={initial} phrases={phrases} onChange={(c) => { setContent(c); setError(null); }} onSubmit={() => void send()} onFocusChange={setFocused} />
+          initial={initial} phrases={phrases} onChange={(c) => { setContent(c); setError(null); }} onSubmit={() => void send()} onFocusChange={setFocused}
+          onMention={(m) => setPicked((x) => (x.some((y) => y.id === m.id) ? x : [...x, m]))} />
         {dragging && <p className="reply-drop" aria-hidden="true">{t('reply.dropHere')}</p>}
         <Attachments id={`${uid}-files`} items={attachments} busy={uploads.busy} errors={uploads.errors} onPick={(f) => void uploads.upload(f)}
           onRemove={(id) => setAttachments((x) => x.filter((a) => a.id !== id))} />
@@ -226,7 +233,7 @@ function Box({ ticketRef, ticketVersion, requesterLang, onSent }: ReplyBoxProps)
         <div aria-live="polite">{notice && <p className="reply-notice">{notice}</p>}</div>
       </div>
       {isReply ? (
-        <CoachPanel enabled result={coach.result} pending={coach.pending} failed={coach.failed} serverLocale={me.locale}>
+        <CoachPanel enabled result={coach.result} pending={coach.pending} failed={coach.failed}>
           <Promises rows={rows} meId={me.id} onEdit={editPromise} />
         </CoachPanel>
       ) : null}

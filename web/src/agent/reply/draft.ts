@@ -16,9 +16,11 @@ export type Draft = {
   status: string;
   attachments: Attachment[];
   promises: Record<string, PromiseEdit>;
+  /** agents picked from the @mention list (sent while "@Name" is still in the text) */
+  mentions: { id: string; name: string }[];
 };
 
-export const emptyDraft = (kind: ReplyKind): Draft => ({ html: '', plain: false, kind, status: '', attachments: [], promises: {} });
+export const emptyDraft = (kind: ReplyKind): Draft => ({ html: '', plain: false, kind, status: '', attachments: [], promises: {}, mentions: [] });
 
 const key = (ticketRef: string) => `slovo.reply.${ticketRef}`;
 
@@ -35,6 +37,7 @@ export function loadDraft(ticketRef: string): Draft | null {
       status: typeof d.status === 'string' ? d.status : '',
       attachments: Array.isArray(d.attachments) ? d.attachments : [],
       promises: d.promises && typeof d.promises === 'object' ? d.promises : {},
+      mentions: Array.isArray(d.mentions) ? d.mentions.filter((m) => m && typeof m.id === 'string' && typeof m.name === 'string') : [],
     };
   } catch {
     return null;

@@ -10,7 +10,8 @@ export type CoachState = { result: CoachResult | null; forText: string | null; p
 
 export const COACH_DEBOUNCE_MS = 400;
 
-export function useCoach(ticketRef: string, text: string, format: 'html' | 'text', status: string, enabled: boolean) {
+/** locale: the UI language, for the suggestions' texts. */
+export function useCoach(ticketRef: string, text: string, format: 'html' | 'text', status: string, enabled: boolean, locale: 'ru' | 'en') {
   const [state, setState] = useState<CoachState>({ result: null, forText: null, pending: false, failed: false });
   const seq = useRef(0);
   const latest = useRef(state);
@@ -20,7 +21,7 @@ export function useCoach(ticketRef: string, text: string, format: 'html' | 'text
     const my = ++seq.current;
     setState((s) => ({ ...s, pending: true }));
     try {
-      const body = { ticket: ticketRef, text: t, format, ...(status ? { status } : {}) };
+      const body = { ticket: ticketRef, text: t, format, locale, ...(status ? { status } : {}) };
       const r = await post<CoachResult>('/api/v1/coach', body);
       if (my === seq.current) setState({ result: r, forText: t, pending: false, failed: false });
       return r;
@@ -28,7 +29,7 @@ export function useCoach(ticketRef: string, text: string, format: 'html' | 'text
       if (my === seq.current) setState({ result: null, forText: t, pending: false, failed: true });
       return null;
     }
-  }, [ticketRef, format, status]);
+  }, [ticketRef, format, status, locale]);
 
   const blank = !text.trim();
   useEffect(() => {
