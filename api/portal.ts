@@ -29,10 +29,13 @@ export const PortalTicket = z.object({
   updatedAt: Timestamp,
   solvedAt: Timestamp.nullable(),
   closedAt: Timestamp.nullable(),
-  /** who opened it; mine is false for a colleague's request (organizations sharing requests): read only */
-  requester: z.object({ name: z.string(), mine: z.boolean() }),
+  /**
+   * who opened it; mine is false for a colleague's request (organizations sharing requests): read only.
+   * Defaults: responses stored (idempotent replays of a new request, made by its requester) before these existed.
+   */
+  requester: z.object({ name: z.string(), mine: z.boolean() }).default({ name: '', mine: true }),
   /** values of the custom fields customers see (GET /api/v1/portal/fields), by key */
-  custom: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  custom: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
 });
 
 /** A custom field customers see; editable ones can be filled in when opening a request. */

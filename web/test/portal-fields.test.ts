@@ -129,7 +129,7 @@ describe('organizations sharing requests', () => {
       await admin.goto('/admin/orgs');
       await admin.getByRole('button', { name: 'Изменить организацию Ромашка' }).click();
       const form = admin.getByRole('form', { name: 'Изменить организацию Ромашка' });
-      const box = form.getByLabel('Сотрудники видят обращения друг друга');
+      const box = form.getByLabel('Клиенты организации видят обращения друг друга на портале');
       if (on) await box.check(); else await box.uncheck();
       await form.getByRole('button', { name: 'Сохранить' }).click();
       await form.getByRole('status').filter({ hasText: 'Сохранено' }).waitFor();
@@ -147,7 +147,7 @@ describe('organizations sharing requests', () => {
       await row.getByRole('link').click();
       await page.getByRole('heading', { name: /Счёт за ноябрь/ }).waitFor();
       await page.getByText('Пришлите, пожалуйста, счёт за ноябрь.').waitFor();
-      await page.getByText(/Это запрос вашего коллеги Анна Смирнова/).waitFor();
+      await page.getByText(/Автор этого запроса — Анна Смирнова из вашей организации/).waitFor();
       assert.equal(await page.getByRole('button', { name: 'Отправить' }).count(), 0, 'no reply form on a colleague\'s request');
       assert.equal(await page.locator('textarea').count(), 0);
     });

@@ -99,7 +99,7 @@ export default defineMessages('portal', {
     'portal.fields.choose': '— выберите —',
     'portal.fields.loadFailed': 'Не удалось загрузить дополнительные поля: {message}',
     'portal.shared.by': 'Автор: {name}',
-    'portal.shared.readOnly': 'Это запрос вашего коллеги {name}. Вы видите его, потому что ваша организация открыла сотрудникам общие запросы. Отвечает на него автор.',
+    'portal.shared.readOnly': 'Автор этого запроса — {name} из вашей организации. Вы видите его, потому что организация открыла общий доступ к запросам. Ответить в нём может только автор.',
   },
   en: {
     'portal.title': 'Support',
@@ -191,6 +191,6 @@ export default defineMessages('portal', {
     'portal.fields.choose': '— choose —',
     'portal.fields.loadFailed': 'Could not load the additional fields: {message}',
     'portal.shared.by': 'Opened by {name}',
-    'portal.shared.readOnly': 'This is a request of your colleague {name}. You see it because your organization shares requests among its members. Its author replies to it.',
+    'portal.shared.readOnly': 'This request was opened by {name} from your organization. You see it because your organization shares requests among its members. Only its author can reply.',
   },
 });

@@ -23,12 +23,9 @@ export function OrgsSection() {
   const current = editing && editing !== 'new' ? items.find((o) => o.id === editing) : undefined;
   return (
     <div className="adm-stack">
-      <div className="adm-actions">
+      <div className="adm-actions adm-orgs-bar">
         <button type="button" className="primary" onClick={() => setEditing('new')}>{t('adm.org.new')}</button>
-        <label className="adm-inline">
-          <span>{t('adm.org.search')}</span>{' '}
-          <input type="search" value={q} onChange={(e) => setQ(e.target.value)} />
-        </label>
+        <input type="search" aria-label={t('adm.org.search')} placeholder={t('adm.org.search')} value={q} onChange={(e) => setQ(e.target.value)} />
       </div>
       {editing === 'new' && <OrgForm key="new" onDone={() => setEditing(null)} />}
       {current && <OrgForm key={current.id} org={current} onDone={() => setEditing(null)} />}
