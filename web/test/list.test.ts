@@ -121,6 +121,29 @@ describe('web ticket list', () => {
     assert.deepEqual(errors, []);
   }));
 
+  test('empty and error states: said in words, with a way out', { timeout: 120_000 }, () => w.step('list-states', async () => {
+    const { page } = await w.signIn('agent', { lang: 'en' });
+    const errors = watchErrors(page);
+    await rows(page).first().waitFor();
+    await page.getByLabel('Tag', { exact: true }).fill('no-such-tag');
+    await page.getByLabel('Tag', { exact: true }).press('Enter');
+    await page.getByText('No ticket matches these filters.').waitFor();
+    assert.equal(await page.getByRole('grid').count(), 0);
+    await page.getByRole('button', { name: 'Reset filters' }).first().click();
+    await rows(page).first().waitFor();
+    // the server fails once: an alert with Retry, and Retry brings the list back
+    let down = true;
+    const problem = JSON.stringify({ type: 'about:blank', title: 'Unavailable', status: 503, code: 'unavailable', detail: 'database is restarting' });
+    await page.route(/\/api\/v1\/tickets\?/, (r) => (down ? r.fulfill({ status: 503, contentType: 'application/problem+json', body: problem }) : r.continue()));
+    await page.getByLabel('Priority', { exact: true }).selectOption('urgent');
+    await page.getByRole('alert').filter({ hasText: 'Could not load the tickets: database is restarting' }).waitFor();
+    down = false;
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await rows(page).first().waitFor();
+    assert.ok((await rows(page).locator('.list-c-priority').allTextContents()).every((p) => p === 'Urgent'));
+    assert.deepEqual(errors.filter((e) => !/503/.test(e)), []);
+  }));
+
   test('500 tickets: the list keeps about a page of rows in the DOM while scrolling loads more', () => w.step('list-virtual', async () => {
     const api = await w.as('agent');
     const before = Number((await w.deps.db.selectFrom('tickets').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
