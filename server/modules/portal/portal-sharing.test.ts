@@ -98,6 +98,24 @@ describe('organization sharing', () => {
     assert.equal((await anna.post(`/api/v1/portal/tickets/${annaT.id}/messages`, { body: 'Добавлю' })).status, 201);
   });
 
+  test('the shared list pages by latest activity, without gaps or repeats', async () => {
+    assert.equal((await share(true)).status, 200);
+    const more = [await ticketFor(anna.customerId, 'Ещё одна'), await ticketFor(boris.customerId, 'И ещё')];
+    const all: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const r = await boris.get(`/api/v1/portal/tickets?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      assert.equal(r.status, 200, r.raw);
+      all.push(...r.body.items.map((t: { id: string }) => t.id));
+      cursor = r.body.nextCursor;
+    } while (cursor);
+    const rows = await ctx.deps.db.selectFrom('tickets').select('id').where('organization_id', '=', acme.id)
+      .orderBy('updated_at', 'desc').orderBy('id', 'desc').execute();
+    assert.deepEqual(all, rows.map((r) => r.id));
+    for (const t of [annaT, borisT, ...more]) assert.ok(all.includes(t.id));
+    assert.ok(!all.includes(veraT.id));
+  });
+
   test('another organization\'s ticket is never visible, shared or not', async () => {
     assert.equal((await share(true)).status, 200);
     assert.ok(!(await listed(boris)).some((t) => t.id === veraT.id));
@@ -119,6 +137,7 @@ describe('organization sharing', () => {
     assert.equal((await vera.get(`/api/v1/attachments/${up.body.id}`)).status, 404);
     assert.equal((await share(false)).status, 200);
     assert.equal((await boris.get(`/api/v1/attachments/${up.body.id}`)).status, 404);
-    assert.deepEqual((await listed(boris)).map((t) => t.id), [borisT.id]);
+    const own = await ctx.deps.db.selectFrom('tickets').select('id').where('requester_id', '=', boris.customerId).orderBy('updated_at', 'desc').orderBy('id', 'desc').execute();
+    assert.deepEqual((await listed(boris)).map((t) => t.id), own.map((r) => r.id));
   });
 });

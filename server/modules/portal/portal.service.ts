@@ -80,11 +80,18 @@ export async function myTickets(deps: Deps, actor: Actor, q: { limit: number; cu
     .selectFrom('tickets as t')
     .innerJoin('customers as rc', 'rc.id', 't.requester_id')
     .select([...T_COLS, 'rc.name as requester_name'])
-    .where((eb) => (org ? eb.or([eb('t.requester_id', '=', actor.id), eb('t.organization_id', '=', org)]) : eb('t.requester_id', '=', actor.id)))
     .orderBy('t.updated_at', 'desc')
     .orderBy('t.id', 'desc')
     .limit(q.limit + 1);
+  const after = c ? sql`and (updated_at, id) < (${c[0]}::timestamptz, ${c[1]}::bigint)` : sql``;
   if (c) query = query.where(sql<boolean>`(t.updated_at, t.id) < (${c[0]}::timestamptz, ${c[1]}::bigint)`);
+  if (!org) query = query.where('t.requester_id', '=', actor.id);
+  else {
+    // one page from each index (own, organization's), merged: no sort of the whole organization
+    const branch = (col: 'requester_id' | 'organization_id', v: string) =>
+      sql`(select id from tickets where ${sql.ref(col)} = ${v} ${after} order by updated_at desc, id desc limit ${q.limit + 1})`;
+    query = query.where(sql<boolean>`t.id in (${branch('requester_id', actor.id)} union ${branch('organization_id', org)})`);
+  }
   const rows: PortalTicketRow[] = await query.execute();
   return page(rows, q.limit, (r) => [r.updated_at.toISOString(), r.id]);
 }
