@@ -1,5 +1,5 @@
 // The sidebar: the user's views with live counts, then the sections the role may open.
-import { Link } from '@tanstack/react-router';
+import { Link, useRouterState } from '@tanstack/react-router';
 import { useLang, useT } from '../../shared/i18n.tsx';
 import { can, useSession } from '../../shared/session.tsx';
 import { useViewCounts, useViews } from './queries.ts';
@@ -13,6 +13,7 @@ export function Sidebar({ open, onNavigate }: { open: boolean; onNavigate: () =>
   const counts = useViewCounts();
   const byId = new Map((counts.data?.items ?? []).map((c) => [c.viewId, c]));
   const active = { className: 'active' };
+  const atHome = useRouterState({ select: (s) => s.location.pathname }) === '/'; // `/` shows the first view
   return (
     <nav id="shell-sidebar" className={`shell-sidebar${open ? ' open' : ''}`} aria-label={t('shell.nav')}>
       <h2 className="shell-sidebar-title">{t('shell.views')}</h2>
@@ -20,11 +21,13 @@ export function Sidebar({ open, onNavigate }: { open: boolean; onNavigate: () =>
         {views.data?.length === 0 && (
           <li><Link to="/" onClick={onNavigate} activeProps={active} activeOptions={{ exact: true }}>{t('shell.allTickets')}</Link></li>
         )}
-        {views.data?.map((v) => {
+        {views.data?.map((v, i) => {
           const c = byId.get(v.id);
+          const home = atHome && i === 0;
           return (
             <li key={v.id}>
-              <Link to="/views/$viewId" params={{ viewId: v.id }} onClick={onNavigate} activeProps={active}>
+              <Link to="/views/$viewId" params={{ viewId: v.id }} onClick={onNavigate} activeProps={active}
+                className={home ? 'active' : undefined} aria-current={home ? 'page' : undefined}>
                 <span className="shell-view-name">{viewName(v, lang)}</span>{' '}
                 {c && (
                   <span className="shell-count">
