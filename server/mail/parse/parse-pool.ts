@@ -73,15 +73,17 @@ export function createParsePool(size = 2, opts: PoolOptions = {}): ParsePool {
     worker.on('exit', () => {
       clearTimeout(boot);
       slots.delete(slot);
+      const oom = (lastError as NodeJS.ErrnoException | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
       if (slot.job) {
-        const oom = (lastError as NodeJS.ErrnoException | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
         finish(slot, fail('parse_failed', oom ? 'the parser ran out of memory' : `the parser worker died: ${lastError?.message ?? 'exit'}`.slice(0, 300)));
       }
       if (!slot.ready && !slot.job && !slot.killed) bootFailures++;
       if (closed) return;
       if (bootFailures >= 3) {
         // The worker cannot even start (broken install): answer instead of looping.
-        for (const j of queue.splice(0)) j.resolve(fail('parse_failed', `the parser worker does not start: ${lastError?.message ?? 'exit'}`.slice(0, 300)));
+        // (a memory limit too small for the worker to boot is still "out of memory")
+        const why = oom ? 'the parser ran out of memory' : `the parser worker does not start: ${lastError?.message ?? 'exit'}`.slice(0, 300);
+        for (const j of queue.splice(0)) j.resolve(fail('parse_failed', why));
         bootFailures = 0;
         return;
       }
