@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { rawMail, settled } from '../../server/mail/test/mail-kit.ts';
-import { translate, type Lang } from '../src/shared/messages.ts';
+import { translate, type Lang } from '../src/common/messages.ts';
 import '../src/agent/reply/messages.ts';
 import '../src/portal/messages.ts';
 import { startWeb, watchErrors, type WebCtx } from './browser.ts';

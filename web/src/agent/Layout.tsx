@@ -2,9 +2,9 @@
 // global shortcuts and their help (`?`). Owner: shell.
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { useLang, useT } from '../shared/i18n.tsx';
-import { useLiveInvalidation } from '../shared/live.ts';
-import { can, useSession } from '../shared/session.tsx';
+import { useLang, useT } from '../common/i18n.tsx';
+import { useLiveInvalidation } from '../common/live.ts';
+import { can, useSession } from '../common/session.tsx';
 import { Bell } from './shell/Bell.tsx';
 import { useGlobalKeys } from './shell/keys.ts';
 import { ShortcutsHelp } from './shell/ShortcutsHelp.tsx';

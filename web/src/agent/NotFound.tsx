@@ -1,4 +1,4 @@
-import { useT } from '../shared/i18n.tsx';
+import { useT } from '../common/i18n.tsx';
 
 export function NotFound() {
   const t = useT();

@@ -1,15 +1,15 @@
 // Agent app entry: session gate, query client, i18n, router.
-import '../shared/messages.common.ts';
+import '../common/messages.common.ts';
 import './messages.ts';
-import '../shared/styles.css';
+import '../common/styles.css';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from '@tanstack/react-router';
 import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { ApiError, get, post, setUnauthorizedHandler } from '../shared/api.ts';
-import { I18nProvider, useLang, useT } from '../shared/i18n.tsx';
-import { Login } from '../shared/Login.tsx';
-import { SessionProvider, type Me } from '../shared/session.tsx';
+import { ApiError, get, post, setUnauthorizedHandler } from '../common/api.ts';
+import { I18nProvider, useLang, useT } from '../common/i18n.tsx';
+import { Login } from '../common/Login.tsx';
+import { SessionProvider, type Me } from '../common/session.tsx';
 import { router } from './router.tsx';
 
 const queryClient = new QueryClient({

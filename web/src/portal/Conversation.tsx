@@ -1,5 +1,5 @@
 // The public conversation: plain text bodies (never HTML injected), attachments as downloads.
-import { formatDateTime, useLang, useT } from '../shared/i18n.tsx';
+import { formatDateTime, useLang, useT } from '../common/i18n.tsx';
 import type { Attachment, Message } from './types.ts';
 
 export function sizeText(n: number, lang: string) {

@@ -2,8 +2,8 @@
 // values of the ones they see (request page). Labels in the customer's language.
 import { useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
-import { ApiError, get } from '../shared/api.ts';
-import { useLang, useT } from '../shared/i18n.tsx';
+import { ApiError, get } from '../common/api.ts';
+import { useLang, useT } from '../common/i18n.tsx';
 import type { Field, Ticket } from './types.ts';
 
 export type Values = Record<string, string | boolean>;

@@ -1,7 +1,7 @@
 // Files picked for a reply or a new request: each uploads at once; the ids go with the message.
 import { useId, useState } from 'react';
-import { ApiError, csrfToken } from '../shared/api.ts';
-import { useLang, useT } from '../shared/i18n.tsx';
+import { ApiError, csrfToken } from '../common/api.ts';
+import { useLang, useT } from '../common/i18n.tsx';
 import { sizeText } from './Conversation.tsx';
 import { errorText } from './hooks.ts';
 import type { Attachment } from './types.ts';

@@ -1,7 +1,7 @@
 // Portal frame: skip link, header with navigation, language switch and sign-out.
 import type { ReactNode } from 'react';
-import { useLang, useT } from '../shared/i18n.tsx';
-import type { Me } from '../shared/session.tsx';
+import { useLang, useT } from '../common/i18n.tsx';
+import type { Me } from '../common/session.tsx';
 import { Link } from './router.tsx';
 
 export function Layout({ me, onSignOut, children }: { me: Me | null; onSignOut?: () => void; children: ReactNode }) {

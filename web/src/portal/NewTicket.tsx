@@ -1,8 +1,8 @@
 // A new request from the customer: subject, message, the custom fields customers fill in, files.
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { post } from '../shared/api.ts';
-import { useT } from '../shared/i18n.tsx';
+import { post } from '../common/api.ts';
+import { useT } from '../common/i18n.tsx';
 import { customErrors, FieldInputs, toCustom, usePortalFields, type Values } from './CustomFields.tsx';
 import { FilePicker, useFiles } from './Files.tsx';
 import { errorText, newKey, useDraft, useFocusOnMount, useTitle } from './hooks.ts';

@@ -1,5 +1,5 @@
 // What we promised on the request and what became of each promise, shown honestly.
-import { formatDateTime, useLang, useT } from '../shared/i18n.tsx';
+import { formatDateTime, useLang, useT } from '../common/i18n.tsx';
 import type { Promise_ } from './types.ts';
 
 const CLASS: Record<Promise_['state'], string> = {

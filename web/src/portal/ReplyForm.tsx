@@ -1,8 +1,8 @@
 // The customer's reply on their request.
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { post } from '../shared/api.ts';
-import { useT } from '../shared/i18n.tsx';
+import { post } from '../common/api.ts';
+import { useT } from '../common/i18n.tsx';
 import { FilePicker, useFiles } from './Files.tsx';
 import { errorText, newKey, useDraft } from './hooks.ts';
 import type { Message, Ticket } from './types.ts';

@@ -1,7 +1,7 @@
 // Sign-in by magic link: the address is asked for, the answer never says whether we know it.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { ApiError, post } from '../shared/api.ts';
-import { useT } from '../shared/i18n.tsx';
+import { ApiError, post } from '../common/api.ts';
+import { useT } from '../common/i18n.tsx';
 import { errorText } from './hooks.ts';
 
 export function SignIn({ notice, autoFocus = true }: { notice?: string | null; autoFocus?: boolean }) {

@@ -1,7 +1,7 @@
 // The customer's requests (and their organization's when it shares them), latest activity first.
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { get, qs } from '../shared/api.ts';
-import { formatDateTime, useLang, useT } from '../shared/i18n.tsx';
+import { get, qs } from '../common/api.ts';
+import { formatDateTime, useLang, useT } from '../common/i18n.tsx';
 import { errorText, useFocusOnMount, useTitle } from './hooks.ts';
 import { Link, ticketPath } from './router.tsx';
 import type { Page, Ticket } from './types.ts';

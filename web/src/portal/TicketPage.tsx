@@ -1,7 +1,7 @@
 // One request: where it stands in plain words, what we promised, the public conversation, reply.
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { ApiError, get, qs } from '../shared/api.ts';
-import { formatDateTime, useLang, useT } from '../shared/i18n.tsx';
+import { ApiError, get, qs } from '../common/api.ts';
+import { formatDateTime, useLang, useT } from '../common/i18n.tsx';
 import { Conversation } from './Conversation.tsx';
 import { FieldValues } from './CustomFields.tsx';
 import { errorText, useFocusOnMount, useTitle } from './hooks.ts';

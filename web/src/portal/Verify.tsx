@@ -1,8 +1,8 @@
 // /portal/login?token=…: exchanges the one-time link for a session, or says it is spent.
 import { useEffect, useState } from 'react';
-import { ApiError, post } from '../shared/api.ts';
-import { useT } from '../shared/i18n.tsx';
-import type { Me } from '../shared/session.tsx';
+import { ApiError, post } from '../common/api.ts';
+import { useT } from '../common/i18n.tsx';
+import type { Me } from '../common/session.tsx';
 import { errorText } from './hooks.ts';
 import { SignIn } from './SignIn.tsx';
 

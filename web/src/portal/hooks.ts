@@ -1,6 +1,6 @@
 // Small helpers shared by the portal pages.
 import { useEffect, useRef, useState } from 'react';
-import { ApiError } from '../shared/api.ts';
+import { ApiError } from '../common/api.ts';
 
 /** Moves focus to the page heading when a page opens (screen readers announce the new page). */
 export function useFocusOnMount<T extends HTMLElement>() {

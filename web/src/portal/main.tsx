@@ -1,14 +1,14 @@
 // Customer portal entry (/portal/): magic-link sign-in, own tickets, promises. Owner: portal.
-import '../shared/messages.common.ts';
+import '../common/messages.common.ts';
 import './messages.ts';
-import '../shared/styles.css';
+import '../common/styles.css';
 import './portal.css';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode, useCallback, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { ApiError, post, setUnauthorizedHandler } from '../shared/api.ts';
-import { I18nProvider, useLang, useT } from '../shared/i18n.tsx';
-import type { Me } from '../shared/session.tsx';
+import { ApiError, post, setUnauthorizedHandler } from '../common/api.ts';
+import { I18nProvider, useLang, useT } from '../common/i18n.tsx';
+import type { Me } from '../common/session.tsx';
 import { Layout } from './Layout.tsx';
 import { NewTicket } from './NewTicket.tsx';
 import { navigate, useRoute } from './router.tsx';

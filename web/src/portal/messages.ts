@@ -1,5 +1,5 @@
 // Customer portal texts (ru first, then en; the same keys).
-import { defineMessages } from '../shared/messages.ts';
+import { defineMessages } from '../common/messages.ts';
 
 export default defineMessages('portal', {
   ru: {

@@ -1,6 +1,6 @@
 // The ticket's current state in plain words for the customer, e.g. "Waiting for our second
 // line, next update by Tue 12:00". Pure: the texts come from the portal dictionary.
-import { translate, type Lang } from '../shared/messages.ts';
+import { translate, type Lang } from '../common/messages.ts';
 import './messages.ts';
 
 export type StatusTicket = {

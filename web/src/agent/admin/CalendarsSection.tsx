@@ -2,8 +2,8 @@
 // the default calendar, and which group / organization / customer uses which calendar.
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { del, get, patch, post, put } from '../../shared/api.ts';
-import { useT } from '../../shared/i18n.tsx';
+import { del, get, patch, post, put } from '../../common/api.ts';
+import { useT } from '../../common/i18n.tsx';
 import { K, useCalendars, useGroups } from './data.ts';
 import type { Calendar, CalendarWithDays, IcalResult, Organization, Page } from './types.ts';
 import { Check, ConfirmButton, errAt, Field, fieldErrors, FormStatus, hhmm, QueryState, TimeZoneInput, useSave } from './ui.tsx';

@@ -2,9 +2,9 @@
 // and an action (tell the lead, or move the ticket to a higher level). Leads read, admins write.
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { del, get, patch, post } from '../../shared/api.ts';
-import { useT } from '../../shared/i18n.tsx';
-import { can, useSession } from '../../shared/session.tsx';
+import { del, get, patch, post } from '../../common/api.ts';
+import { useT } from '../../common/i18n.tsx';
+import { can, useSession } from '../../common/session.tsx';
 import { useGroups } from './data.ts';
 import type { EscalationRule } from './types.ts';
 import { Check, ConfirmButton, errAt, Field, fieldErrors, FormStatus, QueryState, useSave } from './ui.tsx';

@@ -2,8 +2,8 @@
 // the portal flags (visible to customers, customers fill it in) change.
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { get, patch, post } from '../../shared/api.ts';
-import { useLang, useT } from '../../shared/i18n.tsx';
+import { get, patch, post } from '../../common/api.ts';
+import { useLang, useT } from '../../common/i18n.tsx';
 import type { Page, TicketField } from './types.ts';
 import { Check, errAt, Field, fieldErrors, FormStatus, QueryState, useSave } from './ui.tsx';
 

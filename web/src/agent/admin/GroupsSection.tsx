@@ -1,9 +1,9 @@
 // Groups (teams): create, edit name / description / level, members (leads may set members).
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { get, patch, post, put } from '../../shared/api.ts';
-import { useT } from '../../shared/i18n.tsx';
-import { can, useSession } from '../../shared/session.tsx';
+import { get, patch, post, put } from '../../common/api.ts';
+import { useT } from '../../common/i18n.tsx';
+import { can, useSession } from '../../common/session.tsx';
 import { K, useGroups, useUsers } from './data.ts';
 import type { Group, GroupDetail } from './types.ts';
 import { Check, Field, fieldErrors, FormStatus, QueryState, useSave } from './ui.tsx';

@@ -1,8 +1,8 @@
 // Macros: a reply text with {{variables}} plus ticket changes; shared ones for the whole team.
 import { useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
-import { del, get, patch, post } from '../../shared/api.ts';
-import { useT } from '../../shared/i18n.tsx';
+import { del, get, patch, post } from '../../common/api.ts';
+import { useT } from '../../common/i18n.tsx';
 import { useGroups } from './data.ts';
 import type { Macro, Page } from './types.ts';
 import { Check, ConfirmButton, errAt, Field, fieldErrors, FormStatus, QueryState, splitList, useSave } from './ui.tsx';

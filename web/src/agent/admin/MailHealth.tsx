@@ -1,9 +1,9 @@
 // A channel's health: per inbound path the last arrival, expected silence and the learned weekly
 // rhythm; heartbeat probes (send one now); open alerts.
 import { useQuery } from '@tanstack/react-query';
-import { get, post } from '../../shared/api.ts';
-import { formatDateTime, formatRelative, useLang, useT } from '../../shared/i18n.tsx';
-import { can, useSession } from '../../shared/session.tsx';
+import { get, post } from '../../common/api.ts';
+import { formatDateTime, formatRelative, useLang, useT } from '../../common/i18n.tsx';
+import { can, useSession } from '../../common/session.tsx';
 import type { Channel, ChannelHealth } from './types.ts';
 import { FormStatus, QueryState, useSave } from './ui.tsx';
 

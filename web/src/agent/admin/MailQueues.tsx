@@ -1,8 +1,8 @@
 // Mail that needs a person: quarantined inbound mail (retry / release) and failed outgoing mail (retry).
 import { useQuery } from '@tanstack/react-query';
-import { get, post, qs } from '../../shared/api.ts';
-import { formatDateTime, useLang, useT } from '../../shared/i18n.tsx';
-import { can, useSession } from '../../shared/session.tsx';
+import { get, post, qs } from '../../common/api.ts';
+import { formatDateTime, useLang, useT } from '../../common/i18n.tsx';
+import { can, useSession } from '../../common/session.tsx';
 import type { InboundMail, OutboxMail, Page } from './types.ts';
 import { ConfirmButton, FormStatus, QueryState, useSave } from './ui.tsx';
 

@@ -2,9 +2,9 @@
 // webhook token; each channel's health; quarantine and failed outgoing mail (MailQueues.tsx).
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { get, patch, post } from '../../shared/api.ts';
-import { useT } from '../../shared/i18n.tsx';
-import { can, useSession } from '../../shared/session.tsx';
+import { get, patch, post } from '../../common/api.ts';
+import { useT } from '../../common/i18n.tsx';
+import { can, useSession } from '../../common/session.tsx';
 import { useGroups } from './data.ts';
 import { ChannelHealthPanel } from './MailHealth.tsx';
 import { OutboxFailures, Quarantine } from './MailQueues.tsx';

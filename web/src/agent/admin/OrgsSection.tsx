@@ -2,8 +2,8 @@
 // the portal (admins only on the server). Searched by name prefix, paged.
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { get, patch, post, qs } from '../../shared/api.ts';
-import { useT } from '../../shared/i18n.tsx';
+import { get, patch, post, qs } from '../../common/api.ts';
+import { useT } from '../../common/i18n.tsx';
 import type { Organization, Page } from './types.ts';
 import { Check, Field, fieldErrors, FormStatus, QueryState, splitList, useSave } from './ui.tsx';
 

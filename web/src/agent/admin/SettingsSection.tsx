@@ -1,8 +1,8 @@
 // Priority weights (points of each part of a ticket's score) and promise settings.
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { get, put } from '../../shared/api.ts';
-import { useT } from '../../shared/i18n.tsx';
+import { get, put } from '../../common/api.ts';
+import { useT } from '../../common/i18n.tsx';
 import type { PromiseSettings, Weights } from './types.ts';
 import { Check, errAt, Field, fieldErrors, FormStatus, QueryState, splitList, useSave } from './ui.tsx';
 

@@ -1,8 +1,8 @@
 // SLA policies: match order, conditions, targets in business minutes, pause rules, delete.
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { del, get, patch, post } from '../../shared/api.ts';
-import { useT } from '../../shared/i18n.tsx';
+import { del, get, patch, post } from '../../common/api.ts';
+import { useT } from '../../common/i18n.tsx';
 import { useCalendars, useGroups } from './data.ts';
 import type { SlaPolicy } from './types.ts';
 import { Check, ConfirmButton, errAt, Field, fieldErrors, FormStatus, QueryState, splitList, useSave } from './ui.tsx';

@@ -1,9 +1,9 @@
 // Personal API tokens: list, create with scopes (the secret is shown once), revoke.
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { del, get, post } from '../../shared/api.ts';
-import { formatDateTime, useLang, useT } from '../../shared/i18n.tsx';
-import { can, useSession } from '../../shared/session.tsx';
+import { del, get, post } from '../../common/api.ts';
+import { formatDateTime, useLang, useT } from '../../common/i18n.tsx';
+import { can, useSession } from '../../common/session.tsx';
 import type { ApiToken, CreatedToken, Page } from './types.ts';
 import { Check, ConfirmButton, errAt, Field, fieldErrors, FormStatus, QueryState, useSave } from './ui.tsx';
 

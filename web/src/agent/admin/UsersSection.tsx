@@ -1,9 +1,9 @@
 // Users (agents): list, create, edit role / level / skills / groups / zone / locale, deactivate.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useDeferredValue, useState } from 'react';
-import { get, patch, post, qs } from '../../shared/api.ts';
-import { useT } from '../../shared/i18n.tsx';
-import { can, useSession } from '../../shared/session.tsx';
+import { get, patch, post, qs } from '../../common/api.ts';
+import { useT } from '../../common/i18n.tsx';
+import { can, useSession } from '../../common/session.tsx';
 import { K, useGroups, useUsers } from './data.ts';
 import type { CreatedUser, Page, User } from './types.ts';
 import { Check, ConfirmButton, errAt, Field, fieldErrors, FormStatus, QueryState, splitList, TimeZoneInput, useSave } from './ui.tsx';

@@ -1,6 +1,6 @@
 // Lists several admin sections share (first 200 by name: enough for a help desk's staff).
 import { useQuery } from '@tanstack/react-query';
-import { get } from '../../shared/api.ts';
+import { get } from '../../common/api.ts';
 import type { Calendar, Group, Page, User } from './types.ts';
 
 export const K = {

@@ -1,5 +1,5 @@
 // Admin and profile dictionaries (their own chunk: imported only by AdminPage and ProfilePage).
-import { defineMessages } from '../../shared/messages.ts';
+import { defineMessages } from '../../common/messages.ts';
 
 export default defineMessages('admin', {
   ru: {

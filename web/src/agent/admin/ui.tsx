@@ -2,8 +2,8 @@
 // inline delete confirmation, and problem+json → per-field messages.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type ReactNode } from 'react';
-import { ApiError } from '../../shared/api.ts';
-import { useT } from '../../shared/i18n.tsx';
+import { ApiError } from '../../common/api.ts';
+import { useT } from '../../common/i18n.tsx';
 
 export type FieldErrors = Record<string, string>;
 

@@ -2,9 +2,9 @@
 // and risks, threats, mail channel alerts, escalations waiting. Live events refresh it.
 import './lead.css';
 import type { UseQueryResult } from '@tanstack/react-query';
-import { formatDateTime, formatRelative, useLang, useT } from '../../shared/i18n.tsx';
-import { useLiveStatus, usePresenceWatch } from '../../shared/live.ts';
-import { can, useSession } from '../../shared/session.tsx';
+import { formatDateTime, formatRelative, useLang, useT } from '../../common/i18n.tsx';
+import { useLiveStatus, usePresenceWatch } from '../../common/live.ts';
+import { can, useSession } from '../../common/session.tsx';
 import { hasPart, useLeadData, useLeadLive, type PromiseItem, type Ticket } from './data.ts';
 import { Section, type Row } from './Section.tsx';
 

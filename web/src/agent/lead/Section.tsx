@@ -1,9 +1,9 @@
 // One block of the lead page: a heading with its count, a short list, links to the tickets.
 import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
-import { useT } from '../../shared/i18n.tsx';
-import type { Present } from '../../shared/live.ts';
-import { PresenceBadge } from '../../shared/PresenceBadge.tsx';
+import { useT } from '../../common/i18n.tsx';
+import type { Present } from '../../common/live.ts';
+import { PresenceBadge } from '../../common/PresenceBadge.tsx';
 
 export type Row = { key: string; ticketId?: string; ticketRef?: string; title: string; detail?: ReactNode };
 

@@ -7,8 +7,8 @@ import type { MailAlert as MailAlertS } from '../../../../api/mail-health.ts';
 import type { Channel as ChannelS } from '../../../../api/mail.ts';
 import type { PromiseItem as PromiseItemS } from '../../../../api/promises.ts';
 import type { Ticket as TicketS } from '../../../../api/tickets.ts';
-import { get, qs } from '../../shared/api.ts';
-import { useLive, useLiveReconnect } from '../../shared/live.ts';
+import { get, qs } from '../../common/api.ts';
+import { useLive, useLiveReconnect } from '../../common/live.ts';
 
 export type PromiseItem = z.infer<typeof PromiseItemS>;
 export type Ticket = z.infer<typeof TicketS>;

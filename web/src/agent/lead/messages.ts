@@ -1,5 +1,5 @@
 // Lead views and the notifications page (owner: live).
-import { defineMessages } from '../../shared/messages.ts';
+import { defineMessages } from '../../common/messages.ts';
 
 export default defineMessages('lead', {
   ru: {

@@ -1,10 +1,10 @@
 // Bulk actions on the selected tickets: one PATCH each with its version (If-Match), then a summary.
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { ApiError, patch } from '../../shared/api.ts';
-import { useT } from '../../shared/i18n.tsx';
+import { ApiError, patch } from '../../common/api.ts';
+import { useT } from '../../common/i18n.tsx';
 import { Field } from './Field.tsx';
-import { useSession } from '../../shared/session.tsx';
+import { useSession } from '../../common/session.tsx';
 import { viewCountsKey } from '../shell/queries.ts';
 import type { Group, User } from './lookups.ts';
 import { PRIORITIES, STATUSES, type Ticket } from './types.ts';

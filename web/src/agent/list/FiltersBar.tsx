@@ -2,10 +2,10 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useEffect, useState, type FormEvent } from 'react';
-import { ApiError, post } from '../../shared/api.ts';
-import { useT } from '../../shared/i18n.tsx';
+import { ApiError, post } from '../../common/api.ts';
+import { useT } from '../../common/i18n.tsx';
 import { Field } from './Field.tsx';
-import { can, useSession } from '../../shared/session.tsx';
+import { can, useSession } from '../../common/session.tsx';
 import { viewsKey } from '../shell/queries.ts';
 import type { View } from '../shell/types.ts';
 import type { Group, User } from './lookups.ts';

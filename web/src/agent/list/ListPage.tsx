@@ -1,8 +1,8 @@
 // The ticket list: `/` shows the first view (all tickets when there is none), `/views/$viewId` a view.
 import { useParams } from '@tanstack/react-router';
 import { useEffect, useMemo, useState } from 'react';
-import { useLang, useT } from '../../shared/i18n.tsx';
-import { can, useSession } from '../../shared/session.tsx';
+import { useLang, useT } from '../../common/i18n.tsx';
+import { can, useSession } from '../../common/session.tsx';
 import { useViews } from '../shell/queries.ts';
 import { viewName, type View } from '../shell/types.ts';
 import { BulkBar, BulkSummary, type BulkResult } from './BulkBar.tsx';

@@ -3,7 +3,7 @@
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useRef, type MouseEvent } from 'react';
-import { formatDateTime, formatRelative, useLang, useT } from '../../shared/i18n.tsx';
+import { formatDateTime, formatRelative, useLang, useT } from '../../common/i18n.tsx';
 import { ignoreKey } from '../shell/keys.ts';
 import { badges, type Ticket } from './types.ts';
 

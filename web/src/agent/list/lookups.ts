@@ -2,7 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type { Group as GroupSchema, User as UserSchema } from '../../../../api/people.ts';
-import { get } from '../../shared/api.ts';
+import { get } from '../../common/api.ts';
 
 export type User = z.infer<typeof UserSchema>;
 export type Group = z.infer<typeof GroupSchema>;

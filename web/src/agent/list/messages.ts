@@ -1,4 +1,4 @@
-import { defineMessages } from '../../shared/messages.ts';
+import { defineMessages } from '../../common/messages.ts';
 
 export default defineMessages('list', {
   ru: {

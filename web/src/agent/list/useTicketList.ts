@@ -1,7 +1,7 @@
 // The list's tickets: keyset pages of 100 (a view's own endpoint when the bar adds nothing).
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { get, qs } from '../../shared/api.ts';
+import { get, qs } from '../../common/api.ts';
 import { filterParams, type Filters, type Sort, type Ticket, type TicketPage } from './types.ts';
 
 export const PAGE = 100;

@@ -7,9 +7,9 @@ import { Link } from '@tanstack/react-router';
 import { useRef, useState } from 'react';
 import type { z } from 'zod';
 import type { Notification as NotificationS } from '../../../../api/notifications.ts';
-import { get, post, qs } from '../../shared/api.ts';
-import { formatDateTime, formatRelative, useLang, useT } from '../../shared/i18n.tsx';
-import { useLive } from '../../shared/live.ts';
+import { get, post, qs } from '../../common/api.ts';
+import { formatDateTime, formatRelative, useLang, useT } from '../../common/i18n.tsx';
+import { useLive } from '../../common/live.ts';
 
 type Notification = z.infer<typeof NotificationS>;
 type Page = { items: Notification[]; nextCursor: string | null };

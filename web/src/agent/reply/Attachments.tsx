@@ -1,8 +1,8 @@
 // Files for the reply: picked or dropped, uploaded at once (POST /api/v1/attachments, the file
 // as the body), sent by id with the message.
 import { useRef, useState } from 'react';
-import { api, ApiError } from '../../shared/api.ts';
-import { useLang, useT } from '../../shared/i18n.tsx';
+import { api, ApiError } from '../../common/api.ts';
+import { useLang, useT } from '../../common/i18n.tsx';
 import type { Attachment } from './draft.ts';
 
 export function formatSize(n: number, lang: string): string {

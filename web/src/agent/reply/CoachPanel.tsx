@@ -1,7 +1,7 @@
 // Beside the reply box: the coach's flags with the phrases it quotes and a concrete suggestion
 // each (the server's, asked in the agent's UI language), then the promises it found, for confirmation.
 import type { ReactNode } from 'react';
-import { useLang, useT } from '../../shared/i18n.tsx';
+import { useLang, useT } from '../../common/i18n.tsx';
 import type { CoachResult } from './useCoach.ts';
 
 type Props = {

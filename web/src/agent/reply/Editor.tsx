@@ -3,7 +3,7 @@
 // the parent gets every change and drives it through the handle. Flagged phrases are shown with
 // the CSS Custom Highlight API (no DOM changes), @mentions through <Mentions>.
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { useT } from '../../shared/i18n.tsx';
+import { useT } from '../../common/i18n.tsx';
 import { escapeHtml, htmlToText, isBlank, phraseRanges, safeHref, sanitizeHtml } from './html.ts';
 import { Mentions, type Mention, type MentionsHandle } from './Mentions.tsx';
 

@@ -4,8 +4,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { z } from 'zod';
 import type { ApplyMacroResult, Macro } from '../../../../api/macros.ts';
-import { get, post } from '../../shared/api.ts';
-import { useT } from '../../shared/i18n.tsx';
+import { get, post } from '../../common/api.ts';
+import { useT } from '../../common/i18n.tsx';
 
 type M = z.infer<typeof Macro>;
 type Applied = z.infer<typeof ApplyMacroResult>;

@@ -4,8 +4,8 @@
 import { forwardRef, useEffect, useImperativeHandle, useState, type KeyboardEvent, type RefObject } from 'react';
 import type { z } from 'zod';
 import type { User } from '../../../../api/people.ts';
-import { get, qs } from '../../shared/api.ts';
-import { useT } from '../../shared/i18n.tsx';
+import { get, qs } from '../../common/api.ts';
+import { useT } from '../../common/i18n.tsx';
 
 type Agent = z.infer<typeof User>;
 export type Mention = { id: string; name: string };

@@ -4,8 +4,8 @@ import { useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type { CoachPromise } from '../../../../api/analysis.ts';
 import type { User } from '../../../../api/people.ts';
-import { get } from '../../shared/api.ts';
-import { useT } from '../../shared/i18n.tsx';
+import { get } from '../../common/api.ts';
+import { useT } from '../../common/i18n.tsx';
 import { promiseKey, type PromiseEdit, type PromiseKind } from './draft.ts';
 
 export type FoundPromise = z.infer<typeof CoachPromise>;

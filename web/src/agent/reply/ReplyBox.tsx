@@ -2,10 +2,10 @@
 //   <ReplyBox ticketRef="SL-10427" ticketVersion={n} requesterLang="ru" onSent={() => refetch()} />
 // It posts to /api/v1/tickets/:ref/messages itself and calls onSent after a 201.
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { ApiError, api } from '../../shared/api.ts';
-import { useLang, useT } from '../../shared/i18n.tsx';
-import { usePresence } from '../../shared/live.ts';
-import { can, useSession } from '../../shared/session.tsx';
+import { ApiError, api } from '../../common/api.ts';
+import { useLang, useT } from '../../common/i18n.tsx';
+import { usePresence } from '../../common/live.ts';
+import { can, useSession } from '../../common/session.tsx';
 import { Attachments, useUploads } from './Attachments.tsx';
 import { CoachPanel } from './CoachPanel.tsx';
 import { clearDraft, emptyDraft, loadDraft, saveDraft, type Attachment, type PromiseEdit, type ReplyKind } from './draft.ts';

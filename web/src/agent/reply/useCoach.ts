@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { z } from 'zod';
 import type { CoachResult as CoachResultSchema } from '../../../../api/coach.ts';
-import { post } from '../../shared/api.ts';
+import { post } from '../../common/api.ts';
 
 export type CoachResult = z.infer<typeof CoachResultSchema>;
 export type CoachState = { result: CoachResult | null; forText: string | null; pending: boolean; failed: boolean };

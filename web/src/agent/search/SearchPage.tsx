@@ -4,8 +4,8 @@ import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { z } from 'zod';
 import type { SearchHit as SearchHitSchema } from '../../../../api/search.ts';
-import { get, qs } from '../../shared/api.ts';
-import { formatDateTime, formatRelative, useLang, useT } from '../../shared/i18n.tsx';
+import { get, qs } from '../../common/api.ts';
+import { formatDateTime, formatRelative, useLang, useT } from '../../common/i18n.tsx';
 import { Snippet } from './snippet.tsx';
 import './search.css';
 

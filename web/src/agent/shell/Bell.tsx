@@ -1,8 +1,8 @@
 // Notifications bell: unread count, links to /notifications.
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { get } from '../../shared/api.ts';
-import { useT } from '../../shared/i18n.tsx';
+import { get } from '../../common/api.ts';
+import { useT } from '../../common/i18n.tsx';
 
 export function Bell() {
   const t = useT();

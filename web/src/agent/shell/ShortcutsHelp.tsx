@@ -1,7 +1,7 @@
 // The keyboard shortcuts help (`?`): a modal <dialog>, Escape closes it.
 import { useEffect, useRef } from 'react';
-import { useT } from '../../shared/i18n.tsx';
-import { can, useSession } from '../../shared/session.tsx';
+import { useT } from '../../common/i18n.tsx';
+import { can, useSession } from '../../common/session.tsx';
 
 type Row = { keys: string[][]; what: string };
 

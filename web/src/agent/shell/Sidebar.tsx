@@ -1,7 +1,7 @@
 // The sidebar: the user's views with live counts, then the sections the role may open.
 import { Link, useRouterState } from '@tanstack/react-router';
-import { useLang, useT } from '../../shared/i18n.tsx';
-import { can, useSession } from '../../shared/session.tsx';
+import { useLang, useT } from '../../common/i18n.tsx';
+import { can, useSession } from '../../common/session.tsx';
 import { useViewCounts, useViews } from './queries.ts';
 import { viewName } from './types.ts';
 

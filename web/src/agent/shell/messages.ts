@@ -1,5 +1,5 @@
 // App shell and search page texts.
-import { defineMessages } from '../../shared/messages.ts';
+import { defineMessages } from '../../common/messages.ts';
 
 export default defineMessages('shell', {
   ru: {

@@ -1,6 +1,6 @@
 // Queries the shell and the list share: the views, their counts.
 import { useQuery } from '@tanstack/react-query';
-import { get } from '../../shared/api.ts';
+import { get } from '../../common/api.ts';
 import type { View, ViewCounts } from './types.ts';
 
 export const viewsKey = ['views'] as const;

@@ -1,8 +1,8 @@
 // One-off actions on a ticket: escalate / de-escalate, promise by hand, care flag, snooze,
 // third party, merge, link. One form open at a time, under its button.
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { del, post, put } from '../../shared/api.ts';
-import { useT } from '../../shared/i18n.tsx';
+import { del, post, put } from '../../common/api.ts';
+import { useT } from '../../common/i18n.tsx';
 import { ticketUrl } from './data.ts';
 import { DeescalateForm, EscalateForm } from './Escalate.tsx';
 import { inHours, toIso, useAction } from './forms.tsx';

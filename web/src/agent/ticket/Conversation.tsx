@@ -1,5 +1,5 @@
 // The conversation: customer messages, public replies, internal notes and system events, by time.
-import { formatDateTime, useLang, useT } from '../../shared/i18n.tsx';
+import { formatDateTime, useLang, useT } from '../../common/i18n.tsx';
 import { useGroups, useUsers } from './data.ts';
 import { MessageBody } from './MessageBody.tsx';
 import type { AttachmentT, EventT, MessageT } from './types.ts';

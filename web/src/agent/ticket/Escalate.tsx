@@ -1,8 +1,8 @@
 // The handoff form (prefilled from the escalation draft) and de-escalation with a note.
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { get, post } from '../../shared/api.ts';
-import { useLang, useT } from '../../shared/i18n.tsx';
+import { get, post } from '../../common/api.ts';
+import { useLang, useT } from '../../common/i18n.tsx';
 import { formatSize } from './Conversation.tsx';
 import { ticketUrl, useGroups } from './data.ts';
 import { inHours, toIso, useAction } from './forms.tsx';

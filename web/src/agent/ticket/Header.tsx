@@ -2,8 +2,8 @@
 // party, snooze, SLA clocks; and the care-memory banner.
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { get } from '../../shared/api.ts';
-import { formatDateTime, formatRelative, useLang, useT } from '../../shared/i18n.tsx';
+import { get } from '../../common/api.ts';
+import { formatDateTime, formatRelative, useLang, useT } from '../../common/i18n.tsx';
 import type { CareT, SlaMetricT, SlaT, TicketT } from './types.ts';
 
 export function minutesText(min: number, t: (k: string, v?: Record<string, string | number>) => string): string {

@@ -2,7 +2,7 @@
 // e-mail HTML inside a sandboxed iframe (no scripts, no same-origin). Message HTML never enters
 // the app document. Remote images stay blocked until the agent asks for them.
 import { useMemo, useState, type ReactNode } from 'react';
-import { useT } from '../../shared/i18n.tsx';
+import { useT } from '../../common/i18n.tsx';
 import type { MessageT } from './types.ts';
 
 type Range = { start: number; end: number; codes: string[] };

@@ -1,7 +1,7 @@
 // Open promises of the ticket with keep / renegotiate / cancel, and a promise made by hand.
 import { useState, type FormEvent } from 'react';
-import { post } from '../../shared/api.ts';
-import { formatDateTime, formatRelative, useLang, useT } from '../../shared/i18n.tsx';
+import { post } from '../../common/api.ts';
+import { formatDateTime, formatRelative, useLang, useT } from '../../common/i18n.tsx';
 import { inHours, toIso, useAction } from './forms.tsx';
 import type { PromiseT, PromisesT } from './types.ts';
 

@@ -1,8 +1,8 @@
 // Status, priority, assignee, group, tags and custom fields: one form, saved with If-Match.
 // A colleague's change in between answers 412: the form says so and offers a reload.
 import { useEffect, useState, type FormEvent } from 'react';
-import { patch } from '../../shared/api.ts';
-import { useLang, useT } from '../../shared/i18n.tsx';
+import { patch } from '../../common/api.ts';
+import { useLang, useT } from '../../common/i18n.tsx';
 import { isConflict, useFields, useGroups, useUsers } from './data.ts';
 import { useAction } from './forms.tsx';
 import { PRIORITIES, STATUSES, type FieldT, type TicketT } from './types.ts';

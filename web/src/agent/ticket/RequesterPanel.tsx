@@ -1,6 +1,6 @@
 // Who asks: name, e-mails, stage, VIP, organization, their other tickets, care flag.
 import { Link } from '@tanstack/react-router';
-import { useT } from '../../shared/i18n.tsx';
+import { useT } from '../../common/i18n.tsx';
 import { useCustomer, useOrganization, useRequesterTickets } from './data.ts';
 import type { CareT, TicketT } from './types.ts';
 

@@ -4,11 +4,11 @@
 import './ticket.css';
 import { Link, useParams } from '@tanstack/react-router';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { ApiError } from '../../shared/api.ts';
-import { useLang, useT } from '../../shared/i18n.tsx';
-import { useLive, usePresence } from '../../shared/live.ts';
-import { PresenceBadge } from '../../shared/PresenceBadge.tsx';
-import { can, useSession } from '../../shared/session.tsx';
+import { ApiError } from '../../common/api.ts';
+import { useLang, useT } from '../../common/i18n.tsx';
+import { useLive, usePresence } from '../../common/live.ts';
+import { PresenceBadge } from '../../common/PresenceBadge.tsx';
+import { can, useSession } from '../../common/session.tsx';
 import { ReplyBox } from '../reply/ReplyBox.tsx';
 import { Actions } from './Actions.tsx';
 import { Conversation, timeline } from './Conversation.tsx';

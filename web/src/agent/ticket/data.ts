@@ -1,6 +1,6 @@
 // Queries of the ticket view. Every key starts with ['ticket', ref] so one invalidation refreshes all.
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, get, qs } from '../../shared/api.ts';
+import { ApiError, get, qs } from '../../common/api.ts';
 import type {
   CareT, CustomerT, EventT, FieldT, GroupT, LinkT, MessageT, OrgT, PageOf, PromisesT, SlaT, TicketT, UserT,
 } from './types.ts';

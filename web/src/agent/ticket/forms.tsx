@@ -1,6 +1,6 @@
 // Small helpers for the ticket forms: datetime-local values, error text, a busy/error state.
 import { useState } from 'react';
-import { ApiError } from '../../shared/api.ts';
+import { ApiError } from '../../common/api.ts';
 
 /** "2026-12-03T18:00" in the browser's zone, for <input type="datetime-local">. */
 export function localInput(d: Date): string {
