@@ -11,6 +11,8 @@ export type PoolOptions = { heapMb?: number };
 type Job = { id: number; raw: Buffer; limits: ParseLimits; resolve: (r: ParseResult) => void };
 /** How long a new worker may take to load the parser (about 1.5 s normally, more under load). */
 const BOOT_MS = 30_000;
+/** How long close() waits for workers to confirm they ended. */
+const CLOSE_MS = 2_000;
 
 type Slot = { worker: Worker; ready: boolean; killed: boolean; job: Job | null; timer: NodeJS.Timeout | null };
 
@@ -126,7 +128,9 @@ export function createParsePool(size = 2, opts: PoolOptions = {}): ParsePool {
     async close() {
       closed = true;
       for (const j of queue.splice(0)) j.resolve(fail('parse_failed', 'the parser pool is closed'));
-      await Promise.all([...slots].map((s) => s.worker.terminate()));
+      // a worker dying of out-of-memory may never confirm its end: do not wait on it for ever
+      const gone = Promise.all([...slots].map((s) => s.worker.terminate().catch(() => {})));
+      await Promise.race([gone, new Promise((r) => setTimeout(r, CLOSE_MS).unref())]);
       for (const s of slots) finish(s, fail('parse_failed', 'the parser pool is closed'));
       slots.clear();
     },
