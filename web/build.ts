@@ -41,7 +41,15 @@ export async function ensureWebBuilt(opts: { quiet?: boolean } = {}): Promise<bo
   if (webIsBuilt() && fs.existsSync(STAMP) && fs.readFileSync(STAMP, 'utf8') === hash) return false;
   const { build } = await import('vite');
   if (!opts.quiet) console.log('  building the web app (web/dist)…');
-  await build({ configFile: path.join(WEB_ROOT, 'vite.config.ts'), logLevel: opts.quiet ? 'error' : 'warn' });
+  // always the production build, also when a test process (NODE_ENV=test) triggers it
+  const env = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: path.join(WEB_ROOT, 'vite.config.ts'), mode: 'production', logLevel: opts.quiet ? 'error' : 'warn' });
+  } finally {
+    if (env === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = env;
+  }
   fs.writeFileSync(STAMP, hash);
   return true;
 }

@@ -133,8 +133,8 @@ export default function TicketPage() {
       </div>
       <div className="tk-side">
         <Promises data={promisesQ.data} canWrite={writer} onDone={() => void refresh()} />
-        {writer && <Properties key={ticket.id} ticket={ticket} onSaved={() => void refresh()} onReload={() => void refresh()} />}
-        {writer && <Actions key={ticket.id} ticket={ticket} onDone={() => void refresh()} />}
+        {writer && <Properties key={`props-${ticket.id}`} ticket={ticket} onSaved={() => void refresh()} onReload={() => void refresh()} />}
+        {writer && <Actions key={`actions-${ticket.id}`} ticket={ticket} onDone={() => void refresh()} />}
         {!writer && <p className="muted tk-readonly">{t('ticket.readOnly')}</p>}
         <Links items={linksQ.data?.items ?? []} />
         <RequesterPanel ticket={ticket} care={careQ.data?.items ?? []} />
