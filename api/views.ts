@@ -14,6 +14,8 @@ export const View = z.object({
   filters: TicketFilters,
   sort: Sort,
   shared: z.boolean(),
+  /** the stored filters or sort are no longer valid (a field was deleted...): filters come empty, its tickets answer 422 until edited */
+  invalid: z.boolean(),
   position: z.number().int(),
   createdAt: Timestamp,
   updatedAt: Timestamp,

@@ -13,9 +13,11 @@ import * as views from './views.service.ts';
 const tags = ['views'];
 
 function presentView(v: views.ViewRow): z.infer<typeof View> {
-  const { filters, sort } = views.viewQuery(v);
+  // one view spoiled by a later change must not take the whole list down
+  const q = views.storedQuery(v);
   return {
-    id: v.id, name: v.name, nameEn: v.name_en, filters, sort, shared: v.owner_user_id === null, position: v.position,
+    id: v.id, name: v.name, nameEn: v.name_en, filters: q?.filters ?? {}, sort: q?.sort ?? 'priority', invalid: !q,
+    shared: v.owner_user_id === null, position: v.position,
     createdAt: isoReq(v.created_at), updatedAt: isoReq(v.updated_at),
   };
 }

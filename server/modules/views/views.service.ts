@@ -20,12 +20,18 @@ export type ViewRow = {
   filters: Record<string, unknown>; sort: string; position: number; created_at: Date; updated_at: Date;
 };
 
-/** The stored filters and sort, checked again on the way out. */
-export function viewQuery(v: ViewRow): { filters: TicketFilters; sort: Sort } {
+/** The stored filters and sort, checked again on the way out; null when they are no longer valid. */
+export function storedQuery(v: ViewRow): { filters: TicketFilters; sort: Sort } | null {
   const f = TicketFilters.safeParse(v.filters);
   const s = SortSchema.safeParse(v.sort);
-  if (!f.success || !s.success) throw new AppError('invalid_state', 'this view has filters that are no longer valid; edit it');
-  return { filters: f.data, sort: s.data };
+  return f.success && s.success ? { filters: f.data, sort: s.data } : null;
+}
+
+/** The stored filters and sort, or 422 naming the view's problem. */
+export function viewQuery(v: ViewRow): { filters: TicketFilters; sort: Sort } {
+  const q = storedQuery(v);
+  if (!q) throw new AppError('invalid_state', 'this view has filters that are no longer valid; edit it');
+  return q;
 }
 
 function visible(db: Db, actor: UserActor) {
@@ -109,12 +115,9 @@ export async function viewCounts(deps: Deps, actor: Actor) {
   authorize(actor, 'ticket.read');
   const views = await listViews(deps, actor);
   const items = await Promise.all(views.map(async (v) => {
-    let filters: TicketFilters;
-    try {
-      filters = viewQuery(v).filters;
-    } catch {
-      return { viewId: v.id, count: 0, capped: false };
-    }
+    const q = storedQuery(v);
+    if (!q) return { viewId: v.id, count: 0, capped: false };
+    const filters = q.filters;
     const matching = applyFilters(deps.db.selectFrom('tickets as t').select(sql<number>`1`.as('one')), filters, actor).limit(VIEW_COUNT_CAP + 1);
     const r = await deps.db.selectFrom(matching.as('m')).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
     const n = Number(r.n);

@@ -68,6 +68,29 @@ describe('views', () => {
     assert.deepEqual(b, [mineB.id]);
   });
 
+  test('a view whose stored filters went invalid is listed as invalid; the others still work; its tickets are 422 until fixed', async () => {
+    const good = await agent.post('/api/v1/views', { name: 'Хорошее', filters: { status: ['open'] }, sort: 'updated' });
+    const bad = await agent.post('/api/v1/views', { name: 'Испорченное', filters: { status: ['open'] }, sort: 'updated' });
+    assert.equal(bad.status, 201, bad.raw);
+    // what a later change (a deleted field, an older release's filter) can leave behind
+    await sql`update views set filters = '{"status": ["no_such_status"]}'::jsonb where id = ${bad.body.id}`.execute(ctx.deps.db);
+    const list = await agent.get('/api/v1/views');
+    assert.equal(list.status, 200, list.raw);
+    const items = list.body.items as (View & { invalid: boolean })[];
+    assert.deepEqual(items.filter((v) => [good.body.id, bad.body.id].includes(v.id)).map((v) => [v.name, v.invalid, v.filters]),
+      [['Хорошее', false, { status: ['open'] }], ['Испорченное', true, {}]]);
+    const counts = (await agent.get('/api/v1/views/counts')).body.items as { viewId: string; count: number }[];
+    assert.equal(counts.find((c) => c.viewId === bad.body.id)?.count, 0);
+    const t = await agent.get(`/api/v1/views/${bad.body.id}/tickets`);
+    assert.equal(t.status, 422);
+    assert.equal(t.body.code, 'invalid_state');
+    // editing the filters repairs it
+    const fixed = await agent.patch(`/api/v1/views/${bad.body.id}`, { filters: { status: ['new'] } });
+    assert.equal(fixed.status, 200, fixed.raw);
+    assert.equal(fixed.body.invalid, false);
+    assert.equal((await agent.get(`/api/v1/views/${bad.body.id}/tickets`)).status, 200);
+  });
+
   test('counts per view, capped at 10,000', async () => {
     const t = await makeTicket(agent, { tags: ['counted'] });
     await makeTicket(agent, { tags: ['counted'] });

@@ -29,6 +29,7 @@ export function Sidebar({ open, onNavigate }: { open: boolean; onNavigate: () =>
               <Link to="/views/$viewId" params={{ viewId: v.id }} onClick={onNavigate} activeProps={active}
                 className={home ? 'active' : undefined} aria-current={home ? 'page' : undefined}>
                 <span className="shell-view-name">{viewName(v, lang)}</span>{' '}
+                {v.invalid && <span className="badge warn" title={t('shell.viewInvalid')} aria-label={t('shell.viewInvalid')}>!</span>}
                 {c && (
                   <span className="shell-count">
                     <span aria-hidden="true">{c.capped ? `${c.count}+` : c.count}</span>
