@@ -160,6 +160,9 @@ describe('reply box', () => {
     const notes = await w.deps.db.selectFrom('notifications').select(['user_id', 'ticket_id']).where('kind', '=', 'mention').where('ticket_id', '=', t.id).execute();
     assert.deepEqual(notes.map((n) => [String(n.user_id), n.ticket_id]), [[anna.userId, t.id]]);
     assert.ok(!notes.some((n) => String(n.user_id) === userId));
+    // the note in the conversation names whom it mentions
+    const noteEl = page.getByRole('article', { name: /^Внутренняя заметка:/ });
+    await noteEl.locator(`.tk-mentions [data-user-id="${anna.userId}"]`).filter({ hasText: '@Анна Смирнова' }).waitFor();
     // Anna sees it: the bell counts it, the list says who, where and what
     await anna.page.goto('/notifications');
     await anna.page.getByRole('link', { name: 'Уведомления: 1 непрочитанное' }).waitFor();

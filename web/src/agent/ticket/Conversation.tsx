@@ -66,6 +66,12 @@ function MessageItem({ m }: { m: MessageT }) {
           ))}
         </ul>
       )}
+      {m.mentions.length > 0 && (
+        <p className="tk-mentions">
+          <span className="muted">{t('ticket.msg.mentions')}</span>{' '}
+          {m.mentions.map((x) => <span key={x.id} className="badge" data-user-id={x.id}>@{x.name ?? `#${x.id}`}</span>)}
+        </p>
+      )}
       <MessageBody m={m} />
       {a && a.triedSteps.length > 0 && (
         <div className="tk-tried">

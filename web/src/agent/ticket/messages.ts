@@ -78,6 +78,7 @@ export default defineMessages('ticket', {
     'ticket.msg.attachments': 'Вложения',
     'ticket.msg.signals': 'Сигналы анализа',
     'ticket.msg.tried': 'Клиент уже пробовал:',
+    'ticket.msg.mentions': 'Упомянуты:',
 
     'ticket.signal.anger': 'Раздражение',
     'ticket.signal.threat_regulator': 'Угроза жалобой в надзор',
@@ -305,6 +306,7 @@ export default defineMessages('ticket', {
     'ticket.msg.attachments': 'Attachments',
     'ticket.msg.signals': 'Analyzer signals',
     'ticket.msg.tried': 'The customer already tried:',
+    'ticket.msg.mentions': 'Mentioned:',
 
     'ticket.signal.anger': 'Anger',
     'ticket.signal.threat_regulator': 'Regulator threat',
