@@ -80,6 +80,12 @@ describe('web ticket list', () => {
     await page.getByLabel('Статус', { exact: true }).selectOption('on_hold');
     await page.getByRole('status').filter({ hasText: 'Загружено 2 заявки' }).waitFor();
     assert.deepEqual((await numbersShown(page)).sort(), [shown[0], shown[2]].sort());
+    // the filter is in the URL: a reload (or the link sent to a colleague) shows the same list
+    await page.waitForURL(/[?&]status=on_hold/);
+    await page.reload();
+    await page.getByRole('status').filter({ hasText: 'Загружено 2 заявки' }).waitFor();
+    assert.equal(await page.getByLabel('Статус', { exact: true }).inputValue(), 'on_hold');
+    assert.deepEqual((await numbersShown(page)).sort(), [shown[0], shown[2]].sort());
     assert.deepEqual(errors, []);
   }));
 

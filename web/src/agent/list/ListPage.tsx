@@ -1,5 +1,5 @@
 // The ticket list: `/` shows the first view (all tickets when there is none), `/views/$viewId` a view.
-import { useParams } from '@tanstack/react-router';
+import { useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { useEffect, useMemo, useState } from 'react';
 import { useLang, useT } from '../../common/i18n.tsx';
 import { can, useSession } from '../../common/session.tsx';
@@ -9,7 +9,7 @@ import { BulkBar, BulkSummary, type BulkResult } from './BulkBar.tsx';
 import { FiltersBar } from './FiltersBar.tsx';
 import { useNames } from './lookups.ts';
 import { TicketTable } from './TicketTable.tsx';
-import { barIsEmpty, EMPTY_BAR, effective, type Bar } from './types.ts';
+import { barFromSearch, barIsEmpty, barToSearch, EMPTY_BAR, effective, type Bar } from './types.ts';
 import { useTicketList } from './useTicketList.ts';
 import './list.css';
 
@@ -32,7 +32,11 @@ function List({ view }: { view: View | null }) {
   const { lang } = useLang();
   const { me } = useSession();
   const canSelect = can.write(me);
-  const [bar, setBar] = useState<Bar>(EMPTY_BAR);
+  // the bar's choices live in the URL: a filtered list can be reloaded, bookmarked and sent to a colleague
+  const search = useSearch({ strict: false }) as Record<string, unknown>;
+  const bar = useMemo(() => barFromSearch(search), [search]);
+  const navigate = useNavigate();
+  const setBar = (b: Bar) => void navigate({ to: '.', search: barToSearch(b), replace: true });
   const { filters, sort } = effective(view, bar);
   const source = { viewId: view?.id ?? null, plain: barIsEmpty(bar), filters, sort };
   const sourceKey = JSON.stringify(source);

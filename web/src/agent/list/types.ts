@@ -23,6 +23,24 @@ export const EMPTY_BAR: Bar = { status: '', priority: '', groupId: '', assigneeI
 
 export const barIsEmpty = (b: Bar) => Object.values(b).every((v) => v === '');
 
+const BAR_KEYS = Object.keys(EMPTY_BAR) as (keyof Bar)[];
+
+/** The bar from the URL's query (unknown keys and values that are not plain are ignored). */
+export function barFromSearch(search: Record<string, unknown>): Bar {
+  const b = { ...EMPTY_BAR };
+  for (const k of BAR_KEYS) {
+    const v = search[k];
+    if (typeof v === 'string' || typeof v === 'number') (b as Record<string, string>)[k] = String(v);
+  }
+  if (b.sort && !SORTS.includes(b.sort)) b.sort = '';
+  return b;
+}
+
+/** The bar as the URL's query: only what is set. */
+export function barToSearch(b: Bar): Record<string, string> {
+  return Object.fromEntries(BAR_KEYS.filter((k) => b[k] !== '').map((k) => [k, b[k]]));
+}
+
 /** The view's filters with the bar's choices over them. */
 export function effective(view: View | null, bar: Bar): { filters: Filters; sort: Sort } {
   const f: Filters = { ...(view?.filters ?? {}) };
