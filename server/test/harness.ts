@@ -149,12 +149,26 @@ export async function setup(opts: { jobs?: boolean; env?: Record<string, string>
     app, deps, url, config, createUser, as, asCustomer, base: config.publicUrl,
     anon: () => new Client(app),
     close: async () => {
-      await app.close();
-      if (boss) await boss.stop({ graceful: false, wait: true });
-      await db.destroy();
-      await drop();
+      // each step bounded: a step that never settles (a pool waiting on a client nobody releases)
+      // is named on stderr instead of holding the test file until its timeout
+      // jobs first, gracefully: a handler cut off while its pool is destroyed waits for ever for a
+      // client (pg-pool never answers queued connects after end()), and pg-boss then polls every
+      // second for that worker to stop, keeping the test process alive
+      if (boss) await bounded('boss.stop', boss.stop({ graceful: true, wait: true, timeout: 10_000 }));
+      await bounded('app.close', app.close());
+      await bounded('db.destroy', db.destroy());
+      await bounded('drop database', drop());
     },
   };
+}
+
+const CLOSE_STEP_MS = 20_000;
+async function bounded(what: string, p: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((r) => { timer = setTimeout(() => r('late'), CLOSE_STEP_MS); timer.unref(); });
+  const r = await Promise.race([p.then(() => 'ok' as const), late]);
+  clearTimeout(timer);
+  if (r === 'late') process.stderr.write(`harness: ${what} did not finish within ${CLOSE_STEP_MS / 1000} s; going on\n`);
 }
 
 /** A ticket created through the API by the given client. */
