@@ -1,6 +1,7 @@
 // Builds the web apps into web/dist when the sources changed since the last build (a stamp of
 // their contents), so `npm start` and `npm test` on a fresh clone serve the current UI.
 import { createHash } from 'node:crypto';
+import zlib from 'node:zlib';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -50,8 +51,21 @@ export async function ensureWebBuilt(opts: { quiet?: boolean } = {}): Promise<bo
     if (env === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = env;
   }
+  compressAssets(WEB_DIST);
   fs.writeFileSync(STAMP, hash);
   return true;
+}
+
+/** Brotli and gzip copies of the text assets beside them; the server sends them to browsers that accept them. */
+export function compressAssets(dir: string): void {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const p = path.join(e.parentPath, e.name);
+    if (!e.isFile() || !/\.(js|css|svg|json|txt|map)$/.test(e.name)) continue;
+    const data = fs.readFileSync(p);
+    if (data.length < 1024) continue;
+    fs.writeFileSync(`${p}.br`, zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length } }));
+    fs.writeFileSync(`${p}.gz`, zlib.gzipSync(data, { level: 9 }));
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await ensureWebBuilt();

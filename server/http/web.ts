@@ -49,6 +49,8 @@ export async function installWeb(app: App, dist: string): Promise<void> {
     index: false,
     wildcard: false,
     serve: true,
+    // the build wrote .br and .gz beside each text asset: sent when the browser accepts them
+    preCompressed: true,
     setHeaders: (res: unknown, file: string) => {
       // @fastify/static 10 passes the reply (older versions the raw response)
       const r = res as { header?: (k: string, v: string) => unknown; setHeader?: (k: string, v: string) => unknown };

@@ -1,6 +1,8 @@
 // The shell in a real browser: sign-in, CSP without violations, deep links, language switch,
 // session expiry handled over the page, shortcuts and their help, sidebar by role, phone layout.
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import zlib from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { makeTicket } from '../../server/test/harness.ts';
 import { startWeb, watchErrors, type WebCtx } from './browser.ts';
@@ -24,6 +26,32 @@ describe('web shell', () => {
     assert.equal(asset.status, 404);
     const portal = await fetch(`${w.base}/portal/tickets/5`);
     assert.match(await portal.text(), /src\/portal|assets\/portal/);
+  });
+
+  test('assets go compressed to browsers that accept it, plain to others, the same bytes either way', async () => {
+    const html = await (await fetch(`${w.base}/`)).text();
+    const src = /<script[^>]+src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    assert.ok(src, html);
+    const get = (enc: string) => new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+      http.get(`${w.base}${src}`, { headers: { 'accept-encoding': enc } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      }).on('error', reject);
+    });
+    const plain = await get('identity');
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.match(plain.headers['content-type'] ?? '', /javascript/);
+    const br = await get('br, gzip');
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.match(br.headers['vary'] ?? '', /accept-encoding/i);
+    assert.equal(br.headers['cache-control'], 'public, max-age=31536000, immutable');
+    assert.equal(br.headers['x-content-type-options'], 'nosniff');
+    assert.ok(br.body.length < plain.body.length / 2, `${br.body.length} vs ${plain.body.length}`);
+    assert.ok(zlib.brotliDecompressSync(br.body).equals(plain.body));
+    const gz = await get('gzip');
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    assert.ok(zlib.gunzipSync(gz.body).equals(plain.body));
   });
 
   test('wrong password is refused with a message; right one signs in', () => w.step('login', async () => {
