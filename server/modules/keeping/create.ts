@@ -8,6 +8,7 @@ import { prepared, type Db } from '../../db/db.ts';
 import type { Deps } from '../../deps.ts';
 import { evaluateRules } from '../escalation/escalation.service.ts';
 import { loadWeights, refreshPriority } from '../priority/priority.service.ts';
+import { refreshBatcherFor } from '../priority/refresh-batch.ts';
 import { REPEAT_DAYS, scoreTicket } from '../priority/score.ts';
 import type { Policy, SlaRow } from '../sla/sla.clock.ts';
 import { initialSlaRow, revivePolicies } from '../sla/sla.service.ts';
@@ -83,11 +84,19 @@ export async function firstWrite(deps: Deps, db: Db, key: RequesterKey, t: NewTi
   return { customerId: f.customer_id, score: s.score, parts: s.parts, sla: row, siblings: f.siblings ?? [] };
 }
 
-/** After the create statement: automatic escalation rules, and the requester's other tickets as repeat contacts. */
-export async function afterCreated(deps0: Deps, db: Db, ticketId: string, fw: FirstWrite, at: Date): Promise<void> {
+/**
+ * After the create statement: automatic escalation rules, and the requester's other tickets as
+ * repeat contacts. Returns true when a rule fired (the new ticket's stored score may differ from
+ * the one it was inserted with).
+ */
+export async function afterCreated(deps0: Deps, db: Db, ticketId: string, fw: FirstWrite, at: Date): Promise<boolean> {
   const deps = db === deps0.db ? deps0 : { ...deps0, db };
   const fired = await evaluateRules(deps, db, [ticketId], at);
   // a rule that moved the ticket (level) changes its score; the siblings gain "repeat contact"
   const refresh = fired ? [ticketId, ...fw.siblings] : fw.siblings;
-  if (refresh.length) await refreshPriority(deps, db, refresh);
+  if (!refresh.length) return fired > 0;
+  // outside a transaction, concurrent creates share one read and one update (refresh-batch.ts)
+  if (db === deps0.db && !db.isTransaction) await refreshBatcherFor(deps0).refresh(refresh);
+  else await refreshPriority(deps, db, refresh);
+  return fired > 0;
 }

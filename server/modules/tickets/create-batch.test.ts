@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { makeTicket, setup, type Client, type TestCtx } from '../../test/harness.ts';
 import { batcherFor } from './create-batch.ts';
+import { refreshBatcherFor } from '../priority/refresh-batch.ts';
+import { refreshPriority } from '../priority/priority.service.ts';
 
 let ctx: TestCtx;
 let agent: Client & { userId: string };
@@ -62,4 +64,25 @@ test('40 concurrent creates: fewer statements than tickets, every ticket whole a
   assert.ok(s.body.items.length >= 39, `found ${s.body.items.length}`);
   const numbers = new Set(ok.map((r) => r.body.number));
   assert.equal(numbers.size, ok.length, 'distinct ticket numbers');
+});
+
+test('concurrent creates of returning customers: the earlier tickets become repeat contacts, refreshed in shared statements', async () => {
+  const db = ctx.deps.db;
+  for (let i = 0; i < 30; i++) await makeTicket(agent, { requester: { email: `r${i}@repeat.test` } });
+  const stats = refreshBatcherFor(ctx.deps).stats;
+  const before = { ...stats };
+  for (let round = 0; round < 2; round++) {
+    const res = await Promise.all(Array.from({ length: 30 }, (_, i) => agent.post('/api/v1/tickets', {
+      subject: `Снова ${round} ${i}`, requester: { email: `r${i}@repeat.test` }, message: { body: 'Опять не работает' },
+    })));
+    for (const r of res) assert.equal(r.status, 201, r.raw);
+  }
+  assert.equal(stats.callers - before.callers, 60, 'every create refreshed its siblings');
+  assert.ok(stats.groups - before.groups < 60, `grouped: ${stats.groups - before.groups} refreshes for 60 creates`);
+  // every customer's three tickets carry "repeat contact", and nothing is stale: a fresh refresh changes nothing
+  const rows = await db.selectFrom('tickets as t').innerJoin('customer_emails as e', 'e.customer_id', 't.requester_id')
+    .select(['t.id', 't.priority_parts']).where('e.email', 'like', '%@repeat.test').execute();
+  assert.equal(rows.length, 90);
+  for (const r of rows) assert.ok((r.priority_parts as { code: string }[]).some((p) => p.code === 'repeat_contact'), `ticket ${r.id}`);
+  assert.equal(await refreshPriority(ctx.deps, db, rows.map((r) => r.id)), 0, 'no stored score is stale');
 });

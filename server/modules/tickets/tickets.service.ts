@@ -148,8 +148,9 @@ export async function createTicket(deps: Deps, actor: Actor, input: CreateInput)
     const row = fw && (await insertGrouped(deps, actor, input, body, a, custom, fw, nt).catch(groupMissing));
     if (fw && row) {
       // not atomic with the insert: rules and the siblings' scores (they catch up on their next change)
-      await afterCreated(deps, deps.db, row.id, fw, now);
-      return strip(fw.siblings.length ? await withScore(deps.db, row) : row);
+      // the stored score differs from the inserted one only when a rule moved the ticket
+      const fired = await afterCreated(deps, deps.db, row.id, fw, now);
+      return strip(fired ? await withScore(deps.db, row) : row);
     }
   }
   return inTx(deps.db, async (trx) => {
