@@ -31,7 +31,9 @@ export async function startCluster(opts: { fresh?: boolean; log?: (m: string) =>
   const log = opts.log ?? (() => {});
   const dir = benchDir();
   fs.mkdirSync(dir, { recursive: true });
-  const embedded = await startEmbedded({ dataDir: dir, port: await freePort(), log });
+  // SLOVO_BENCH_STATEMENTS=1: pg_stat_statements on, and the create scenario lists where PostgreSQL's time went
+  const settings = process.env.SLOVO_BENCH_STATEMENTS ? ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track=all'] : [];
+  const embedded = await startEmbedded({ dataDir: dir, port: await freePort(), log, settings });
   try {
     if (opts.fresh) await dropDatabase(embedded.url);
     const url = await ensureDatabase(embedded.url, BENCH_DB);

@@ -30,6 +30,25 @@ import { cpuMeter, memorySampler, sampleMemory, type LoadResult } from './stats.
 import { requestTexts, WORDS } from './vocab.ts';
 
 const argv = process.argv.slice(2);
+
+/** pg_stat_statements around a scenario: the statements that took PostgreSQL's time, as note lines. */
+async function statementStats(url: string) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query('create extension if not exists pg_stat_statements');
+  await c.query('select pg_stat_statements_reset()');
+  return {
+    async report(): Promise<string[]> {
+      const r = await c.query(`select calls, round(total_exec_time::numeric, 1) as ms, round(mean_exec_time::numeric, 3) as mean, rows,
+          regexp_replace(left(query, 160), '\\s+', ' ', 'g') as q
+        from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
+        order by total_exec_time desc limit 12`);
+      await c.end();
+      return ['Create: PostgreSQL time by statement (pg_stat_statements, SLOVO_BENCH_STATEMENTS=1; warm-up included):',
+        ...r.rows.map((x) => `  ${x.ms} ms in ${x.calls} calls (mean ${x.mean} ms, ${x.rows} rows): ${x.q}`)];
+    },
+  };
+}
 const opt = (name: string, def: string) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? argv[i + 1] : def;
@@ -274,9 +293,11 @@ async function main() {
     if (ONLY.has('create')) {
       const requests = createRequests(fx.emails);
       const stopSampling = memorySampler(server.child.pid!, cluster.postmasterPid());
+      const statements = process.env.SLOVO_BENCH_STATEMENTS ? await statementStats(cluster.url) : null;
       await run({ scenario: 'Create ticket (POST /api/v1/tickets)', mode: 'HTTP', clients: 10, target: { metric: 'throughput', value: 1500 } },
         { kind: 'http', target: server.base, concurrency: 10, warmupMs: 3000, durationMs: CREATE_S * 1000, expectStatus: 201, requests });
       createLoad = stopSampling();
+      if (statements) notes.push(...(await statements.report()));
       notes.push('Create: Bearer token of an agent (scope write); body = subject, requester by the e-mail of an existing customer, a 3-sentence text message, groupId, one tag, priority; no Idempotency-Key. The created tickets are deleted after the run (the dataset stays at its counts).');
     }
     await server.stop();

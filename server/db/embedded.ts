@@ -12,6 +12,8 @@ export type EmbeddedOptions = {
   dataDir: string; // parent folder; the cluster lives in <dataDir>/pg
   port: number;
   sharedBuffers?: string;
+  /** more `-c name=value` settings (the bench's statement statistics) */
+  settings?: string[];
   log?: (msg: string) => void;
 };
 
@@ -110,6 +112,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
       '-c', `shared_buffers=${opts.sharedBuffers ?? '256MB'}`,
       '-c', 'max_connections=200',
       '-c', 'fsync=on',
+      ...(opts.settings ?? []).flatMap((s) => ['-c', s]),
     ],
     onLog: () => {},
     onError: (e) => log(`embedded postgres: ${String(e)}`),
