@@ -111,7 +111,8 @@ export default function TicketPage() {
       </main>
     );
   }
-  if (!ticket) return <main className="page tk"><p className="loading" role="status">{t('common.loading')}</p></main>;
+  // the care banner sits above the header: wait for it (asked in parallel, small) so it does not push the page down when it comes
+  if (!ticket || careQ.isPending) return <main className="page tk"><p className="loading" role="status">{t('common.loading')}</p></main>;
 
   const loaded = !!messagesQ.data;
   return (
