@@ -49,9 +49,8 @@ export const CreateTicketBody = z.object({
   language: Locale.optional(),
 });
 
-export const UpdateTicketBody = z
+const TicketChanges = z
   .object({
-    version: z.number().int().positive().optional(),
     subject: z.string().trim().min(1).max(300),
     status: Status,
     priority: Priority,
@@ -64,8 +63,19 @@ export const UpdateTicketBody = z
     custom: CustomValues,
     language: Locale,
   })
-  .partial()
+  .partial();
+
+export const UpdateTicketBody = TicketChanges
+  .extend({ version: z.number().int().positive().optional() })
   .refine((b) => Object.keys(b).some((k) => k !== 'version'), 'nothing to change');
+
+export const MAX_BULK = 100;
+
+/** One change for many tickets, each with the version the caller saw (a colleague's newer change wins). */
+export const BulkUpdateBody = z.object({
+  items: z.array(z.object({ ref: z.string().trim().min(1).max(40), version: z.number().int().positive() })).min(1).max(MAX_BULK),
+  set: TicketChanges.refine((b) => Object.keys(b).length > 0, 'nothing to change'),
+});
 
 export const Ticket = z.object({
   id: Id,
@@ -201,3 +211,11 @@ export const FollowBody = z.object({ userId: Id.optional() }); // default: the c
 export const FollowerParams = z.object({ ref: z.string().max(40), userId: Id });
 export const LinkParams = z.object({ ref: z.string().max(40), linkId: Id });
 export const Follower = z.object({ userId: Id, name: z.string(), email: z.string(), createdAt: Timestamp });
+
+/** Per ticket: the updated ticket, or why not (the status and stable code a single PATCH would have answered). */
+export const BulkUpdateResult = z.object({
+  items: z.array(z.union([
+    z.object({ ref: z.string(), ok: z.literal(true), ticket: Ticket }),
+    z.object({ ref: z.string(), ok: z.literal(false), status: z.number().int(), code: z.string(), detail: z.string() }),
+  ])),
+});

@@ -66,9 +66,12 @@ describe('web ticket list', () => {
     assert.equal((await api.patch(`/api/v1/tickets/${stale.id}`, { version: stale.version, priority: 'high' })).status, 200);
     await bulk.getByLabel('Действие').selectOption('status');
     await bulk.getByLabel('Значение').selectOption('on_hold');
+    const writes: string[] = [];
+    page.on('request', (q) => { if (q.method() !== 'GET' && q.url().includes('/api/v1/tickets')) writes.push(`${q.method()} ${new URL(q.url()).pathname}`); });
     await bulk.getByRole('button', { name: 'Применить' }).click();
     const summary = page.getByRole('status').filter({ hasText: 'Изменено 2 заявки.' });
     await summary.waitFor();
+    assert.deepEqual(writes, ['POST /api/v1/tickets/bulk'], 'one bulk request for the three tickets');
     await summary.getByText(`Изменены другими, пропущены (обновите и повторите): ${shown[1]}`).waitFor();
     const inDb = await w.deps.db.selectFrom('tickets').select(['id', 'status']).where('id', 'in', made.map((t) => t.id)).execute();
     const status = new Map(inDb.map((r) => [r.id, r.status]));

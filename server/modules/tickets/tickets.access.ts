@@ -10,6 +10,10 @@ export default [
   },
   { route: 'GET /api/v1/tickets/:ref', allow: STAFF, denied: notForCustomers, request: async (f) => ({ url: `/api/v1/tickets/${(await f.ticket()).number}` }) },
   {
+    route: 'POST /api/v1/tickets/bulk', allow: AGENTS,
+    request: async (f) => ({ url: '/api/v1/tickets/bulk', body: { items: [{ ref: (await f.ticket()).number, version: 1 }], set: { priority: 'high' } } }),
+  },
+  {
     route: 'PATCH /api/v1/tickets/:ref', allow: AGENTS,
     request: async (f) => ({ url: `/api/v1/tickets/${(await f.ticket()).id}`, body: { priority: 'high' }, headers: { 'if-match': '"1"' } }),
   },

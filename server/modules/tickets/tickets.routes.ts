@@ -1,5 +1,5 @@
 import { Page, PageQuery } from '../../../api/common.ts';
-import { AddMessageBody, CreateTicketBody, ListTicketsQuery, Message, Ticket, TicketEvent, TicketRefParams, UpdateTicketBody } from '../../../api/tickets.ts';
+import { AddMessageBody, BulkUpdateBody, BulkUpdateResult, CreateTicketBody, ListTicketsQuery, Message, Ticket, TicketEvent, TicketRefParams, UpdateTicketBody } from '../../../api/tickets.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { idempotent } from '../../http/idempotency.ts';
@@ -42,6 +42,17 @@ export function ticketRoutes(app: App, deps: Deps) {
     reply.header('etag', `"${t.version}"`);
     return presentTicket(deps.config, t);
   });
+
+  app.post('/api/v1/tickets/bulk', {
+    schema: {
+      tags, summary: `One change for up to 100 tickets, each with the version you saw; answered per ticket (a stale version is 412 for that ticket only)`,
+      body: BulkUpdateBody, response: { 200: BulkUpdateResult },
+    },
+  }, async (req) => ({
+    items: (await tickets.bulkUpdate(deps, req.actor, req.body.items, req.body.set)).map((r) => ('ticket' in r
+      ? { ref: r.ref, ok: true as const, ticket: presentTicket(deps.config, r.ticket) }
+      : { ref: r.ref, ok: false as const, status: r.error.status, code: r.error.code, detail: r.error.message })),
+  }));
 
   app.patch('/api/v1/tickets/:ref', {
     schema: { tags, summary: 'Update a ticket; needs If-Match (or "version") to avoid overwriting a colleague', params: TicketRefParams, body: UpdateTicketBody, response: { 200: Ticket } },

@@ -213,6 +213,26 @@ export async function getTicket(deps: Deps, actor: Actor, ref: string) {
 
 type Change = [unknown, unknown];
 
+export type BulkOutcome = { ref: string; ticket: TicketRow } | { ref: string; error: AppError };
+
+/**
+ * One change for many tickets: each is updated as PATCH would (own transaction, own version check,
+ * own history and hooks), in the order given; one refused ticket does not stop the others.
+ */
+export async function bulkUpdate(deps: Deps, actor: Actor, items: { ref: string; version: number }[], set: Omit<UpdateInput, 'version'>): Promise<BulkOutcome[]> {
+  authorize(actor, 'ticket.update');
+  const out: BulkOutcome[] = [];
+  for (const it of items) {
+    try {
+      out.push({ ref: it.ref, ticket: await updateTicket(deps, actor, it.ref, { ...set, version: it.version }) });
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      out.push({ ref: it.ref, error: e });
+    }
+  }
+  return out;
+}
+
 export async function updateTicket(deps: Deps, actor: Actor, ref: string, input: UpdateInput, ifMatch?: number): Promise<TicketRow> {
   authorize(actor, 'ticket.update');
   const expected = ifMatch ?? input.version;

@@ -1,7 +1,8 @@
-// Bulk actions on the selected tickets: one PATCH each with its version (If-Match), then a summary.
+// Bulk actions on the selected tickets: POST /tickets/bulk (up to 100 a request, each ticket with its
+// version; answered per ticket), then a summary.
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { ApiError, patch } from '../../common/api.ts';
+import { post } from '../../common/api.ts';
 import { useT } from '../../common/i18n.tsx';
 import { Field } from './Field.tsx';
 import { useSession } from '../../common/session.tsx';
@@ -14,6 +15,7 @@ type Action = 'assign' | 'status' | 'priority' | 'group' | 'tag';
 const ACTIONS: Action[] = ['assign', 'status', 'priority', 'group', 'tag'];
 const TAG = /^[\p{L}\p{N}_:.-]{1,50}$/u;
 export type BulkResult = { done: number; conflicts: string[]; failed: string[] };
+type BulkItem = { ref: string; ok: true } | { ref: string; ok: false; status: number; code: string; detail: string };
 
 export function BulkBar({ tickets, users, groups, onDone }: { tickets: Ticket[]; users: User[]; groups: Group[]; onDone: (ok: Set<string>, r: BulkResult | null) => void }) {
   const t = useT();
@@ -39,25 +41,24 @@ export function BulkBar({ tickets, users, groups, onDone }: { tickets: Ticket[];
     const b = body();
     if (!b) { setError(t('list.bulk.badTag')); return; }
     setError(null);
-    const queue = [...tickets];
     const r: BulkResult = { done: 0, conflicts: [], failed: [] };
     const ok = new Set<string>();
-    let n = 0;
-    setProgress({ done: 0, total: queue.length });
-    const worker = async () => {
-      for (let x = queue.shift(); x; x = queue.shift()) {
-        try {
-          await patch<Ticket>(`/api/v1/tickets/${x.id}`, b, { 'if-match': `"${x.version}"` });
-          r.done++;
-          ok.add(x.id);
-        } catch (err) {
-          if (err instanceof ApiError && err.status === 412) r.conflicts.push(x.number);
-          else r.failed.push(`${x.number} (${err instanceof Error ? err.message : String(err)})`);
-        }
-        setProgress({ done: ++n, total: tickets.length });
+    setProgress({ done: 0, total: tickets.length });
+    for (let i = 0; i < tickets.length; i += 100) {
+      const chunk = tickets.slice(i, i + 100);
+      try {
+        const res = await post<{ items: BulkItem[] }>('/api/v1/tickets/bulk', { items: chunk.map((x) => ({ ref: x.id, version: x.version })), set: b });
+        res.items.forEach((it, k) => {
+          const x = chunk[k];
+          if (it.ok) { r.done++; ok.add(x.id); }
+          else if (it.status === 412) r.conflicts.push(x.number);
+          else r.failed.push(`${x.number} (${it.detail})`);
+        });
+      } catch (err) {
+        for (const x of chunk) r.failed.push(`${x.number} (${err instanceof Error ? err.message : String(err)})`);
       }
-    };
-    await Promise.all([worker(), worker(), worker(), worker()]);
+      setProgress({ done: Math.min(i + 100, tickets.length), total: tickets.length });
+    }
     setProgress(null);
     await Promise.all([qc.invalidateQueries({ queryKey: listKey }), qc.invalidateQueries({ queryKey: viewCountsKey })]);
     onDone(ok, r);
