@@ -28,6 +28,16 @@ describe('web shell', () => {
     assert.match(await portal.text(), /src\/portal|assets\/portal/);
   });
 
+  test('the served app is a production build (development React prints warnings and is slower)', async () => {
+    const html = await (await fetch(`${w.base}/`)).text();
+    const files = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]);
+    assert.ok(files.length >= 2, html);
+    for (const f of files) {
+      const js = await (await fetch(`${w.base}${f}`)).text();
+      assert.doesNotMatch(js, /Encountered two children with the same key/, `${f} is a development build`);
+    }
+  });
+
   test('assets go compressed to browsers that accept it, plain to others, the same bytes either way', async () => {
     const html = await (await fetch(`${w.base}/`)).text();
     const src = /<script[^>]+src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
