@@ -19,7 +19,10 @@ export async function run(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
     if (stopMail) await stopMail().catch(() => {});
+    // a client that stops reading holds its response open: after 10 s its connection is cut
+    const cut = setTimeout(() => app.server.closeAllConnections(), 10_000);
     await app.close().catch(() => {});
+    clearTimeout(cut);
     await rt.stop();
     process.exit(0);
   };

@@ -1,5 +1,6 @@
 // Test harness: a fresh database per test file (cloned from the migrated template that
 // server/test/run.ts prepared), the real app, and HTTP clients signed in as each role.
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import pino from 'pino';
@@ -111,6 +112,11 @@ export async function setup(opts: { jobs?: boolean; env?: Record<string, string>
   if (boss) await registerWorkers(deps, boss);
   const app = await buildApp(deps, opts.web ? { web: WEB_DIST } : {});
   await app.ready();
+  // sockets and their last request: named when app.close hangs
+  const sockets = new Set<import('node:net').Socket>();
+  app.server.on('connection', (s: import('node:net').Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  app.server.on('request', (req: { url?: string; method?: string; socket: object }) => { (req.socket as { last?: string }).last = `${req.method} ${req.url}`; });
+  const openSockets = () => [...sockets].map((s) => (s as { last?: string }).last ?? '(no request)').join('; ');
   if (opts.web) await app.listen({ port, host: '127.0.0.1' });
   const hash = await hashPassword(PASSWORD);
 
@@ -155,7 +161,11 @@ export async function setup(opts: { jobs?: boolean; env?: Record<string, string>
       // client (pg-pool never answers queued connects after end()), and pg-boss then polls every
       // second for that worker to stop, keeping the test process alive
       if (boss) await bounded('boss.stop', boss.stop({ graceful: true, wait: true, timeout: 10_000 }));
-      await bounded('app.close', app.close());
+      // a connection still busy at close is named, then cut (as `slovo serve` does after 10 s)
+      const closing = app.close();
+      await bounded('app.close', closing, openSockets);
+      app.server.closeAllConnections();
+      await bounded('app.close after cutting connections', closing);
       await bounded('db.destroy', db.destroy());
       await bounded('drop database', drop());
     },
@@ -163,12 +173,15 @@ export async function setup(opts: { jobs?: boolean; env?: Record<string, string>
 }
 
 const CLOSE_STEP_MS = 20_000;
-async function bounded(what: string, p: Promise<unknown>): Promise<void> {
+async function bounded(what: string, p: Promise<unknown>, detail?: () => string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((r) => { timer = setTimeout(() => r('late'), CLOSE_STEP_MS); timer.unref(); });
   const r = await Promise.race([p.then(() => 'ok' as const), late]);
   clearTimeout(timer);
-  if (r === 'late') process.stderr.write(`harness: ${what} did not finish within ${CLOSE_STEP_MS / 1000} s; going on\n`);
+  if (r === 'late') {
+    const file = path.relative(process.cwd(), process.argv[1] ?? '?');
+    process.stderr.write(`harness: ${what} did not finish within ${CLOSE_STEP_MS / 1000} s in ${file}; going on (active: ${process.getActiveResourcesInfo().join(', ')}${detail ? `; ${detail()}` : ''})\n`);
+  }
 }
 
 /** A ticket created through the API by the given client. */

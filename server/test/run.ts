@@ -57,7 +57,7 @@ if (files.some((f) => f.includes(`${path.sep}web${path.sep}`))) await ensureWebB
 
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 240_000}`, `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, `--test-reporter=${path.join(root, 'server/test/reporter.js')}`, ...files],
+  ['--import', 'tsx', '--import', path.join(root, 'server/test/watchdog.ts'), '--test', `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 240_000}`, `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, `--test-reporter=${path.join(root, 'server/test/reporter.js')}`, ...files],
   { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', SLOVO_TEST_ADMIN_URL: adminUrl, SLOVO_TEST_TEMPLATE: template } },
 );
 const code: number = await new Promise((r) => child.on('exit', (c) => r(c ?? 1)));

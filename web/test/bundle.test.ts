@@ -126,5 +126,6 @@ describe('web pages: CSP', () => {
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type') ?? '', /javascript/);
     assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+    assert.ok((await r.arrayBuffer()).byteLength > 0); // read: an unread body holds the connection open at close
   });
 });
