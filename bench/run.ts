@@ -37,14 +37,19 @@ async function statementStats(url: string) {
   await c.connect();
   await c.query('create extension if not exists pg_stat_statements');
   await c.query('select pg_stat_statements_reset()');
+  const walSql = 'select wal_records::bigint as records, wal_fpi::bigint as fpi, wal_bytes::bigint as bytes from pg_stat_wal';
+  const wal0 = (await c.query(walSql)).rows[0];
   return {
     async report(): Promise<string[]> {
+      const wal1 = (await c.query(walSql)).rows[0];
+      const d = (k: string) => Number(wal1[k]) - Number(wal0[k]);
+      const walLine = `Create: WAL written meanwhile: ${d('records').toLocaleString('en')} records, ${d('fpi').toLocaleString('en')} full-page images, ${(d('bytes') / 1048576).toFixed(1)} MB`;
       const r = await c.query(`select calls, round(total_exec_time::numeric, 1) as ms, round(mean_exec_time::numeric, 3) as mean, rows,
           regexp_replace(left(query, 160), '\\s+', ' ', 'g') as q
         from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
         order by total_exec_time desc limit 12`);
       await c.end();
-      return ['Create: PostgreSQL time by statement (pg_stat_statements, SLOVO_BENCH_STATEMENTS=1; warm-up included):',
+      return [walLine, 'Create: PostgreSQL time by statement (pg_stat_statements, SLOVO_BENCH_STATEMENTS=1; warm-up included):',
         ...r.rows.map((x) => `  ${x.ms} ms in ${x.calls} calls (mean ${x.mean} ms, ${x.rows} rows): ${x.q}`)];
     },
   };
