@@ -127,6 +127,7 @@ export interface InboundMailsTable {
 export interface MailReceiptsTable {
   id: Id; channel_id: Ref; path: string; inbound_mail_id: Ref; path_ref: string | null; probe: Generated<boolean>; received_at: Ts;
 }
+export interface MailgunTokensTable { channel_id: Ref; token: string; sha256: string; used_at: Ts }
 export interface MailDedupeTable { key: string; inbound_mail_id: Ref; created_at: Ts }
 export interface MailMessageIdsTable {
   message_id: string; ticket_id: Ref; message_id_ref: NullRef; direction: 'in' | 'out'; customer_id: NullRef; created_at: Ts;
@@ -221,7 +222,7 @@ export interface DB {
   idempotency_keys: IdempotencyKeysTable; outbox: OutboxTable;
   mail_channels: MailChannelsTable; inbound_mails: InboundMailsTable; mail_receipts: MailReceiptsTable;
   mail_dedupe: MailDedupeTable; mail_message_ids: MailMessageIdsTable; mail_alerts: MailAlertsTable;
-  mail_path_state: MailPathStateTable; mail_probes: MailProbesTable;
+  mail_path_state: MailPathStateTable; mail_probes: MailProbesTable; mailgun_tokens: MailgunTokensTable;
 }
 
 export type Ticket = Selectable<TicketsTable>;

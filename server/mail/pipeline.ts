@@ -193,7 +193,11 @@ export async function registerPipelineWorkers(base: Deps, boss: PgBoss): Promise
     await stage('mail.thread', 32, (ids) => threadStage(deps, ids));
     await stage('mail.apply', 16, (ids) => each(ids, (id) => applyStage(deps, id), 8));
   }
-  await boss.work('mail.sweep', async () => { await sweepStuck(deps); });
+  await boss.work('mail.sweep', async () => {
+    await sweepStuck(deps);
+    // Mailgun refuses timestamps older than 15 minutes: a day-old token can no longer be replayed
+    await deps.db.deleteFrom('mailgun_tokens').where('used_at', '<', sql<Date>`now() - interval '1 day'`).execute();
+  });
   await boss.schedule('mail.sweep', '* * * * *', {}, { tz: 'UTC' });
   // after a restart, mails an old process was working on move on at once
   void sweepStuck(deps, 0).catch((e) => deps.log.error({ err: e }, 'mail sweep failed'));

@@ -117,11 +117,13 @@ export function inboundRoutes(app: App, deps: Deps): void {
       if (!c.active) return sendProblem(reply, 'forbidden', 'the mail channel is disabled', { reason: 'channel_inactive' });
       const raw = form?.get('body-mime')?.data;
       if (!raw) return badPayload(reply, 'missing_body_mime', 'no body-mime field: point the route at the URL ending in /mailgun with forward() raw MIME');
-      // a token is single-use: the same token with other bytes is a replay (a retry of the same post is fine)
-      const seen = await deps.db.selectFrom('mail_receipts as r').innerJoin('inbound_mails as m', 'm.id', 'r.inbound_mail_id').select('m.sha256')
-        .where('r.channel_id', '=', c.id).where('r.path', '=', 'mailgun').where('r.path_ref', '=', token.slice(0, 200))
-        .where('r.received_at', '>', sql<Date>`now() - interval '1 day'`).executeTakeFirst();
-      if (seen && seen.sha256 !== createHash('sha256').update(raw).digest('hex')) {
+      // a token is single-use: claimed by an insert on its key (two posts racing cannot both pass);
+      // the same token with the same bytes is a retry of the same post and goes through
+      const sha = createHash('sha256').update(raw).digest('hex');
+      const claimed = await deps.db.insertInto('mailgun_tokens').values({ channel_id: c.id, token: token.slice(0, 200), sha256: sha })
+        .onConflict((oc) => oc.columns(['channel_id', 'token']).doNothing()).returning('sha256').executeTakeFirst();
+      const seen = claimed ?? await deps.db.selectFrom('mailgun_tokens').select('sha256').where('channel_id', '=', c.id).where('token', '=', token.slice(0, 200)).executeTakeFirst();
+      if (seen && seen.sha256 !== sha) {
         return sendProblem(reply, 'unauthenticated', 'this Mailgun token was already used for another mail', { reason: 'replayed_token' });
       }
       return store(deps, req, reply, c.id, 'mailgun', raw, token.slice(0, 200));

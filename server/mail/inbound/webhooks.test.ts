@@ -140,6 +140,18 @@ describe('Mailgun (forward() to a URL, raw MIME)', () => {
     assert.equal(await count(), n + 1);
   });
 
+  test('two different mails posted at the same moment with one token: exactly one is stored, the other is replayed_token', async () => {
+    for (let round = 0; round < 5; round++) {
+      const n = await count();
+      const s = signed();
+      const mails = [0, 1, 2, 3].map((i) => Buffer.from(rfc().toString().replace('1234@', `race-${round}-${i}@`)));
+      const rs = await Promise.all(mails.map((m) => post(multipart(fields(s, m)), 'multipart/form-data; boundary=xYzZY')));
+      assert.deepEqual(rs.map((r) => r.status).sort(), [200, 401, 401, 401], rs.map((r) => r.raw).join('\n'));
+      for (const r of rs.filter((x) => x.status === 401)) assert.equal(r.body.reason, 'replayed_token');
+      assert.equal(await count(), n + 1);
+    }
+  });
+
   test('a signed post without body-mime is 400 missing_body_mime; a channel without a signing key is 401', async () => {
     const n = await count();
     const r = await post(multipart(fields(signed(), rfc()).filter(([k]) => k !== 'body-mime')), 'multipart/form-data; boundary=xYzZY');
