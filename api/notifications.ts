@@ -4,7 +4,7 @@ import { Id, PageQuery, Timestamp } from './common.ts';
 
 export const NOTIFICATION_KINDS = [
   'sla_warning', 'sla_breach', 'promise_reminder', 'promise_broken', 'promise_claimed',
-  'escalated', 'auto_escalation', 'care_expired', 'follow_up_due', 'snooze_ended', 'mention',
+  'escalated', 'auto_escalation', 'care_expired', 'follow_up_due', 'snooze_ended', 'mention', 'customer_reply',
 ] as const;
 export const NotificationKindSchema = z.enum(NOTIFICATION_KINDS);
 

@@ -102,7 +102,7 @@ export async function applyMail(deps: Deps, mailId: string): Promise<Applied | n
     if (fw) await afterCreated(deps, trx, ticketId, fw, now);
     else await afterTicketChange(deps, trx, {
         kind: 'message', ticketId, at: now, messageId: done.messageId, author: 'customer', public: true, signals: analysis.signals,
-        actorId: null, changes: reopen ? { status: [status, 'open'] } : {},
+        actorId: null, changes: reopen ? { status: [status, 'open'] } : {}, auto: !!d.auto,
       });
 
     if (p.attachments.length) {

@@ -10,6 +10,8 @@ export type TicketEvent =
   | {
     kind: 'message'; ticketId: string; at: Date; messageId: string; author: 'agent' | 'customer' | 'system';
     public: boolean; signals: string[]; actorId: string | null; changes: TicketChanges;
+    /** an automatic reply (out of office…): nobody is told about it */
+    auto?: boolean;
   }
   /** fields changed by PATCH, merge, escalation, macros…: status, priority, groupId, assigneeId, tags, requesterId… */
   | { kind: 'updated'; ticketId: string; at: Date; changes: TicketChanges; actorId: string | null };

@@ -11,6 +11,7 @@ import { refreshPriority } from '../priority/priority.service.ts';
 import type { TicketEvent } from './events.ts';
 import { REPEAT_DAYS } from '../priority/score.ts';
 import { sql } from 'kysely';
+import { tellCustomerReply } from '../notifications/customer-reply.ts';
 
 export type { TicketEvent } from './events.ts';
 
@@ -21,6 +22,7 @@ export async function afterTicketChange(deps0: Deps, db: Db, ev: TicketEvent): P
   await slaOnEvent(deps, db, ev);
   await promisesOnEvent(deps, db, ev);
   await escalationOnEvent(deps, db, ev);
+  if (ev.kind === 'message' && ev.author === 'customer' && ev.public && !ev.auto) await tellCustomerReply(deps, db, ev.ticketId, ev.messageId);
   // a new ticket makes its requester's other recent open tickets repeat contacts too
   await refreshPriority(deps, db, ev.kind === 'created' ? [ev.ticketId, ...(await recentSiblings(db, ev.ticketId))] : [ev.ticketId]);
 }

@@ -75,6 +75,12 @@ export function noticeTitle(kind: NotificationKind | string, data: Record<string
       if (ru) return `${who ? `${who} упоминает вас` : 'Вас упомянули'} в заметке${note ? `: «${note}»` : ''}`;
       return `${who ? `${who} mentioned you` : 'You were mentioned'} in a note${note ? `: "${note}"` : ''}`;
     }
+    case 'customer_reply': {
+      const who = str(data.customerName, 120);
+      const text = str(data.excerpt);
+      if (ru) return `${who ? `${who} ответил(а)` : 'Клиент ответил'}${text ? `: «${text}»` : ''}`;
+      return `${who ? `${who} replied` : 'The customer replied'}${text ? `: "${text}"` : ''}`;
+    }
     case 'snooze_ended':
       return ru ? 'Отложенное обращение снова в работе' : 'Snoozed ticket is back';
     default:
