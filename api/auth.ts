@@ -37,6 +37,15 @@ export const ApiToken = z.object({
   revokedAt: Timestamp.nullable(),
 });
 export const CreatedToken = ApiToken.extend({ token: z.string() });
+/** Every user's tokens, for admins: the owner with each token. */
+export const AdminApiToken = ApiToken.extend({ user: z.object({ id: Id, name: z.string(), email: z.string(), active: z.boolean() }) });
+export const AdminTokensQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(512).optional(),
+  userId: Id.optional(),
+  /** true: only tokens that still work (not revoked, not expired) */
+  active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+});
 
 export const MagicLinkBody = z.object({ email: Email });
 export const MagicVerifyBody = z.object({ token: z.string().min(20).max(200) });

@@ -37,6 +37,8 @@ export const PERMISSIONS = {
   'attachment.upload': 'light_agent',
   'settings.read': 'light_agent',
   'settings.write': 'admin',
+  'token.read': 'admin', // every user's API tokens (names, prefixes, owners; never the secret)
+  'token.admin': 'admin', // revoke anyone's token
   'search': 'light_agent',
   'mail.upload': 'agent', // hand an .eml to the inbound pipeline
   'mail.read': 'lead', // channels, their health and alerts, outbound status

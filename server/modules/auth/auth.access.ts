@@ -1,4 +1,4 @@
-import { EVERYONE, SIGNED_IN, STAFF, type AccessCase } from '../../test/access.ts';
+import { ADMINS, EVERYONE, SIGNED_IN, STAFF, type AccessCase } from '../../test/access.ts';
 import { PASSWORD } from '../../test/harness.ts';
 
 export default [
@@ -23,6 +23,16 @@ export default [
       if (f.principal === 'anonymous' || f.principal === 'customer') return { url: '/api/v1/tokens/1' };
       const t = await f.client.post('/api/v1/tokens', { name: 'x', scopes: ['read'] });
       return { url: `/api/v1/tokens/${t.body.id}` };
+    },
+  },
+  { route: 'GET /api/v1/admin/tokens', allow: ADMINS, request: () => ({ url: '/api/v1/admin/tokens' }) },
+  {
+    route: 'DELETE /api/v1/admin/tokens/:id', allow: ADMINS,
+    request: async (f) => {
+      // someone else's token, made directly: only an admin may revoke it
+      const u = await f.ctx.createUser('agent');
+      const t = await f.ctx.deps.db.insertInto('api_tokens').values({ user_id: u.id, name: 'other', token_hash: `h${Math.random()}`, prefix: 'slv_x', scopes: ['read'] }).returning('id').executeTakeFirstOrThrow();
+      return { url: `/api/v1/admin/tokens/${t.id}` };
     },
   },
   { route: 'POST /api/v1/portal/auth/magic-link', allow: EVERYONE, request: () => ({ url: '/api/v1/portal/auth/magic-link', body: { email: 'someone@clients.test' } }) },

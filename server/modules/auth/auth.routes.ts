@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiToken, ChangePasswordBody, CreatedToken, CreateTokenBody, LoginBody, MagicLinkBody, MagicVerifyBody, Me } from '../../../api/auth.ts';
+import { AdminApiToken, AdminTokensQuery, ApiToken, ChangePasswordBody, CreatedToken, CreateTokenBody, LoginBody, MagicLinkBody, MagicVerifyBody, Me } from '../../../api/auth.ts';
 import { IdParams, Ok, Page, PageQuery } from '../../../api/common.ts';
 import type { Deps } from '../../deps.ts';
 import { clearSessionCookies, clientOf, setSessionCookies } from '../../http/auth.ts';
@@ -68,6 +68,21 @@ export function authRoutes(app: App, deps: Deps) {
 
   app.delete('/api/v1/tokens/:id', { schema: { tags, summary: 'Revoke a token', params: IdParams, response: { 200: Ok } } }, async (req) => {
     await auth.revokeToken(deps, req.actor, req.params.id);
+    return { ok: true as const };
+  });
+
+  app.get('/api/v1/admin/tokens', {
+    schema: { tags, summary: "Every user's API tokens with their owner, newest first (admins)", querystring: AdminTokensQuery, response: { 200: Page(AdminApiToken) } },
+  }, async (req) => {
+    const r = await auth.listAllTokens(deps, req.actor, req.query);
+    return {
+      items: r.items.map((t) => ({ ...presentToken(t), user: { id: t.user_id, name: t.user_name, email: t.user_email, active: t.user_active } })),
+      nextCursor: r.nextCursor,
+    };
+  });
+
+  app.delete('/api/v1/admin/tokens/:id', { schema: { tags, summary: "Revoke anyone's API token (admins)", params: IdParams, response: { 200: Ok } } }, async (req) => {
+    await auth.revokeAnyToken(deps, req.actor, req.params.id);
     return { ok: true as const };
   });
 

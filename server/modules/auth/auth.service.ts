@@ -181,6 +181,27 @@ export async function revokeToken(deps: Deps, actor: Actor, id: string): Promise
   if (Number(r.numUpdatedRows) === 0) throw new AppError('not_found', 'token not found');
 }
 
+/** Every user's tokens (admins): newest first, optionally one user's or only those that still work. */
+export async function listAllTokens(deps: Deps, actor: Actor, q: { limit: number; cursor?: string; userId?: string; active?: boolean }) {
+  authorize(actor, 'token.read');
+  const c = decodeCursor(q.cursor, 1);
+  if (c && !isId(c[0])) throw new AppError('validation_failed', 'cursor is not valid; start again without it');
+  let query = deps.db.selectFrom('api_tokens as t').innerJoin('users as u', 'u.id', 't.user_id')
+    .selectAll('t').select(['u.name as user_name', 'u.email as user_email', 'u.active as user_active'])
+    .orderBy('t.id', 'desc').limit(q.limit + 1);
+  if (c) query = query.where('t.id', '<', c[0] as string);
+  if (q.userId) query = query.where('t.user_id', '=', q.userId);
+  if (q.active) query = query.where('t.revoked_at', 'is', null).where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', new Date())]));
+  return page(await query.execute(), q.limit, (t) => [t.id]);
+}
+
+/** An admin revokes anyone's token (a leaked one, a departed colleague's). */
+export async function revokeAnyToken(deps: Deps, actor: Actor, id: string): Promise<void> {
+  authorize(actor, 'token.admin');
+  const r = await deps.db.updateTable('api_tokens').set({ revoked_at: new Date() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) throw new AppError('not_found', 'token not found or already revoked');
+}
+
 // --- customers: passwordless magic link ---
 
 const MAGIC_TTL_MIN = 15;
