@@ -294,6 +294,38 @@ describe('admin screens', () => {
     assert.deepEqual(errors, []);
   }));
 
+  test("admin sees everyone's API tokens with their owners and revokes a leaked one: it stops working", () => w.step('admin-tokens', async () => {
+    const agent = await w.as('agent');
+    await w.deps.db.updateTable('users').set({ name: 'Pavel Leaky' }).where('id', '=', agent.userId).execute();
+    const leaked = (await agent.post('/api/v1/tokens', { name: 'crm-sync', scopes: ['read', 'write'] })).body;
+    const other = (await agent.post('/api/v1/tokens', { name: 'reports', scopes: ['read'] })).body;
+    const bearer = w.anon();
+    bearer.token = leaked.token;
+    assert.equal((await bearer.get('/api/v1/auth/me')).status, 200);
+
+    const { page } = await w.signIn('admin', { lang: 'en' });
+    const errors = watchErrors(page);
+    await page.goto('/admin');
+    await page.getByRole('navigation', { name: 'Administration sections' }).getByRole('link', { name: 'API tokens' }).click();
+    await page.getByLabel('User').selectOption({ label: `Pavel Leaky (${(await w.deps.db.selectFrom('users').select('email').where('id', '=', agent.userId).executeTakeFirstOrThrow()).email})` });
+    const row = page.getByRole('row').filter({ hasText: 'crm-sync' });
+    await row.waitFor();
+    assert.equal(await page.getByRole('row').filter({ has: page.getByRole('cell') }).count(), 2, 'only this user\'s two tokens');
+    assert.match(await row.textContent() ?? '', /Pavel Leaky.*crm-sync.*slv_.*read, write/);
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('group', { name: 'Revoke token "crm-sync" (Pavel Leaky)' }).getByRole('button', { name: 'Yes, confirm' }).click();
+    await page.getByRole('status').filter({ hasText: 'Token revoked' }).waitFor();
+    // "working only" is on: the revoked token leaves the list; off, it shows as revoked
+    await page.getByRole('row').filter({ hasText: 'crm-sync' }).waitFor({ state: 'detached' });
+    await page.getByRole('checkbox', { name: 'Working only' }).uncheck();
+    await page.getByRole('row').filter({ hasText: 'crm-sync' }).filter({ hasText: 'revoked' }).waitFor();
+    const rows = await w.deps.db.selectFrom('api_tokens').select(['id', 'revoked_at']).where('id', 'in', [leaked.id, other.id]).execute();
+    assert.ok(rows.find((r) => r.id === leaked.id)!.revoked_at);
+    assert.equal(rows.find((r) => r.id === other.id)!.revoked_at, null);
+    assert.equal((await bearer.get('/api/v1/auth/me')).status, 401);
+    assert.deepEqual(errors, []);
+  }));
+
   test('a lead sees the sections a lead may use and can set group members', () => w.step('admin-lead', async () => {
     const api = await w.as('admin');
     const g = await api.post('/api/v1/groups', { name: 'Billing', level: 1 });

@@ -16,6 +16,7 @@ import { MailSection } from './MailSection.tsx';
 import { OrgsSection } from './OrgsSection.tsx';
 import { SettingsSection } from './SettingsSection.tsx';
 import { SlaSection } from './SlaSection.tsx';
+import { TokensSection } from './TokensSection.tsx';
 import { UsersSection } from './UsersSection.tsx';
 
 type Section = { key: string; lead: boolean; render: () => ReactNode };
@@ -30,6 +31,7 @@ const SECTIONS: Section[] = [
   { key: 'macros', lead: true, render: () => <MacrosSection /> },
   { key: 'fields', lead: false, render: () => <FieldsSection /> },
   { key: 'orgs', lead: false, render: () => <OrgsSection /> },
+  { key: 'tokens', lead: false, render: () => <TokensSection /> },
 ];
 
 export default function AdminPage() {

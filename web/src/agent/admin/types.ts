@@ -1,6 +1,6 @@
 // Wire shapes the admin screens use (types only: nothing of api/ reaches the bundle).
 import type { z } from 'zod';
-import type { ApiToken as ApiTokenS, CreatedToken as CreatedTokenS } from '../../../../api/auth.ts';
+import type { AdminApiToken as AdminApiTokenS, ApiToken as ApiTokenS, CreatedToken as CreatedTokenS } from '../../../../api/auth.ts';
 import type { Calendar as CalendarS, CalendarWithDays as CalendarWithDaysS, IcalImportResult as IcalS } from '../../../../api/calendars.ts';
 import type { EscalationRule as RuleS } from '../../../../api/escalation.ts';
 import type { Macro as MacroS } from '../../../../api/macros.ts';
@@ -35,3 +35,4 @@ export type PromiseSettings = z.infer<typeof PromiseSettingsS>;
 export type SlaPolicy = z.infer<typeof SlaS>;
 export type ApiToken = z.infer<typeof ApiTokenS>;
 export type CreatedToken = z.infer<typeof CreatedTokenS>;
+export type AdminApiToken = z.infer<typeof AdminApiTokenS>;
