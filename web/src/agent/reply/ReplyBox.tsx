@@ -210,7 +210,7 @@ function Box({ ticketRef, ticketVersion, requesterLang, onSent }: ReplyBoxProps)
               {ask.promises.length > 0 && <p>{t('reply.ask.promises', { list: ask.promises.map((p) => (lang === 'ru' ? `«${p}»` : `“${p}”`)).join(', ') })}</p>}
             </div>
             <div className="reply-actions">
-              <button type="button" className="primary" autoFocus onClick={() => { acked.current = JSON.stringify(ask); setAsk(null); void post(ask.flags.length > 0); }}>{t('reply.ask.send')}</button>
+              <button type="button" className="primary" autoFocus onClick={() => { acked.current = JSON.stringify(ask); setAsk(null); editor.current?.focus(); void post(ask.flags.length > 0); }}>{t('reply.ask.send')}</button>
               <button type="button" onClick={() => { setAsk(null); editor.current?.focus(); }}>{t('reply.ask.edit')}</button>
             </div>
           </div>
