@@ -169,7 +169,8 @@ export function rulePass(text: string): RulePass {
   const postNeg = new Set(sc.get(G.postNeg).map((m) => m.first));
   const intents = sc.get(G.intent);
   const turns = sc.get(G.turn);
-  const jokes = bySentence(sc.get(G.joke), toks);
+  // «я не шучу», "not joking", «это не шутка»: a negated joke insists, it does not take anything back
+  const jokes = bySentence(sc.get(G.joke).filter((m) => !negated(toks, m.first, 2)), toks);
   const sentOf = (i: number) => toks[i]!.sent;
   const isPostNegated = (m: Match) => {
     const t = toks[m.last]!;
