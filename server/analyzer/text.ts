@@ -136,11 +136,11 @@ function wordInfo(raw: string): WordInfo {
 const isWs = (c: number) => c === 32 || c === 9 || c === 13 || c === 10 || c === 12 || c === 11 || c === 160 || (c >= 0x2000 && c <= 0x200a) || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff || c === 0x2028 || c === 0x2029 || c === 0x1680;
 
 /** What the text between two words does: 2 = ends a sentence ([.!?…] or a blank line), 1 = ends a clause. */
-function gapKind(gap: string): number {
+function gapKind(s: string, from: number, to: number): number {
   let kind = 0;
   let nl = false;
-  for (let i = 0; i < gap.length; i++) {
-    const c = gap.charCodeAt(i);
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
     if (c === 46 || c === 33 || c === 63 || c === 0x2026) kind |= 2;
     else if (c === 10) {
       if (nl) kind |= 2;
@@ -148,7 +148,7 @@ function gapKind(gap: string): number {
       kind |= 1;
       continue;
     } else if (c === 44 || c === 59 || c === 58 || c === 40 || c === 41 || c === 0x2014 || c === 0x2013 || c === 34 || c === 0xab || c === 0xbb) kind |= 1;
-    else if (c === 45 && i > 0 && i + 1 < gap.length && isWs(gap.charCodeAt(i - 1)) && isWs(gap.charCodeAt(i + 1))) kind |= 1;
+    else if (c === 45 && i > from && i + 1 < to && isWs(s.charCodeAt(i - 1)) && isWs(s.charCodeAt(i + 1))) kind |= 1;
     if (!isWs(c)) nl = false;
   }
   return kind;
@@ -231,11 +231,11 @@ export function tokenize(text: string, ranges: Range[] = [{ start: 0, end: text.
       const at = i;
       i = wordEnd(part, i);
       const word = wordAt(part, at, i);
-      const gap = at - last === 1 && part.charCodeAt(last) === 32 ? '' : part.slice(last, at);
-      if (gap) {
-        const k = gapKind(gap);
+      // the text between the words (a lone space, the usual case, changes nothing)
+      if (at > last && !(at - last === 1 && part.charCodeAt(last) === 32)) {
+        const k = gapKind(part, last, at);
         // a dot inside a word is no sentence end: 10.30, vc.ru, banki.ru
-        if (k & 2 && !(gap === '.' && /[\p{L}\p{N}]/u.test(part[at - 2] ?? '') && (word.num || /^\p{Ll}/u.test(part[at]!)))) {
+        if (k & 2 && !(at - last === 1 && part.charCodeAt(last) === 46 && /[\p{L}\p{N}]/u.test(part[at - 2] ?? '') && (word.num || /^\p{Ll}/u.test(part[at]!)))) {
           sent++;
           clause++;
         } else if (k & 1) clause++;
