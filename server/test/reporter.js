@@ -1,5 +1,7 @@
 // node:test reporter: one line per test, failures in full, and the closing
 // "N passed, N failed" line that CI looks for.
+import fs from 'node:fs';
+import path from 'node:path';
 import { inspect } from 'node:util';
 
 export default async function* reporter(source) {
@@ -29,5 +31,9 @@ export default async function* reporter(source) {
     }
   }
   if (failures.length) yield `\nFailures:\n\n${failures.join('\n')}\n`;
+  // screenshots a failed browser step saved (web/test/browser.ts): named so CI keeps and shows them
+  const shots = path.resolve('test-artifacts');
+  const files = fs.existsSync(shots) ? fs.readdirSync(shots).filter((f) => f.endsWith('.png')) : [];
+  if (files.length) yield `Screenshots of failed browser steps (CI artifacts):\n${files.map((f) => `  test-artifacts/${f}`).join('\n')}\n`;
   yield `${passed} passed, ${failed} failed\n`;
 }

@@ -26,6 +26,9 @@ function findTests(dir: string): string[] {
   return out;
 }
 
+// screenshots of failed browser steps are this run's only (the reporter lists them at the end)
+fs.rmSync(path.join(root, 'test-artifacts'), { recursive: true, force: true });
+
 let embedded: EmbeddedServer | null = null;
 let adminUrl = process.env.TEST_DATABASE_URL;
 let tmp: string | null = null;
