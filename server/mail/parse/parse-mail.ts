@@ -7,7 +7,7 @@ import { cleanContentType, cleanFilename } from '../../modules/attachments/attac
 import { htmlToText, textToHtml } from '../../modules/tickets/html.ts';
 import type { Address, ParsedAttachment, ParsedMail, ParseLimits, ParseResult } from '../types.ts';
 import { decodeAs, decodeTransfer, guessSingleByte, hasHighBytes, knownCharset, utf8Like, validUtf8 } from './charset.ts';
-import { foldHtml, foldText, splitQuotedHtml } from './quotes.ts';
+import { foldHtml, foldSignature, foldText, htmlSignature, splitQuotedHtml } from './quotes.ts';
 import { sanitizeMailHtml } from './sanitize.ts';
 import { header, param, parseHeaderBlock, scanMail, type Header, type ScanPart } from './scan.ts';
 
@@ -183,6 +183,8 @@ export async function parseMail(input: Buffer, limits: ParseLimits): Promise<Par
       quoted = [f.quoted, split.quoted].filter(Boolean).join('\n\n');
       if (!visible.trim()) ({ visible, quoted } = { visible: text, quoted: '' });
     }
+    const sig = htmlSignature(rawHtml);
+    if (sig) ({ visible, quoted } = foldSignature({ visible, quoted }, htmlToText(sig)));
   } else {
     text = textPart.trim();
     ({ visible, quoted } = foldText(textPart, isReply));

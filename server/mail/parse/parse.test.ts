@@ -91,6 +91,22 @@ describe('quoted history and signatures', () => {
     });
   }
 
+  test('a signature the HTML marks is folded even without a "-- " line (Outlook on the web, Gmail, iOS Mail)', async () => {
+    const owa = await parsed(S.OWA_SIGNATURE);
+    assert.equal(owa.visibleText, 'Добрый день!\n\nСчёт получили, оплатим завтра.');
+    assert.match(owa.quotedText, /^С уважением,\nАнна Смирнова\nГлавный бухгалтер/);
+    const gmail = await parsed(S.GMAIL_SIGNATURE);
+    assert.equal(gmail.visibleText, 'The export still fails with error 500.');
+    assert.equal(gmail.quotedText, 'Boris Kim\nCTO, Example Ltd');
+    const ios = await parsed(S.IOS_SIGNATURE);
+    assert.equal(ios.visibleText, 'Where is my parcel?');
+    assert.equal(ios.quotedText, 'Sent from my iPhone');
+    // written below the signature: everything stays visible
+    const below = await parsed(S.SIGNATURE_NOT_LAST);
+    assert.match(below.visibleText, /Boris Kim\n\nP\.S\. One more thing/);
+    assert.equal(below.quotedText, '');
+  });
+
   test('a fresh forward keeps the forwarded mail visible', async () => {
     const m = await parsed(S.FORWARD_FRESH);
     assert.match(m.visibleText, /Ваш заказ отменён/);

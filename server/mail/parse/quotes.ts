@@ -156,6 +156,39 @@ export function foldHtml(html: string): string {
   return render(doc);
 }
 
+// --- signatures the HTML marks (Gmail, Thunderbird, Outlook on the web, Apple Mail) ---
+
+function isSignature(e: Element): boolean {
+  const c = cls(e);
+  if (/ (gmail_signature|x_gmail_signature|moz-signature) /.test(c)) return true;
+  return /^(x_)?signature$|^applemailsignature$/.test(id(e));
+}
+
+/** The HTML of the first signature container the sender's client marked, if any. */
+export function htmlSignature(html: string): string | null {
+  const doc = parseDocument(html);
+  const sig = findOne(isSignature, doc.children, true);
+  return sig ? render(sig) : null;
+}
+
+const squash = (s: string) => s.replace(/^\s*--\s*$/gm, '').replace(/\s+/g, ' ').trim();
+
+/** The marked signature's text ends the visible text: it is folded (moved to the front of the quoted part),
+ *  unless nothing would be left. Outlook and Apple Mail put no "-- " line before it, in text or HTML. */
+export function foldSignature(folded: { visible: string; quoted: string }, signature: string): { visible: string; quoted: string } {
+  const want = squash(signature);
+  if (!want || want.length > 2000) return folded;
+  const lines = folded.visible.split('\n');
+  for (let i = lines.length - 1, len = 0; i > 0 && len <= want.length + 8; i--) {
+    len += lines[i].length + 1;
+    if (squash(lines.slice(i).join('\n')) !== want) continue;
+    const visible = lines.slice(0, i).join('\n').trim();
+    if (!visible) return folded;
+    return { visible, quoted: [lines.slice(i).join('\n').trim(), folded.quoted].filter(Boolean).join('\n\n') };
+  }
+  return folded;
+}
+
 /** Splits display HTML into the text before the data-slovo-quoted div and the text inside it. */
 export function splitQuotedHtml(html: string, toText: (html: string) => string): { visible: string; quoted: string } {
   const doc = parseDocument(html);

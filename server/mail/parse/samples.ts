@@ -98,3 +98,21 @@ export function normalMail(i: number): Buffer {
   const s = shapes[i % shapes.length].toString('latin1').replace(/Message-ID: <[^>]*>/, `Message-ID: <n${i}@bench.test>`);
   return Buffer.from(s, 'latin1');
 }
+
+// Signatures the HTML marks but the text part does not ("-- " missing): Outlook on the web, Gmail, iOS Mail.
+export const OWA_SIGNATURE = alt(base('RE: Счёт', { ...reply, 'Message-ID': '<DB9PR02MB7777@DB9PR02MB7777.eurprd02.prod.outlook.com>' }),
+  lines('Добрый день!', '', 'Счёт получили, оплатим завтра.', '', 'С уважением,', 'Анна Смирнова', 'Главный бухгалтер', 'ООО «Ромашка»', '+7 495 000-00-00', ''),
+  '<html><body><div>Добрый день!<br><br>Счёт получили, оплатим завтра.</div><div id="Signature"><p>С уважением,<br>Анна Смирнова<br>Главный бухгалтер<br>ООО «Ромашка»<br>+7 495 000-00-00</p></div></body></html>');
+
+export const GMAIL_SIGNATURE = alt(base('Re: Access', reply),
+  lines('The export still fails with error 500.', '', 'Boris Kim', 'CTO, Example Ltd', ''),
+  '<div dir="ltr">The export still fails with error 500.<br><br><div dir="ltr" class="gmail_signature" data-smartmail="gmail_signature">Boris Kim<br>CTO, Example Ltd</div></div>');
+
+export const IOS_SIGNATURE = alt(base('Re: Delivery', reply),
+  lines('Where is my parcel?', '', 'Sent from my iPhone', ''),
+  '<html><body dir="auto"><div dir="ltr">Where is my parcel?</div><div dir="ltr"><br><div id="AppleMailSignature" dir="ltr">Sent from my iPhone</div></div></body></html>', 'Apple-Mail-9Z8Y7X');
+
+/** The marked signature is not at the end (the sender wrote below it): nothing is folded. */
+export const SIGNATURE_NOT_LAST = alt(base('Re: Access', reply),
+  lines('First line.', '', 'Boris Kim', '', 'P.S. One more thing: the export is urgent.', ''),
+  '<div dir="ltr">First line.<br><br><div class="gmail_signature">Boris Kim</div><br>P.S. One more thing: the export is urgent.</div>');
