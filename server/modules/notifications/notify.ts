@@ -9,7 +9,7 @@ import type { Deps } from '../../deps.ts';
 import { enqueueMany } from '../../jobs/boss.ts';
 import { anyChannelCanSend } from '../../mail/outbound/queue.ts';
 import { ticketRef } from '../tickets/ticket-number.ts';
-import { digestMail, langOf, noticeMail, type Lang } from './texts.ts';
+import { DIGEST_SHOWN, digestMail, langOf, noticeMail, type Lang } from './texts.ts';
 
 export { NOTIFICATION_KINDS }; // one list, in api/notifications.ts (the preferences API names every kind)
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -45,30 +45,27 @@ export async function notify(deps: Deps, db: Db, notices: Notice[]): Promise<num
       left join notification_prefs p on p.user_id = x.user_id and p.kind = x.kind
       left join tickets t on t.id = x.ticket_id
     `.execute(trx)).rows;
-    const rows = targets
+    const rows: MailRow[] = targets
       .filter((t) => t.in_app || t.mail)
-      .map((t) => {
-        const n = list[t.i];
-        const l = langOf(t.locale);
-        const ticket = t.number === null ? null : { ref: ticketRef(deps.config, t.number), subject: t.subject ?? '', url: `${deps.config.publicUrl}/tickets/${t.number}` };
-        const m = t.mail ? noticeMail(n.kind, n.data, l, t.time_zone, ticket) : null;
-        return {
-          user_id: n.userId, kind: n.kind, ticket_id: n.ticketId, data: n.data, dedupe_key: n.dedupeKey, in_app: t.in_app,
-          mail: t.mail, to_address: t.email, subject: m?.subject ?? null, body: m?.body ?? null, lang: l,
-        };
-      });
+      .map((t) => ({ n: list[t.i], t, user_id: list[t.i].userId, dedupe_key: list[t.i].dedupeKey, in_app: t.in_app, mail: t.mail, to_address: t.email, lang: langOf(t.locale) }));
+    // a mail's text is written only when it is sent (a digest shows its first notices only)
+    const text = (r: MailRow) => {
+      const ticket = r.t.number === null ? null : { ref: ticketRef(deps.config, r.t.number), subject: r.t.subject ?? '', url: `${deps.config.publicUrl}/tickets/${r.t.number}` };
+      return noticeMail(r.n.kind, r.n.data, r.lang, r.t.time_zone, ticket);
+    };
     if (!rows.length) return 0;
     // keys in one order, so two writers with overlapping notices wait for each other instead of deadlocking
     const ins = await sql<{ dedupe_key: string }>`
       insert into notifications (user_id, kind, ticket_id, data, dedupe_key)
       select user_id, kind, ticket_id, coalesce(data, '{}'), dedupe_key
-      from jsonb_to_recordset(${JSON.stringify(rows.filter((r) => r.in_app))}::jsonb) as x(user_id bigint, kind text, ticket_id bigint, data jsonb, dedupe_key text)
+      from jsonb_to_recordset(${JSON.stringify(rows.filter((r) => r.in_app).map((r) => ({ user_id: r.n.userId, kind: r.n.kind, ticket_id: r.n.ticketId, data: r.n.data, dedupe_key: r.n.dedupeKey })))}::jsonb)
+        as x(user_id bigint, kind text, ticket_id bigint, data jsonb, dedupe_key text)
       order by dedupe_key
       on conflict (dedupe_key) do nothing
       returning dedupe_key`.execute(trx);
     const inserted = new Set(ins.rows.map((r) => r.dedupe_key));
     // mail only for notifications inserted now (with in-app off: by the notice's own key)
-    const mails = mailsOf(rows.filter((r) => r.mail && (!r.in_app || inserted.has(r.dedupe_key))), inserted, deps.config.publicUrl);
+    const mails = mailsOf(rows.filter((r) => r.mail && (!r.in_app || inserted.has(r.dedupe_key))), inserted, deps.config.publicUrl, text);
     if (mails.length) {
       const out = await sql<{ id: string }>`
         insert into outbox (to_address, subject, body_text, kind, dedupe_key, auto_submitted, headers)
@@ -85,24 +82,29 @@ export async function notify(deps: Deps, db: Db, notices: Notice[]): Promise<num
   });
 }
 
-type MailRow = { user_id: string; dedupe_key: string; in_app: boolean; to_address: string; subject: string | null; body: string | null; lang: Lang };
+type MailRow = { n: Notice; t: Target; user_id: string; dedupe_key: string; in_app: boolean; mail: boolean; to_address: string; lang: Lang };
+type MailText = { subject: string; body: string };
 
 /** One mail per recipient per call: a single notice as itself, several as one digest (a lead does not get
  *  5,000 mails from one sweep). A digest is named after its first notice (inserted now, so never mailed
  *  before) and says in X-Slovo-Notifications how many it covers. Notices with in-app off keep their own mail. */
-function mailsOf(rows: MailRow[], inserted: Set<string>, publicUrl: string) {
+function mailsOf(rows: MailRow[], inserted: Set<string>, publicUrl: string, text: (r: MailRow) => MailText) {
   const out: { to_address: string; subject: string; body: string; dedupe_key: string; headers: Record<string, string> }[] = [];
   const byUser = new Map<string, MailRow[]>();
   for (const r of rows) {
-    if (!inserted.has(r.dedupe_key)) out.push({ to_address: r.to_address, subject: r.subject ?? '', body: r.body ?? '', dedupe_key: `notif:${r.dedupe_key}`, headers: { 'X-Slovo-Notifications': '1' } });
-    else byUser.set(r.user_id, [...(byUser.get(r.user_id) ?? []), r]);
+    if (!inserted.has(r.dedupe_key)) out.push({ to_address: r.to_address, ...text(r), dedupe_key: `notif:${r.dedupe_key}`, headers: { 'X-Slovo-Notifications': '1' } });
+    else {
+      const l = byUser.get(r.user_id);
+      if (l) l.push(r);
+      else byUser.set(r.user_id, [r]);
+    }
   }
   for (const list of byUser.values()) {
     list.sort((a, b) => (a.dedupe_key < b.dedupe_key ? -1 : 1));
     const first = list[0];
     const headers = { 'X-Slovo-Notifications': String(list.length) };
-    if (list.length === 1) out.push({ to_address: first.to_address, subject: first.subject ?? '', body: first.body ?? '', dedupe_key: `notif:${first.dedupe_key}`, headers });
-    else out.push({ to_address: first.to_address, ...digestMail(first.lang, list.map((r) => ({ subject: r.subject ?? '', body: r.body ?? '' })), publicUrl), dedupe_key: `notif:${first.dedupe_key}`, headers });
+    if (list.length === 1) out.push({ to_address: first.to_address, ...text(first), dedupe_key: `notif:${first.dedupe_key}`, headers });
+    else out.push({ to_address: first.to_address, ...digestMail(first.lang, list.slice(0, DIGEST_SHOWN).map(text), publicUrl, list.length), dedupe_key: `notif:${first.dedupe_key}`, headers });
   }
   return out;
 }

@@ -11,13 +11,26 @@ const METRIC: Record<string, Record<Lang, string>> = {
   resolution: { ru: 'решения', en: 'resolution' },
 };
 
+// a formatter per language and zone: making one costs far more than using it (a sweep formats thousands)
+const formats = new Map<string, Intl.DateTimeFormat>();
+function timeFormat(l: Lang, timeZone: string): Intl.DateTimeFormat {
+  const key = `${l}|${timeZone}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(l === 'ru' ? 'ru-RU' : 'en-GB', { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+    if (formats.size > 1000) formats.clear();
+    formats.set(key, f);
+  }
+  return f;
+}
+
 /** A time in the reader's zone and language; the ISO string when the zone is unknown. */
 export function formatTime(at: unknown, l: Lang, timeZone: string): string {
   if (typeof at !== 'string' && !(at instanceof Date)) return '';
   const d = new Date(at);
   if (Number.isNaN(d.getTime())) return '';
   try {
-    return new Intl.DateTimeFormat(l === 'ru' ? 'ru-RU' : 'en-GB', { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(d);
+    return timeFormat(l, timeZone).format(d);
   } catch {
     return d.toISOString();
   }
@@ -101,11 +114,11 @@ export function noticeMail(
   return { subject: subject.slice(0, 900), body: `${lines.join('\n')}\n` };
 }
 
-const DIGEST_SHOWN = 20;
+export const DIGEST_SHOWN = 20;
 
 /** Several notices of one sweep in one mail: their subjects and links, the first DIGEST_SHOWN in full. */
-export function digestMail(l: Lang, notices: { subject: string; body: string }[], publicUrl: string): { subject: string; body: string } {
-  const n = notices.length;
+export function digestMail(l: Lang, notices: { subject: string; body: string }[], publicUrl: string, total = notices.length): { subject: string; body: string } {
+  const n = Math.max(total, notices.length);
   const ru = l === 'ru';
   const word = ru ? ({ one: 'новое уведомление', few: 'новых уведомления', many: 'новых уведомлений' } as Record<string, string>)[new Intl.PluralRules('ru').select(n)] ?? 'новых уведомлений' : n === 1 ? 'new notification' : 'new notifications';
   const shown = notices.slice(0, DIGEST_SHOWN).map((x) => x.body.split('\n').filter((line, i, all) => line && !(i === all.length - 1 && all.length > 1)).join('\n'));
