@@ -172,3 +172,16 @@ test('many notices for one person in one call: one digest mail (ru plural, the f
   assert.match(mails[1].body_text, /…и ещё 5: .*\/notifications/);
   assert.equal((await notifsOf(u.id)).length, 28, 'every notice is still its own in-app notification');
 });
+
+test('a notice for a ticket or a user that does not exist writes nothing (the writer checks; the table has no foreign keys)', async () => {
+  const u = await ctx.createUser('agent');
+  const n = await notify(ctx.deps, db(), [
+    { userId: u.id, kind: 'sla_breach', ticketId: '999999999', data: {}, dedupeKey: `ghost-ticket:${u.id}` },
+    { userId: '999999998', kind: 'sla_breach', ticketId: ticket.id, data: {}, dedupeKey: 'ghost-user' },
+    notice(u.id, 'sla_warning', `real:${u.id}`, { metric: 'resolution', level: 75 }),
+  ]);
+  assert.equal(n, 1);
+  assert.deepEqual((await notifsOf(u.id)).map((x) => x.dedupe_key), [`real:${u.id}`]);
+  assert.equal((await db().selectFrom('notifications').select('id').where('dedupe_key', 'in', [`ghost-ticket:${u.id}`, 'ghost-user']).execute()).length, 0);
+  assert.deepEqual(await mailsTo(u.email), []);
+});

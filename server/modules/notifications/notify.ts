@@ -44,6 +44,7 @@ export async function notify(deps: Deps, db: Db, notices: Notice[]): Promise<num
       join users u on u.id = x.user_id and u.active
       left join notification_prefs p on p.user_id = x.user_id and p.kind = x.kind
       left join tickets t on t.id = x.ticket_id
+      where x.ticket_id is null or t.id is not null -- (the table has no foreign keys: this is the check)
     `.execute(trx)).rows;
     const rows: MailRow[] = targets
       .filter((t) => t.in_app || t.mail)

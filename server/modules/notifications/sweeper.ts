@@ -24,7 +24,7 @@ import { sweepSlaAlerts } from '../sla/sla.service.ts';
 
 /** pg_try_advisory_xact_lock(int, int) key of the sweeper (a constant nobody else uses). */
 export const SWEEP_LOCK = [73019526, 1] as const;
-export const SWEEP_LIMIT = 5000;
+export const SWEEP_LIMIT = 10_000;
 /** New tickets this young are left to the hook that is about to run right after their insert. */
 export const CATCH_UP_GRACE_MS = 30_000;
 export const CATCH_UP_WINDOW_MS = 60 * 60_000;
