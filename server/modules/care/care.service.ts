@@ -13,6 +13,7 @@ import { AppError, notFound } from '../../errors.ts';
 import { authorize } from '../../policy.ts';
 import { notify, type Notice } from '../notifications/notify.ts';
 import { refreshMany, unsolvedTicketsOf } from '../priority/priority.service.ts';
+import { queuePriorityRefresh } from '../priority/queue.ts';
 import { findTicket } from '../tickets/tickets.service.ts';
 
 export type Scope = 'customer' | 'organization';
@@ -57,13 +58,14 @@ async function ownerZone(db: Db, scope: Scope, id: string): Promise<string> {
 }
 
 /** Unsolved tickets of the flag's owner get their priority refreshed. */
-async function refreshOwner(deps: Deps, db: Db, rows: { customer_id: string | null; organization_id: string | null }[], now?: Date) {
-  const ids = await unsolvedTicketsOf(db, {
-    customerIds: rows.flatMap((r) => (r.customer_id ? [r.customer_id] : [])),
-    organizationIds: rows.flatMap((r) => (r.organization_id ? [r.organization_id] : [])),
-  });
-  await refreshMany(deps, db, ids, { now });
+async function refreshOwner(deps: Deps, db: Db, rows: { customer_id: string | null; organization_id: string | null }[]) {
+  await refreshMany(deps, db, await ownersTickets(db, rows));
 }
+
+const ownersTickets = (db: Db, rows: { customer_id: string | null; organization_id: string | null }[]) => unsolvedTicketsOf(db, {
+  customerIds: rows.flatMap((r) => (r.customer_id ? [r.customer_id] : [])),
+  organizationIds: rows.flatMap((r) => (r.organization_id ? [r.organization_id] : [])),
+});
 
 export async function createCare(deps: Deps, actor: Actor, scope: Scope, ownerId: string, input: z.infer<typeof CreateCareBody>): Promise<CareRow> {
   authorize(actor, 'care.write');
@@ -140,6 +142,7 @@ export async function sweepCareExpiry(deps: Deps, db: Db, now: Date, limit: numb
     dedupeKey: `care:${r.id}:expired`,
   }));
   await notify(deps, db, notices);
-  await refreshOwner(deps, db, rows, now);
+  // the owners' scores lose their care points: refreshed right after by a job, as the SLA and promise sources do
+  await queuePriorityRefresh(deps, db, await ownersTickets(db, rows));
   return rows.length;
 }
