@@ -1,6 +1,6 @@
 // Status, priority, assignee, group, tags and custom fields: one form, saved with If-Match.
 // A colleague's change in between answers 412: the form says so and offers a reload.
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { patch } from '../../common/api.ts';
 import { useLang, useT } from '../../common/i18n.tsx';
 import { isConflict, useFields, useGroups, useUsers } from './data.ts';
@@ -55,6 +55,8 @@ export function Properties({ ticket, onSaved, onReload }: { ticket: TicketT; onS
   const [conflict, setConflict] = useState(false);
   const [saved, setSaved] = useState(false);
   const a = useAction();
+  // Save disables itself once saved: focus moves to the "saved" line instead of falling to the page
+  const status = useRef<HTMLSpanElement>(null);
 
   // a newer ticket (live update, another action) refreshes an untouched form
   useEffect(() => {
@@ -86,6 +88,7 @@ export function Properties({ ticket, onSaved, onReload }: { ticket: TicketT; onS
       await patch(`/api/v1/tickets/${ticket.id}`, body, { 'if-match': `"${baseVersion}"` });
       setDirty(false);
       setSaved(true);
+      status.current?.focus();
       onSaved();
     }, (err) => {
       if (isConflict(err)) { setConflict(true); return true; }
@@ -139,7 +142,7 @@ export function Properties({ ticket, onSaved, onReload }: { ticket: TicketT; onS
       <div className="tk-row">
         <button type="submit" className="primary" disabled={a.busy || !dirty || ticket.status === 'closed'}>{t('common.save')}</button>
         {dirty && <button type="button" onClick={reload}>{t('ticket.props.discard')}</button>}
-        <span role="status" className="muted">{saved ? t('ticket.props.saved') : ''}</span>
+        <span role="status" className="muted" tabIndex={-1} ref={status}>{saved ? t('ticket.props.saved') : ''}</span>
       </div>
       {a.error && <p className="error" role="alert">{a.error}</p>}
     </form>
