@@ -1,7 +1,7 @@
 // Mail ingestion scenarios (issue 4): raw-MIME webhook and IMAP end to end until the
 // ticket message is committed, receive→visible latency at a steady 100 mails/s, and
 // parse time on the hostile corpus. Runs in its own database of the bench cluster.
-// BENCH_PROF_DIR=<dir>: the Slovo child writes a CPU profile there (node --cpu-prof).
+// BENCH_CPU_PROF=<dir>: the Slovo child writes a CPU profile there (node --cpu-prof).
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
@@ -20,7 +20,7 @@ type Server = { child: ChildProcess; base: string; stop: () => Promise<void> };
 
 function startServer(url: string, extra: Record<string, string> = {}): Promise<Server> {
   const child = fork(path.join(import.meta.dirname, 'server.ts'), [], {
-    execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF_DIR}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, DATABASE_URL: url, BENCH_MAIL_PATHS: '1', SLOVO_MAIL_SENDER_LIMIT: '100000', ...extra },
   });
   return new Promise((resolve, reject) => {
