@@ -171,6 +171,12 @@ export async function sweepStuck(deps: Deps, olderThanSeconds = 120): Promise<nu
   return rows.length;
 }
 
+/** Mailgun refuses timestamps older than 15 minutes: a day-old token can no longer be replayed. */
+export async function purgeMailgunTokens(deps: Deps): Promise<number> {
+  const r = await deps.db.deleteFrom('mailgun_tokens').where('used_at', '<', sql<Date>`now() - interval '1 day'`).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 type MailJob = { mailId: string };
 
 async function each(ids: string[], fn: (id: string) => Promise<void>, parallel: number): Promise<void> {
@@ -195,8 +201,7 @@ export async function registerPipelineWorkers(base: Deps, boss: PgBoss): Promise
   }
   await boss.work('mail.sweep', async () => {
     await sweepStuck(deps);
-    // Mailgun refuses timestamps older than 15 minutes: a day-old token can no longer be replayed
-    await deps.db.deleteFrom('mailgun_tokens').where('used_at', '<', sql<Date>`now() - interval '1 day'`).execute();
+    await purgeMailgunTokens(deps);
   });
   await boss.schedule('mail.sweep', '* * * * *', {}, { tz: 'UTC' });
   // after a restart, mails an old process was working on move on at once

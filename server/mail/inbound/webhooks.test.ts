@@ -8,6 +8,7 @@ import { simpleParser } from 'mailparser';
 import { sql } from 'kysely';
 import { Client, setup, type TestCtx } from '../../test/harness.ts';
 import { fixture } from './fixtures/load.ts';
+import { purgeMailgunTokens } from '../pipeline.ts';
 
 const KEY = 'key-3ax6xnjp29jd6fds4gc373sgvjxteol0';
 let ctx: TestCtx;
@@ -150,6 +151,18 @@ describe('Mailgun (forward() to a URL, raw MIME)', () => {
       for (const r of rs.filter((x) => x.status === 401)) assert.equal(r.body.reason, 'replayed_token');
       assert.equal(await count(), n + 1);
     }
+  });
+
+  test('used tokens are kept a day, then purged by the mail sweep', async () => {
+    const s = signed();
+    const r = await post(multipart(fields(s, Buffer.from(rfc().toString().replace('1234@', 'purge-1@')))), 'multipart/form-data; boundary=xYzZY');
+    assert.equal(r.status, 200, r.raw);
+    const db = ctx.deps.db;
+    await db.insertInto('mailgun_tokens').values({ channel_id: ch.id, token: 'old-token', sha256: 'x'.repeat(64), used_at: new Date(Date.now() - 25 * 3600_000) }).execute();
+    assert.ok(await purgeMailgunTokens(ctx.deps) >= 1);
+    const left = (await db.selectFrom('mailgun_tokens').select('token').where('channel_id', '=', ch.id).execute()).map((x) => x.token);
+    assert.ok(left.includes(s.token), 'a fresh token stays');
+    assert.ok(!left.includes('old-token'), 'a day-old token is gone');
   });
 
   test('a signed post without body-mime is 400 missing_body_mime; a channel without a signing key is 401', async () => {
