@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { sql } from 'kysely';
 import { ChannelParams, InboundAck, TokenQuery, UploadQuery, UploadResult } from '../../../api/mail-inbound.ts';
 import type { MailPath } from '../../db/types.ts';
 import type { Deps } from '../../deps.ts';
