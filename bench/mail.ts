@@ -9,6 +9,7 @@ import { ensureDatabase } from '../server/db/embedded.ts';
 import { benchRawIngest } from '../server/mail/inbound/bench-raw.ts';
 import { startDovecot } from '../server/test/dovecot.ts';
 import type { Cluster } from './cluster.ts';
+import { statementStats } from './statements.ts';
 import { benchParse } from './mail-parse.ts';
 import type { Row } from './report.ts';
 import { cpuMeter, summarize, type LoadResult } from './stats.ts';
@@ -81,6 +82,7 @@ export async function runMailBench(cluster: Cluster, log: (m: string) => void, o
     // 1. raw-MIME webhook, 8 clients, until every mail is a ticket message
     const raw = await channel(db, 'support@bench.test');
     log(`mail: ${opts.count} mails through the raw-MIME webhook, 8 clients, until every ticket message is committed`);
+    const st1 = process.env.SLOVO_BENCH_STATEMENTS ? await statementStats(url, 'Mail webhook') : null;
     let cpu = cpuMeter(server.child.pid!, cluster.postmasterPid());
     const t0 = performance.now();
     const recv = await benchRawIngest({ baseUrl: server.base, channelId: raw.id, token: raw.token, count: opts.count, concurrency: 8, makeMail: (i) => mail(i, 'raw') });
@@ -88,6 +90,7 @@ export async function runMailBench(cluster: Cluster, log: (m: string) => void, o
     rows.push({ scenario: 'Mail: raw-MIME webhook → ticket message committed', mode: 'HTTP', clients: 8, target: { metric: 'throughput', value: 500 }, result: result(opts.count, (t1 - t0) / 1000), cpu: cpu() });
     rows.push({ scenario: 'Mail: raw-MIME webhook, receive only (2xx = raw committed)', mode: 'HTTP', clients: 8, result: { ...result(opts.count, opts.count / recv.mailsPerSec), p50: recv.p50, p95: recv.p95, p99: recv.p99 } });
     log(`  ${rows.at(-2)!.result.throughput}/s end to end, receive ${recv.mailsPerSec}/s`);
+    if (st1) notes.push(...(await st1.report()));
 
     // 2. steady 100 mails/s for 20 s: receive → visible latency per mail
     const steady = await channel(db, 'steady@bench.test');
@@ -123,12 +126,14 @@ export async function runMailBench(cluster: Cluster, log: (m: string) => void, o
       for (let i = 0; i < imapCount; i++) dove.deliverMaildir('imap@bench.test', mail(i, 'imap'));
       const imap = await channel(db, 'imap@bench.test', { imap: { host: '127.0.0.1', port: dove.port, secure: false, user: 'imap@bench.test', password: 'secret', folders: ['INBOX'], processed: 'flag', moveTo: 'Slovo/Processed', idle: true, pollSeconds: 5 } });
       log(`mail: ${imapCount} mails waiting in a Dovecot mailbox, Slovo starts and ingests them over IMAP`);
+      const st3 = process.env.SLOVO_BENCH_STATEMENTS ? await statementStats(url, 'Mail IMAP') : null;
       server = await startServer(url);
       cpu = cpuMeter(server.child.pid!, cluster.postmasterPid());
       const s0 = performance.now();
       const s1 = await waitApplied(db, imap.id, imapCount, 600_000);
       rows.push({ scenario: 'Mail: IMAP backlog → ticket message committed', mode: 'HTTP', clients: 1, target: { metric: 'throughput', value: 500 }, result: result(imapCount, (s1 - s0) / 1000), cpu: cpu() });
       log(`  ${rows.at(-1)!.result.throughput}/s`);
+      if (st3) notes.push(...(await st3.report()));
       await server.stop();
     } finally {
       await dove.close();

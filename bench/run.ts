@@ -28,32 +28,10 @@ import type { LoadSpec } from './load.ts';
 import { gitShort, table, writeReport, type Memory, type Row } from './report.ts';
 import { cpuMeter, memorySampler, sampleMemory, type LoadResult } from './stats.ts';
 import { requestTexts, WORDS } from './vocab.ts';
+import { statementStats } from './statements.ts';
 
 const argv = process.argv.slice(2);
 
-/** pg_stat_statements around a scenario: the statements that took PostgreSQL's time, as note lines. */
-async function statementStats(url: string) {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  await c.query('create extension if not exists pg_stat_statements');
-  await c.query('select pg_stat_statements_reset()');
-  const walSql = 'select wal_records::bigint as records, wal_fpi::bigint as fpi, wal_bytes::bigint as bytes from pg_stat_wal';
-  const wal0 = (await c.query(walSql)).rows[0];
-  return {
-    async report(): Promise<string[]> {
-      const wal1 = (await c.query(walSql)).rows[0];
-      const d = (k: string) => Number(wal1[k]) - Number(wal0[k]);
-      const walLine = `Create: WAL written meanwhile: ${d('records').toLocaleString('en')} records, ${d('fpi').toLocaleString('en')} full-page images, ${(d('bytes') / 1048576).toFixed(1)} MB`;
-      const r = await c.query(`select calls, round(total_exec_time::numeric, 1) as ms, round(mean_exec_time::numeric, 3) as mean, rows,
-          regexp_replace(left(query, 160), '\\s+', ' ', 'g') as q
-        from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
-        order by total_exec_time desc limit 12`);
-      await c.end();
-      return [walLine, 'Create: PostgreSQL time by statement (pg_stat_statements, SLOVO_BENCH_STATEMENTS=1; warm-up included):',
-        ...r.rows.map((x) => `  ${x.ms} ms in ${x.calls} calls (mean ${x.mean} ms, ${x.rows} rows): ${x.q}`)];
-    },
-  };
-}
 const opt = (name: string, def: string) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? argv[i + 1] : def;
@@ -298,7 +276,7 @@ async function main() {
     if (ONLY.has('create')) {
       const requests = createRequests(fx.emails);
       const stopSampling = memorySampler(server.child.pid!, cluster.postmasterPid());
-      const statements = process.env.SLOVO_BENCH_STATEMENTS ? await statementStats(cluster.url) : null;
+      const statements = process.env.SLOVO_BENCH_STATEMENTS ? await statementStats(cluster.url, 'Create') : null;
       await run({ scenario: 'Create ticket (POST /api/v1/tickets)', mode: 'HTTP', clients: 10, target: { metric: 'throughput', value: 1500 } },
         { kind: 'http', target: server.base, concurrency: 10, warmupMs: 3000, durationMs: CREATE_S * 1000, expectStatus: 201, requests });
       createLoad = stopSampling();

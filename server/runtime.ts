@@ -6,7 +6,7 @@ import { createDb } from './db/db.ts';
 import { ensureDatabase, startEmbedded, type EmbeddedServer } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
-import { startBoss } from './jobs/boss.ts';
+import { startBoss, stopJobs } from './jobs/boss.ts';
 import { registerWorkers } from './jobs/workers.ts';
 
 export type Runtime = { deps: Deps; url: string; embedded: EmbeddedServer | null; stop: () => Promise<void> };
@@ -29,7 +29,7 @@ export async function startRuntime(config: Config, opts: { jobs?: boolean; worke
     const deps: Deps = { db, pool, config, boss, log };
     if (boss && (opts.workers ?? true)) await registerWorkers(deps, boss);
     const stop = async () => {
-      if (boss) await boss.stop({ graceful: true, wait: true, timeout: 10_000 }).catch(() => {});
+      if (boss) await stopJobs(boss, { graceful: true, wait: true, timeout: 10_000 }).catch(() => {});
       await db.destroy().catch(() => {});
       if (embedded) await embedded.stop();
     };

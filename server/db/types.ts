@@ -122,7 +122,7 @@ export interface InboundMailsTable {
   id: Id; channel_id: Ref; path: MailPath; sha256: string; size: number; raw: Buffer; message_id: string | null;
   stage: Generated<MailStage>; parsed: Json<unknown> | null; thread: Json<unknown> | null; dedupe_key: string | null;
   duplicate_of: NullRef; ticket_id: NullRef; ticket_message_id: NullRef; reason_code: string | null; reason: string | null;
-  attempts: Generated<number>; received_at: Ts; updated_at: Ts; from_address: string | null;
+  attempts: Generated<number>; received_at: Ts; updated_at: Ts; from_address: string | null; claimed_until: NullTs;
 }
 export interface MailReceiptsTable {
   id: Id; channel_id: Ref; path: string; inbound_mail_id: Ref; path_ref: string | null; probe: Generated<boolean>; received_at: Ts;

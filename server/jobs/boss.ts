@@ -7,8 +7,8 @@ import type { Deps } from '../deps.ts';
 
 export const QUEUES = [
   'notify.assignee', 'notify.merged', 'customers.stage-sweep',
-  // the mail channel (server/mail): inbound stages, outbound sender, health
-  'mail.parse', 'mail.thread', 'mail.apply', 'mail.sweep', 'mail.send', 'mail.outbox-sweep', 'mail.health', 'mail.probe',
+  // the mail channel (server/mail): outbound sender, health (the inbound stages queue in inbound_mails)
+  'mail.sweep', 'mail.send', 'mail.outbox-sweep', 'mail.health', 'mail.probe',
   // keeping the word: the one sweeper (SLA, promises, care, follow-ups, snoozes) and bulk priority recompute
   'keeping.sweep', 'priority.recompute', 'priority.refresh',
 ] as const;
@@ -26,6 +26,20 @@ export async function startBoss(url: string, opts: { schedule: boolean }): Promi
   await boss.start();
   for (const name of QUEUES) await boss.createQueue(name, { name, retryLimit: 5, retryDelay: 5, retryBackoff: true });
   return boss;
+}
+
+const beforeStop = new WeakMap<PgBoss, (() => Promise<void>)[]>();
+/** Work of this process that is not a pg-boss worker (the mail pipeline's loops) stops first, with the jobs. */
+export function onJobsStop(boss: PgBoss, fn: () => Promise<void>): void {
+  beforeStop.set(boss, [...(beforeStop.get(boss) ?? []), fn]);
+}
+
+/** Stops this process's background work: loops registered with onJobsStop, then pg-boss. */
+export async function stopJobs(boss: PgBoss, opts: PgBoss.StopOptions): Promise<void> {
+  const fns = beforeStop.get(boss) ?? [];
+  beforeStop.delete(boss);
+  await Promise.all(fns.map((f) => f().catch(() => {})));
+  await boss.stop(opts);
 }
 
 /** Enqueues a job in the transaction `db` belongs to. Without jobs (boss null) nothing is sent. */

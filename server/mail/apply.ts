@@ -36,13 +36,13 @@ export type Applied = { stage: 'applied' | 'duplicate'; ticketId?: string; messa
 
 export async function applyMail(deps: Deps, mailId: string): Promise<Applied | null> {
   return inTx(deps.db, async (trx) => {
-    // claim the mail (its row lock holds until commit: a second run waits, then finds the stage moved on)
-    // and its dedupe key, in one statement
+    // lock the mail (the lock holds until commit: a second run waits, then finds the stage moved on)
+    // and claim its dedupe key, in one statement (the try was counted when the pipeline claimed it)
     const claimed = await sql<{ parsed: unknown; thread: unknown; group_id: string | null; channel_id: string; first: string | null }>`
       with c as (
-        update inbound_mails m set attempts = m.attempts + 1 from mail_channels ch
-        where ch.id = m.channel_id and m.id = ${mailId} and m.stage = 'threaded'
-        returning m.parsed, m.thread, m.dedupe_key, m.channel_id, ch.group_id
+        select m.parsed, m.thread, m.dedupe_key, m.channel_id, ch.group_id from inbound_mails m join mail_channels ch on ch.id = m.channel_id
+        where m.id = ${mailId} and m.stage = 'threaded'
+        for update of m
       ), d as (
         insert into mail_dedupe (key, inbound_mail_id) select dedupe_key, ${mailId} from c
         on conflict (key) do nothing returning inbound_mail_id

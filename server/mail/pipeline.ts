@@ -1,12 +1,14 @@
-// The inbound pipeline's workers: parse → thread → apply, each a pg-boss job and
-// idempotent (a stage only moves a mail forward from the stage it expects). A sweep
-// re-enqueues mails a crash left behind. Failures end in quarantine, never in silence.
+// The inbound pipeline's workers: parse → thread → apply, each idempotent (a stage only moves a
+// mail forward from the stage it expects). inbound_mails is the queue: each stage's loops claim a
+// batch of mails at their stage with a lease (claimed_until); moving a mail on frees it for the
+// next stage, which is woken at once. A crashed worker's lease runs out and the mail is taken up
+// again (at start, a process frees all leases). Failures end in quarantine, never in silence.
 import type PgBoss from 'pg-boss';
 import { sql } from 'kysely';
 import { createPreparingDb } from '../db/db.ts';
 import { inTx } from '../db/tx.ts';
+import { onJobsStop } from '../jobs/boss.ts';
 import type { Deps } from '../deps.ts';
-import { enqueue, enqueueMany, wake, workLocal } from '../jobs/boss.ts';
 import { applyMail, recordBounce } from './apply.ts';
 import { raiseAlert } from './health/alerts.ts';
 import { createParsePool, type ParsePool } from './parse/parse-pool.ts';
@@ -17,6 +19,8 @@ import { DEFAULT_PARSE_LIMITS, type ParsedMail, type QuarantineCode } from './ty
 
 const MAX_ATTEMPTS = 5; // per stage, then quarantine ('apply_failed')
 const WAIT_SECONDS = 3; // a reply waiting for the mail it answers
+const LEASE_SECONDS = 120; // a claimed batch is another worker's after this long
+const IDLE_POLL_MS = 500; // with nothing to do, a loop looks again this often (or when woken)
 
 let pool: ParsePool | null = null;
 export function parsePool(): ParsePool {
@@ -36,13 +40,33 @@ export async function quarantine(deps: Deps, mailId: string, code: QuarantineCod
 
 type Claimed = { id: string; attempts: number; channel_id: string; reason_code: string | null; raw?: Buffer; parsed?: unknown };
 
-/** Claims a try at the stage for many mails at once (attempts + 1) and reads their input.
- * Mails tried too often are quarantined and left out. */
-async function claimMany(deps: Deps, ids: string[], stage: 'received' | 'parsed'): Promise<Claimed[]> {
+type WorkStage = 'received' | 'parsed' | 'threaded';
+
+/** Claims up to `limit` free mails at the stage (attempts + 1, leased), oldest first, and reads
+ * their input. Mails tried too often are quarantined and left out. */
+export async function claimWork(deps: Deps, stage: WorkStage, limit: number): Promise<Claimed[]> {
+  const input = stage === 'received' ? sql`m.raw` : stage === 'parsed' ? sql`m.parsed` : sql`null::jsonb`;
+  const r = await sql<Claimed>`
+    update inbound_mails m set attempts = m.attempts + 1, claimed_until = now() + make_interval(secs => ${LEASE_SECONDS})
+    from (select id from inbound_mails where stage = ${stage} and (claimed_until is null or claimed_until <= now())
+          order by id limit ${limit} for update skip locked) c
+    where m.id = c.id
+    returning m.id::text as id, m.attempts, m.channel_id::text as channel_id, m.reason_code, ${input} as ${sql.raw(stage === 'received' ? 'raw' : 'parsed')}`.execute(deps.db);
+  const out: Claimed[] = [];
+  for (const row of r.rows.sort((a, b) => Number(a.id) - Number(b.id))) {
+    const limitTries = stage === 'threaded' ? MAX_ATTEMPTS : MAX_ATTEMPTS * 3;
+    if (row.attempts > limitTries) await quarantine(deps, row.id, 'apply_failed', `gave up at stage ${stage} after ${row.attempts - 1} attempts`);
+    else out.push(row);
+  }
+  return out;
+}
+
+/** Claims these mails if they are at the stage (tests and the admin's retry run a stage by hand). */
+async function claimMany(deps: Deps, ids: string[], stage: WorkStage): Promise<Claimed[]> {
   if (!ids.length) return [];
   const rows = await deps.db
     .updateTable('inbound_mails')
-    .set({ attempts: sql`attempts + 1` })
+    .set({ attempts: sql`attempts + 1`, claimed_until: sql`now() + make_interval(secs => ${LEASE_SECONDS})` })
     .where('id', 'in', ids)
     .where('stage', '=', stage)
     .returning(['id', 'attempts', 'channel_id', 'reason_code', stage === 'received' ? 'raw' : 'parsed'])
@@ -55,8 +79,18 @@ async function claimMany(deps: Deps, ids: string[], stage: 'received' | 'parsed'
   return out;
 }
 
+/** A failed try: the mail rests before the next (5 s, doubling, at most 5 minutes). */
+async function backOff(deps: Deps, ids: string[], stage: WorkStage): Promise<void> {
+  if (!ids.length) return;
+  await sql`update inbound_mails set claimed_until = now() + make_interval(secs => least(300, 5 * power(2, greatest(attempts - 1, 0))))
+    where id = any(${ids}::bigint[]) and stage = ${stage}`.execute(deps.db);
+}
+
 export async function parseStage(deps: Deps, mailIds: string | string[]): Promise<void> {
-  const rows = await claimMany(deps, [mailIds].flat(), 'received');
+  await parseClaimed(deps, await claimMany(deps, [mailIds].flat(), 'received'));
+}
+
+async function parseClaimed(deps: Deps, rows: Claimed[]): Promise<void> {
   const limits = { ...DEFAULT_PARSE_LIMITS, maxAttachmentBytes: deps.config.SLOVO_ATTACHMENT_MAX_BYTES };
   const parsed = await Promise.all(rows.map(async (row) => {
     let res = await parsePool().parse(row.raw!, limits);
@@ -74,7 +108,7 @@ export async function parseStage(deps: Deps, mailIds: string | string[]): Promis
   }
   if (!ok.length) return;
   await inBatchOrOneByOne(deps, ok, (items) => storeParsed(deps, items, blobs), 'parse_failed');
-  wake(deps, 'mail.thread');
+  wakeStage(deps, 'parsed');
 }
 
 /** JSON that PostgreSQL accepts: lone surrogates (broken UTF-16 in a header) become U+FFFD. */
@@ -98,17 +132,18 @@ async function storeParsed(deps: Deps, ok: { id: string; mail: ParsedMail }[], b
       const data = blobs.get(sha);
       if (data) await trx.insertInto('blobs').values({ sha256: sha, size: data.length, data }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
     }
-    const moved = await sql<{ id: string }>`
-      update inbound_mails m set stage = 'parsed', parsed = v.parsed, from_address = coalesce(v.sender, m.from_address), attempts = 0, updated_at = now()
+    await sql`
+      update inbound_mails m set stage = 'parsed', parsed = v.parsed, from_address = coalesce(v.sender, m.from_address), attempts = 0, claimed_until = null, updated_at = now()
       from unnest(${ok.map((o) => o.id)}::bigint[], ${ok.map((o) => pgJson(o.mail))}::jsonb[], ${ok.map((o) => o.mail.from?.address ?? o.mail.sender?.address ?? null)}::text[]) as v(id, parsed, sender)
-      where m.id = v.id and m.stage = 'received'
-      returning m.id`.execute(trx);
-    await enqueueMany(deps, trx, 'mail.thread', moved.rows.map((r) => ({ mailId: String(r.id) })));
+      where m.id = v.id and m.stage = 'received'`.execute(trx);
   });
 }
 
 export async function threadStage(deps: Deps, mailIds: string | string[], opts: { release?: boolean } = {}): Promise<void> {
-  const rows = await claimMany(deps, [mailIds].flat(), 'parsed');
+  await threadClaimed(deps, await claimMany(deps, [mailIds].flat(), 'parsed'), opts);
+}
+
+async function threadClaimed(deps: Deps, rows: Claimed[], opts: { release?: boolean } = {}): Promise<void> {
   if (!rows.length) return;
   const secret = await mailSecret(deps.db);
   const threaded: { id: string; d: Extract<Decision, { dedupeKey: string }> }[] = [];
@@ -120,7 +155,8 @@ export async function threadStage(deps: Deps, mailIds: string | string[], opts: 
       prefix: deps.config.SLOVO_TICKET_PREFIX, release, waited: row.attempts - 1,
     });
     if (d.action === 'wait') {
-      await enqueue(deps, deps.db, 'mail.thread', { mailId }, { startAfter: WAIT_SECONDS });
+      await deps.db.updateTable('inbound_mails').set({ claimed_until: sql`now() + make_interval(secs => ${WAIT_SECONDS})` })
+        .where('id', '=', mailId).where('stage', '=', 'parsed').execute();
     } else if (d.action === 'quarantine') {
       await quarantine(deps, mailId, d.code, d.reason);
       if (d.code === 'loop') {
@@ -135,40 +171,26 @@ export async function threadStage(deps: Deps, mailIds: string | string[], opts: 
   for (let i = 0; i < rows.length; i += 4) await Promise.all(rows.slice(i, i + 4).map(one));
   if (!threaded.length) return;
   await inBatchOrOneByOne(deps, threaded, (items) => inTx(deps.db, async (trx) => {
-    const moved = await sql<{ id: string }>`
-      update inbound_mails m set stage = 'threaded', thread = v.thread, dedupe_key = v.key, attempts = 0, updated_at = now()
+    await sql`
+      update inbound_mails m set stage = 'threaded', thread = v.thread, dedupe_key = v.key, attempts = 0, claimed_until = null, updated_at = now()
       from unnest(${items.map((t) => t.id)}::bigint[], ${items.map((t) => pgJson(t.d))}::jsonb[], ${items.map((t) => t.d.dedupeKey)}::text[]) as v(id, thread, key)
-      where m.id = v.id and m.stage = 'parsed'
-      returning m.id`.execute(trx);
-    await enqueueMany(deps, trx, 'mail.apply', moved.rows.map((r) => ({ mailId: String(r.id) })));
+      where m.id = v.id and m.stage = 'parsed'`.execute(trx);
   }), 'apply_failed');
-  wake(deps, 'mail.apply');
+  wakeStage(deps, 'threaded');
 }
 
-export async function applyStage(deps: Deps, mailId: string): Promise<void> {
+/** Applies one claimed mail (its try was counted by the claim). */
+export async function applyStage(deps: Deps, mailId: string, attempts: number): Promise<void> {
   try {
-    await applyMail(deps, mailId); // claims the mail inside its transaction
+    await applyMail(deps, mailId); // locks the mail inside its transaction
   } catch (e) {
-    // the transaction rolled back: count the failed try here, so a mail that always fails ends in quarantine
-    const r = await deps.db.updateTable('inbound_mails').set({ attempts: sql`attempts + 1` }).where('id', '=', mailId).where('stage', '=', 'threaded').returning('attempts').executeTakeFirst();
-    if (r && r.attempts >= MAX_ATTEMPTS) await quarantine(deps, mailId, 'apply_failed', (e as Error).message);
-    else throw e;
+    // the transaction rolled back: a mail that always fails ends in quarantine
+    if (attempts >= MAX_ATTEMPTS) await quarantine(deps, mailId, 'apply_failed', (e as Error).message);
+    else {
+      deps.log.warn({ err: e, mailId, attempts }, 'mail apply failed; will retry');
+      await backOff(deps, [mailId], 'threaded');
+    }
   }
-}
-
-/** Re-enqueues mails stuck in a stage (a crash between commit and job, an expired job). */
-export async function sweepStuck(deps: Deps, olderThanSeconds = 120): Promise<number> {
-  const rows = await deps.db
-    .selectFrom('inbound_mails')
-    .select(['id', 'stage'])
-    .where('stage', 'in', ['received', 'parsed', 'threaded'])
-    .where('updated_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanSeconds})`)
-    .orderBy('updated_at')
-    .limit(5000)
-    .execute();
-  const next = { received: 'mail.parse', parsed: 'mail.thread', threaded: 'mail.apply' } as const;
-  for (const r of rows) await enqueue(deps, deps.db, next[r.stage as keyof typeof next], { mailId: r.id });
-  return rows.length;
 }
 
 /** Mailgun refuses timestamps older than 15 minutes: a day-old token can no longer be replayed. */
@@ -177,33 +199,91 @@ export async function purgeMailgunTokens(deps: Deps): Promise<number> {
   return Number(r.numDeletedRows);
 }
 
-type MailJob = { mailId: string };
-
-async function each(ids: string[], fn: (id: string) => Promise<void>, parallel: number): Promise<void> {
-  for (let i = 0; i < ids.length; i += parallel) await Promise.all(ids.slice(i, i + parallel).map(fn));
+async function each(rows: Claimed[], fn: (row: Claimed) => Promise<void>, parallel: number): Promise<void> {
+  for (let i = 0; i < rows.length; i += parallel) await Promise.all(rows.slice(i, i + parallel).map(fn));
 }
+
+/** Loops that claim one stage's mails and run them; woken when mail reaches the stage. */
+class StageLoops {
+  private sleepers = new Set<() => void>();
+  private running: Promise<void>[] = [];
+  private stopped = false;
+  constructor(private readonly deps: Deps, private readonly stage: WorkStage, private readonly batch: number, private readonly run: (rows: Claimed[]) => Promise<void>) {}
+
+  start(loops: number) {
+    for (let i = 0; i < loops; i++) this.running.push(this.loop());
+  }
+
+  wake() {
+    for (const s of this.sleepers) s();
+    this.sleepers.clear();
+  }
+
+  async stop() {
+    this.stopped = true;
+    this.wake();
+    await Promise.all(this.running);
+  }
+
+  private sleep(ms: number) {
+    return new Promise<void>((resolve) => {
+      const done = () => { clearTimeout(t); this.sleepers.delete(done); resolve(); };
+      const t = setTimeout(done, ms);
+      this.sleepers.add(done);
+    });
+  }
+
+  private async loop() {
+    while (!this.stopped) {
+      let rows: Claimed[] = [];
+      try {
+        rows = await claimWork(this.deps, this.stage, this.batch);
+        if (rows.length) await this.run(rows);
+      } catch (e) {
+        if (this.stopped) return;
+        this.deps.log.error({ err: e, stage: this.stage }, 'mail stage failed; will retry');
+        await backOff(this.deps, rows.map((r) => r.id), this.stage).catch(() => {});
+        await this.sleep(1000);
+        continue;
+      }
+      if (rows.length < this.batch && !this.stopped) await this.sleep(IDLE_POLL_MS);
+    }
+  }
+}
+
+type Pipeline = Record<WorkStage, StageLoops>;
+const pipelines = new WeakMap<object, Pipeline>();
+
+/** Wakes this process's loops of the stage (call after the transaction that moved mail there committed). */
+export function wakeStage(deps: Pick<Deps, 'boss'>, stage: WorkStage): void {
+  if (deps.boss) pipelines.get(deps.boss)?.[stage].wake();
+}
+
 
 export async function registerPipelineWorkers(base: Deps, boss: PgBoss): Promise<void> {
   // the stages' statements are few and key-based: a pool of their own runs them prepared (no planning per mail)
   const { db, pool } = createPreparingDb((base.pool as unknown as { options: { connectionString: string } }).options.connectionString, 8);
-  boss.on('stopped', () => void pool.end().catch(() => {}));
   const deps: Deps = { ...base, db };
-  // A full batch means more is waiting: the worker goes on at once instead of sleeping out its poll interval.
-  const stage = async (queue: 'mail.parse' | 'mail.thread' | 'mail.apply', batchSize: number, run: (ids: string[]) => Promise<void>) =>
-    workLocal<MailJob>(boss, queue, { batchSize, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-      await run(jobs.map((j) => j.data.mailId));
-      if (jobs.length >= batchSize) wake(deps, queue);
-    });
-  for (let i = 0; i < 2; i++) {
-    await stage('mail.parse', 32, (ids) => parseStage(deps, ids));
-    await stage('mail.thread', 32, (ids) => threadStage(deps, ids));
-    await stage('mail.apply', 16, (ids) => each(ids, (id) => applyStage(deps, id), 8));
-  }
+  // after a restart, mails an old process was working on move on at once
+  await db.updateTable('inbound_mails').set({ claimed_until: null })
+    .where('stage', 'in', ['received', 'parsed', 'threaded']).where('claimed_until', 'is not', null).execute();
+  const p: Pipeline = {
+    received: new StageLoops(deps, 'received', 32, (rows) => parseClaimed(deps, rows)),
+    parsed: new StageLoops(deps, 'parsed', 32, (rows) => threadClaimed(deps, rows)),
+    threaded: new StageLoops(deps, 'threaded', 16, (rows) => each(rows, (r) => applyStage(deps, r.id, r.attempts), 8)),
+  };
+  pipelines.set(boss, p);
+  for (const s of Object.values(p)) s.start(2);
+  let stopping: Promise<void> | null = null;
+  const stop = () => (stopping ??= (async () => {
+    await Promise.all(Object.values(p).map((s) => s.stop()));
+    await pool.end().catch(() => {});
+  })());
+  onJobsStop(boss, stop);
+  boss.on('stopped', () => void stop()); // pg-boss stopped directly: the loops end too
   await boss.work('mail.sweep', async () => {
-    await sweepStuck(deps);
     await purgeMailgunTokens(deps);
   });
   await boss.schedule('mail.sweep', '* * * * *', {}, { tz: 'UTC' });
-  // after a restart, mails an old process was working on move on at once
-  void sweepStuck(deps, 0).catch((e) => deps.log.error({ err: e }, 'mail sweep failed'));
 }
+

@@ -8,7 +8,7 @@ import { inTx } from '../db/tx.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { decodeCursor, page } from '../http/cursor.ts';
-import { enqueue } from '../jobs/boss.ts';
+import { wakeStage } from './pipeline.ts';
 import { authorize } from '../policy.ts';
 
 const COLUMNS = ['id', 'channel_id', 'path', 'sha256', 'size', 'message_id', 'from_address', 'stage', 'reason_code', 'reason',
@@ -56,9 +56,8 @@ async function restart(deps: Deps, actor: Actor, id: string, mark: 'released' | 
     if (!row) throw notFound('mail');
     if (row.stage !== 'quarantined' && row.stage !== 'ignored') throw new AppError('invalid_state', `only quarantined or ignored mail can be retried or released (this one is ${row.stage})`);
     await trx.updateTable('inbound_mails')
-      .set({ stage: 'received', attempts: 0, reason_code: mark, reason: mark ? `released by ${actor.id}; was: ${row.reason_code}` : null, parsed: null, thread: null, updated_at: new Date() })
+      .set({ stage: 'received', attempts: 0, claimed_until: null, reason_code: mark, reason: mark ? `released by ${actor.id}; was: ${row.reason_code}` : null, parsed: null, thread: null, updated_at: new Date() })
       .where('id', '=', id).execute();
-    await enqueue(deps, trx, 'mail.parse', { mailId: id });
     return { id, stage: 'received' as const };
-  });
+  }).finally(() => wakeStage(deps, 'received'));
 }

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { inTx } from '../db/tx.ts';
 import type { MailPath } from '../db/types.ts';
 import type { Deps } from '../deps.ts';
-import { enqueue, wake } from '../jobs/boss.ts';
+import { wakeStage } from './pipeline.ts';
 
 export type ReceiveInput = { channelId: string; path: MailPath; raw: Buffer; pathRef?: string };
 export type Received = { mailId: string; sha256: string; duplicate: boolean };
@@ -55,9 +55,8 @@ export async function receiveRaw(deps: Deps, input: ReceiveInput): Promise<Recei
         .where('token', '=', probe.slice(0, 200))
         .execute();
     }
-    if (inserted) await enqueue(deps, trx, 'mail.parse', { mailId });
     return { mailId, sha256, duplicate: !inserted };
   });
-  if (!r.duplicate) wake(deps, 'mail.parse');
+  if (!r.duplicate) wakeStage(deps, 'received');
   return r;
 }

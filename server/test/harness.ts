@@ -10,7 +10,7 @@ import { createDb } from '../db/db.ts';
 import type { Role } from '../db/types.ts';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http/types.ts';
-import { startBoss } from '../jobs/boss.ts';
+import { startBoss, stopJobs } from '../jobs/boss.ts';
 import { registerWorkers } from '../jobs/workers.ts';
 import { hashPassword } from '../modules/auth/password.ts';
 import { WEB_DIST } from '../../web/build.ts';
@@ -160,7 +160,7 @@ export async function setup(opts: { jobs?: boolean; env?: Record<string, string>
       // jobs first, gracefully: a handler cut off while its pool is destroyed waits for ever for a
       // client (pg-pool never answers queued connects after end()), and pg-boss then polls every
       // second for that worker to stop, keeping the test process alive
-      if (boss) await bounded('boss.stop', boss.stop({ graceful: true, wait: true, timeout: 10_000 }));
+      if (boss) await bounded('boss.stop', stopJobs(boss, { graceful: true, wait: true, timeout: 10_000 }));
       // a connection still busy at close is named, then cut (as `slovo serve` does after 10 s)
       const closing = app.close();
       await bounded('app.close', closing, openSockets);

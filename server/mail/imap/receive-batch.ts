@@ -1,12 +1,12 @@
 // receiveRaw for many mails in one transaction (same semantics: identical bytes collapse
-// into one inbound_mails row, every delivery gets a receipt, new mails get a mail.parse job).
+// into one inbound_mails row, every delivery gets a receipt, new mails wait for the parse stage).
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import { enqueueMany, wake } from '../../jobs/boss.ts';
 import { inTx } from '../../db/tx.ts';
 import type { MailPath } from '../../db/types.ts';
 import type { Deps } from '../../deps.ts';
 import { fromAddressOf, headerValue, messageIdOf, type Received } from '../receive.ts';
+import { wakeStage } from '../pipeline.ts';
 
 export type BatchItem = { raw: Buffer; pathRef?: string };
 
@@ -46,7 +46,6 @@ export async function receiveBatch(deps: Deps, channelId: string, path: MailPath
         .where('token', '=', r.probe!.slice(0, 200))
         .execute();
     }
-    await enqueueMany(deps, trx, 'mail.parse', [...fresh].map((sha) => ({ mailId: ids.get(sha)! })));
     const seen = new Set<string>();
     return rows.map((r) => {
       const duplicate = !fresh.has(r.sha256) || seen.has(r.sha256);
@@ -54,6 +53,6 @@ export async function receiveBatch(deps: Deps, channelId: string, path: MailPath
       return { mailId: ids.get(r.sha256)!, sha256: r.sha256, duplicate };
     });
   });
-  if (out.some((r) => !r.duplicate)) wake(deps, 'mail.parse');
+  if (out.some((r) => !r.duplicate)) wakeStage(deps, 'received');
   return out;
 }

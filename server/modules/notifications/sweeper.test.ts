@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import pino from 'pino';
 import { createDb } from '../../db/db.ts';
 import type { Deps } from '../../deps.ts';
-import { startBoss } from '../../jobs/boss.ts';
+import { startBoss, stopJobs } from '../../jobs/boss.ts';
 import { registerWorkers } from '../../jobs/workers.ts';
 import { makeTicket, setup, type TestCtx } from '../../test/harness.ts';
 import { until } from '../../test/until.ts';
@@ -103,7 +103,7 @@ test('two pg-boss instances with workers, many keeping.sweep jobs at once: each 
     const failed = await sql<{ n: number }>`select count(*)::int as n from pgboss.job where name = 'keeping.sweep' and state = 'failed'`.execute(ctx.deps.db);
     assert.equal(failed.rows[0].n, 0);
   } finally {
-    await boss2.stop({ graceful: false, wait: true });
+    await stopJobs(boss2, { graceful: false, wait: true });
     await other.close();
   }
   await assertExactlyOnce(ctx, due);
