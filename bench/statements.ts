@@ -18,12 +18,17 @@ export async function statementStats(url: string, label: string) {
           regexp_replace(left(query, 160), '\\s+', ' ', 'g') as q
         from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
         order by total_exec_time desc limit 16`);
+      const byCalls = await c.query(`select calls, round(total_exec_time::numeric, 1) as ms, regexp_replace(left(query, 120), '\\s+', ' ', 'g') as q
+        from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
+          and query !~ '^SELECT [$0-9]+ FROM ONLY' order by calls desc limit 14`);
       const sum = (await c.query(`select round(sum(total_exec_time)::numeric) as ms, sum(calls)::bigint as calls
         from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())`)).rows[0];
       await c.end();
       const totalLine = `${label}: all statements: ${Number(sum.ms).toLocaleString('en')} ms of execution in ${Number(sum.calls).toLocaleString('en')} calls`;
       return [walLine, totalLine, `${label}: PostgreSQL time by statement (pg_stat_statements, SLOVO_BENCH_STATEMENTS=1; warm-up included):`,
-        ...r.rows.map((x) => `  ${x.ms} ms in ${x.calls} calls (mean ${x.mean} ms, ${x.rows} rows): ${x.q}`)];
+        ...r.rows.map((x) => `  ${x.ms} ms in ${x.calls} calls (mean ${x.mean} ms, ${x.rows} rows): ${x.q}`),
+        `${label}: most frequent statements sent (foreign-key checks left out):`,
+        ...byCalls.rows.map((x) => `  ${x.calls} calls, ${x.ms} ms: ${x.q}`)];
     },
   };
 }

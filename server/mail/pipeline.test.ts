@@ -54,6 +54,20 @@ describe('a new mail', () => {
     assert.equal((await messagesOf(row.ticket_id!)).length, 1);
   });
 
+  test('the same bytes arriving 12 times at once make one inbound mail, 12 receipts and one message', async () => {
+    // concurrent copies race in receive's one-statement insert; a copy that neither inserts nor sees the row goes the long way
+    for (let round = 0; round < 3; round++) {
+      const raw = rawMail({ from: `burst${round}@client.test` });
+      const all = await Promise.all([...Array(12)].map(() => receiveRaw(ctx.deps, { channelId: channel.id, path: 'raw', raw })));
+      assert.equal(new Set(all.map((r) => r.mailId)).size, 1);
+      assert.equal(all.filter((r) => !r.duplicate).length, 1);
+      const [row] = await settled(ctx.deps.db, [all[0].mailId]);
+      const receipts = await ctx.deps.db.selectFrom('mail_receipts').select('id').where('inbound_mail_id', '=', all[0].mailId).execute();
+      assert.equal(receipts.length, 12);
+      assert.equal((await messagesOf(row.ticket_id!)).length, 1);
+    }
+  });
+
   test('the same mail through two paths (other trace headers) yields exactly one message', async () => {
     const raw = rawMail({ from: 'twopaths@client.test', messageId: 'two-paths@client.test' });
     const viaImap = Buffer.concat([Buffer.from('Return-Path: <twopaths@client.test>\r\nDelivered-To: support@desk.test\r\n'), raw]);

@@ -38,6 +38,12 @@ export async function receiveRaw(deps: Deps, input: ReceiveInput): Promise<Recei
   const sha256 = createHash('sha256').update(input.raw).digest('hex');
   const messageId = messageIdOf(input.raw);
   const probe = headerValue(input.raw, 'X-Slovo-Probe');
+  // the common case, one statement (atomic by itself): the new mail and its receipt
+  const one = probe ? null : await receiveOne(deps, input, sha256, messageId);
+  if (one) {
+    if (!one.duplicate) wakeStage(deps, 'received');
+    return one;
+  }
   const r = await inTx(deps.db, async (trx) => {
     const inserted = await trx
       .insertInto('inbound_mails')
@@ -59,4 +65,26 @@ export async function receiveRaw(deps: Deps, input: ReceiveInput): Promise<Recei
   });
   if (!r.duplicate) wakeStage(deps, 'received');
   return r;
+}
+
+/** Mail and receipt in one statement; null when a concurrent copy committed after the statement's
+ *  snapshot (neither inserted nor seen): the caller then goes the long way. */
+async function receiveOne(deps: Deps, input: ReceiveInput, sha256: string, messageId: string | null): Promise<Received | null> {
+  const r = await sql<{ id: string; fresh: boolean }>`
+    with ins as (
+      insert into inbound_mails (channel_id, path, sha256, size, raw, message_id, from_address)
+      values (${input.channelId}, ${input.path}, ${sha256}, ${input.raw.length}, ${input.raw}, ${messageId}, ${fromAddressOf(input.raw)})
+      on conflict (channel_id, sha256) do nothing
+      returning id
+    ), mail as (
+      select id, true as fresh from ins
+      union all
+      select id, false from inbound_mails where channel_id = ${input.channelId} and sha256 = ${sha256} and not exists (select 1 from ins)
+    ), rc as (
+      insert into mail_receipts (channel_id, path, inbound_mail_id, path_ref, probe)
+      select ${input.channelId}, ${input.path}, id, ${input.pathRef ?? null}, false from mail
+    )
+    select id::text, fresh from mail`.execute(deps.db);
+  const row = r.rows[0];
+  return row ? { mailId: row.id, sha256, duplicate: !row.fresh } : null;
 }
