@@ -123,8 +123,9 @@ export async function refreshPriority(deps: Deps, db: Db, ticketIds: string[], o
   }
   if (!changed.length) return 0;
   // a few rows (a ticket and its requester's other tickets) are locked in id order first, so two
-  // changes refreshing overlapping sets cannot deadlock; bulk batches are disjoint id ranges
-  if (changed.length > 1 && changed.length <= 50) {
+  // changes refreshing overlapping sets cannot deadlock; bulk batches are disjoint id ranges.
+  // Outside a transaction such a lock would end with its statement: it is not taken.
+  if (db.isTransaction && changed.length > 1 && changed.length <= 50) {
     await sql`select id from tickets where id = any(${changed.map((c) => c.id)}::bigint[]) order by id for no key update`.execute(db);
   }
   const r = await sql`
