@@ -119,19 +119,46 @@ export async function actorFromSession(deps: Deps, cookie: string): Promise<{ ac
 /** Resolves `Authorization: Bearer slv_...` to an actor (null when unknown, revoked or expired). */
 // Runs on every token-authenticated request: a prepared statement, planned once per connection.
 const TOKEN_ACTOR = `
-select t.id, t.user_id, t.scopes, t.last_used_at, u.role, u.level, u.locale
+select t.id, t.user_id, t.scopes, t.last_used_at, t.expires_at, u.role, u.level, u.locale
 from api_tokens t join users u on u.id = t.user_id
 where t.token_hash = $1 and t.revoked_at is null and (t.expires_at is null or t.expires_at > now()) and u.active`;
 
-type TokenRow = { id: string; user_id: string; scopes: string[]; last_used_at: Date | null; role: Role; level: number; locale: string };
+type TokenRow = { id: string; user_id: string; scopes: string[]; last_used_at: Date | null; expires_at: Date | null; role: Role; level: number; locale: string };
+
+// A busy integration sends many requests a second with one token: its actor is remembered for
+// TOKEN_MEMORY_MS. A change made through Slovo (revoking a token, deactivating a user, a new
+// role, level or locale) forgets every remembered actor at once; a change made outside this
+// process (another process, SQL by hand) is seen within TOKEN_MEMORY_MS.
+export const TOKEN_MEMORY_MS = 2000;
+const remembered = new Map<string, { actor: UserActor; at: number; epoch: number; expiresAt: number | null }>();
+let authEpoch = 0;
+
+/** Call after a change to tokens or users has committed. */
+export function authChanged(): void {
+  authEpoch++;
+  remembered.clear();
+}
 
 export async function actorFromToken(deps: Deps, token: string): Promise<Actor | null> {
-  const [row] = await prepared<TokenRow>(deps.db, deps.pool, 'slovo_token_actor', TOKEN_ACTOR, [sha256(token)]);
-  if (!row) return null;
-  if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
+  const hash = sha256(token);
+  const now = Date.now();
+  const hit = remembered.get(hash);
+  if (hit && hit.epoch === authEpoch && now - hit.at < TOKEN_MEMORY_MS && (hit.expiresAt === null || hit.expiresAt > now)) {
+    return { ...hit.actor, scopes: [...hit.actor.scopes] };
+  }
+  const epoch = authEpoch; // a change that commits while this lookup runs leaves nothing behind
+  const [row] = await prepared<TokenRow>(deps.db, deps.pool, 'slovo_token_actor', TOKEN_ACTOR, [hash]);
+  if (!row) {
+    remembered.delete(hash);
+    return null;
+  }
+  if (!row.last_used_at || now - row.last_used_at.getTime() > 60_000) {
     await deps.db.updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', '=', row.id).execute();
   }
-  return { kind: 'user', id: row.user_id, role: row.role, level: row.level, locale: row.locale, via: 'token', scopes: row.scopes, tokenId: row.id };
+  const actor: UserActor = { kind: 'user', id: row.user_id, role: row.role, level: row.level, locale: row.locale, via: 'token', scopes: row.scopes, tokenId: row.id };
+  if (remembered.size >= 10_000) remembered.clear();
+  remembered.set(hash, { actor, at: now, epoch, expiresAt: row.expires_at ? new Date(row.expires_at).getTime() : null });
+  return { ...actor, scopes: [...actor.scopes] };
 }
 
 // --- personal API tokens ---
@@ -178,6 +205,7 @@ export async function revokeToken(deps: Deps, actor: Actor, id: string): Promise
     .where('user_id', '=', actor.id)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
+  authChanged();
   if (Number(r.numUpdatedRows) === 0) throw new AppError('not_found', 'token not found');
 }
 
@@ -199,6 +227,7 @@ export async function listAllTokens(deps: Deps, actor: Actor, q: { limit: number
 export async function revokeAnyToken(deps: Deps, actor: Actor, id: string): Promise<void> {
   authorize(actor, 'token.admin');
   const r = await deps.db.updateTable('api_tokens').set({ revoked_at: new Date() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  authChanged();
   if (Number(r.numUpdatedRows) === 0) throw new AppError('not_found', 'token not found or already revoked');
 }
 

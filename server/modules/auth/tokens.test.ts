@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { Client, setup, type TestCtx } from '../../test/harness.ts';
+import { TOKEN_MEMORY_MS } from './auth.service.ts';
 
 let ctx: TestCtx;
 before(async () => { ctx = await setup(); });
@@ -94,22 +95,37 @@ describe('API tokens', () => {
     assert.equal((await agent.del(`/api/v1/tokens/${t.body.id}`)).status, 404);
   });
 
-  test('expired token is refused', async () => {
+  test('expired token is refused, also one used a moment before it expired', async () => {
     const agent = await ctx.as('agent');
-    const t = await agent.post('/api/v1/tokens', { name: 'x', scopes: ['read'], expiresAt: new Date(Date.now() + 86400_000).toISOString() });
+    const expiresAt = Date.now() + 1500;
+    const t = await agent.post('/api/v1/tokens', { name: 'x', scopes: ['read'], expiresAt: new Date(expiresAt).toISOString() });
     assert.equal(t.status, 201);
     const bot = bearer(t.body.token);
     assert.equal((await bot.get('/api/v1/tickets')).status, 200);
-    await ctx.deps.db.updateTable('api_tokens').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', t.body.id).execute();
+    await new Promise((r) => setTimeout(r, expiresAt - Date.now() + 50));
     assert.equal((await bot.get('/api/v1/tickets')).status, 401);
   });
 
-  test('a token of a deactivated user is refused', async () => {
+  test('deactivating a user or changing the role through Slovo reaches their tokens at once', async () => {
+    const admin = await ctx.as('admin');
+    const agent = await ctx.as('agent');
+    const t = await agent.post('/api/v1/tokens', { name: 'x', scopes: ['read', 'write'] });
+    const bot = bearer(t.body.token);
+    assert.equal((await bot.post('/api/v1/tickets', TICKET)).status, 201);
+    assert.equal((await admin.patch(`/api/v1/users/${agent.userId}`, { role: 'light_agent' })).status, 200);
+    assert.equal((await bot.post('/api/v1/tickets', TICKET)).status, 403, 'a light agent creates no tickets');
+    assert.equal((await bot.get('/api/v1/tickets')).status, 200);
+    assert.equal((await admin.patch(`/api/v1/users/${agent.userId}`, { active: false })).status, 200);
+    assert.equal((await bot.get('/api/v1/tickets')).status, 401);
+  });
+
+  test('a change made outside Slovo (SQL by hand, another process) reaches a token within TOKEN_MEMORY_MS', async () => {
     const agent = await ctx.as('agent');
     const t = await agent.post('/api/v1/tokens', { name: 'x', scopes: ['read'] });
     const bot = bearer(t.body.token);
     assert.equal((await bot.get('/api/v1/tickets')).status, 200);
     await ctx.deps.db.updateTable('users').set({ active: false }).where('id', '=', agent.userId).execute();
+    await new Promise((r) => setTimeout(r, TOKEN_MEMORY_MS + 50));
     assert.equal((await bot.get('/api/v1/tickets')).status, 401);
   });
 

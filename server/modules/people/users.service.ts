@@ -11,6 +11,7 @@ import { AppError, notFound } from '../../errors.ts';
 import { page } from '../../http/cursor.ts';
 import { authorize } from '../../policy.ts';
 import { generatePassword, hashPassword } from '../auth/password.ts';
+import { authChanged } from '../auth/auth.service.ts';
 import { afterNameCursor, isUniqueViolation, nameKey, prefixPattern } from './people-sql.ts';
 import type { UserRow } from './people.presenter.ts';
 
@@ -105,7 +106,7 @@ async function keepAnAdmin(db: Db, userId: string): Promise<void> {
 export async function updateUser(deps: Deps, actor: Actor, id: string, input: z.infer<typeof UpdateUserBody>): Promise<UserRow> {
   authorize(actor, 'user.write');
   const hash = input.password ? await hashPassword(input.password) : null;
-  return inTx(deps.db, async (trx) => {
+  const updated = await inTx(deps.db, async (trx) => {
     if (input.active === false || (input.role && input.role !== 'admin')) await keepAnAdmin(trx, id);
     const u = await trx.selectFrom('users').select(['id', 'active']).where('id', '=', id).forUpdate().executeTakeFirst();
     if (!u) throw notFound('user');
@@ -140,6 +141,8 @@ export async function updateUser(deps: Deps, actor: Actor, id: string, input: z.
     }
     return findUser(trx, id);
   });
+  authChanged(); // remembered token actors carry role, level and locale
+  return updated;
 }
 
 /** Any staff member edits their own name, locale and time zone. */
@@ -150,5 +153,6 @@ export async function updateMe(deps: Deps, actor: Actor, input: z.infer<typeof U
     .set({ name: input.name, locale: input.locale, time_zone: input.timeZone, updated_at: new Date() })
     .where('id', '=', actor.id)
     .execute();
+  authChanged();
   return findUser(deps.db, actor.id);
 }
