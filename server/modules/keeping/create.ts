@@ -22,29 +22,92 @@ type FactsRow = {
 };
 
 // Care flags and recent tickets as priority.service.ts inputsQuery reads them for a stored ticket.
+// For many requesters at once (concurrent creates share it, see FactsBatcher): row idx per key.
 const CREATE_FACTS = `
-with c as (
-  select c.id, c.organization_id, c.stage, c.calendar_id from customers c
-  where ($1::bigint is not null and c.id = $1::bigint)
-     or ($1::bigint is null and c.id = (select customer_id from customer_emails where email = $2::text))
+with k as (
+  select * from unnest($1::bigint[], $2::text[], $3::bigint[], $4::timestamptz[]) with ordinality as k(cid, email, gid, at, idx)
+), c as (
+  select k.idx, k.gid, k.at, c.id, c.organization_id, c.stage, c.calendar_id
+  from k join lateral (
+    select c.id, c.organization_id, c.stage, c.calendar_id from customers c
+    where c.id = coalesce(k.cid, (select e.customer_id from customer_emails e where e.email = k.email))
+  ) c on true
 )
-select c.id::text as customer_id, c.organization_id::text as organization_id, c.stage, coalesce(o.vip, false) as org_vip,
-  coalesce(c.calendar_id, o.calendar_id, (select g.calendar_id from groups g where g.id = $3::bigint))::text as calendar_id,
+select c.idx::int as idx, c.id::text as customer_id, c.organization_id::text as organization_id, c.stage, coalesce(o.vip, false) as org_vip,
+  coalesce(c.calendar_id, o.calendar_id, (select g.calendar_id from groups g where g.id = c.gid))::text as calendar_id,
   (select count(*)::int from tickets r where r.requester_id = c.id
-     and r.updated_at > $4::timestamptz - make_interval(days => ${REPEAT_DAYS})
-     and r.created_at > $4::timestamptz - make_interval(days => ${REPEAT_DAYS})) as recent,
+     and r.updated_at > c.at - make_interval(days => ${REPEAT_DAYS})
+     and r.created_at > c.at - make_interval(days => ${REPEAT_DAYS})) as recent,
   (select array_agg(x.id::text) from (select s.id from tickets s where s.requester_id = c.id and s.status < 'solved'
-     and s.updated_at > $4::timestamptz - make_interval(days => ${REPEAT_DAYS})
+     and s.updated_at > c.at - make_interval(days => ${REPEAT_DAYS})
      and not s.priority_parts @> '[{"code": "repeat_contact"}]'
      order by s.updated_at desc limit 10) x) as siblings,
   (select array[f.points::text, f.reason] from care_flags f
-     where f.customer_id = c.id and f.ended_at is null and f.until > $4::timestamptz
+     where f.customer_id = c.id and f.ended_at is null and f.until > c.at
      order by f.points desc, f.id desc limit 1) as care_customer,
   (select array[f.points::text, f.reason] from care_flags f
-     where f.organization_id = c.organization_id and f.ended_at is null and f.until > $4::timestamptz
+     where f.organization_id = c.organization_id and f.ended_at is null and f.until > c.at
      order by f.points desc, f.id desc limit 1) as care_org,
   (select jsonb_agg(p order by p.position, p.id) from sla_policies p where p.active and p.deleted_at is null) as policies
 from c left join organizations o on o.id = c.organization_id`;
+
+type FactsKey = { key: RequesterKey; groupId: string | null; at: Date };
+
+async function readFacts(deps: Deps, db: Db, keys: FactsKey[]): Promise<Map<number, FactsRow>> {
+  const rows = await prepared<FactsRow & { idx: number }>(db, deps.pool, 'slovo_create_facts', CREATE_FACTS, [
+    keys.map((k) => ('id' in k.key ? k.key.id : null)), keys.map((k) => ('email' in k.key ? k.key.email.toLowerCase() : null)),
+    keys.map((k) => k.groupId), keys.map((k) => k.at),
+  ]);
+  return new Map(rows.map((r) => [r.idx - 1, r]));
+}
+
+/**
+ * The create hot path's facts read, grouped: reads that arrive while one is running wait for it,
+ * then go together in one statement. Nothing waits on a timer; a lone read goes at once.
+ * A failed group is retried per caller, so one caller's error stays its own.
+ */
+class FactsBatcher {
+  private queue: { k: FactsKey; resolve: (r: FactsRow | null) => void; reject: (e: unknown) => void }[] = [];
+  private running = false;
+  readonly stats = { statements: 0, reads: 0 };
+  constructor(private readonly deps: Deps) {}
+
+  read(k: FactsKey): Promise<FactsRow | null> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ k, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump() {
+    if (this.running || !this.queue.length) return;
+    this.running = true;
+    const group = this.queue.splice(0, 100);
+    void this.run(group).finally(() => {
+      this.running = false;
+      this.pump();
+    });
+  }
+
+  private async run(group: FactsBatcher['queue']) {
+    this.stats.statements++;
+    this.stats.reads += group.length;
+    try {
+      const rows = await readFacts(this.deps, this.deps.db, group.map((g) => g.k));
+      group.forEach((g, i) => g.resolve(rows.get(i) ?? null));
+    } catch (e) {
+      if (group.length === 1) return group[0].reject(e);
+      for (const g of group) await readFacts(this.deps, this.deps.db, [g.k]).then((r) => g.resolve(r.get(0) ?? null), g.reject);
+    }
+  }
+}
+
+const factsBatchers = new WeakMap<object, FactsBatcher>();
+export function factsBatcherFor(deps: Deps): FactsBatcher {
+  let b = factsBatchers.get(deps.pool);
+  if (!b) factsBatchers.set(deps.pool, (b = new FactsBatcher(deps)));
+  return b;
+}
 
 export type NewTicket = {
   status: TicketStatus; priority: TicketPriority; channel: Channel; tags: string[]; groupId: string | null;
@@ -62,10 +125,9 @@ export type FirstWrite = {
 
 /** What the create statement writes besides the ticket; null when the requester does not exist. */
 export async function firstWrite(deps: Deps, db: Db, key: RequesterKey, t: NewTicket): Promise<FirstWrite | null> {
-  const rows = await prepared<FactsRow>(db, deps.pool, 'slovo_create_facts', CREATE_FACTS, [
-    'id' in key ? key.id : null, 'email' in key ? key.email.toLowerCase() : null, t.groupId, t.at,
-  ]);
-  const f = rows[0];
+  const k: FactsKey = { key, groupId: t.groupId, at: t.at };
+  // outside a transaction, concurrent creates share one read
+  const f = db === deps.db && !db.isTransaction ? await factsBatcherFor(deps).read(k) : (await readFacts(deps, db, [k])).get(0);
   if (!f) return null;
   const facts = {
     id: '0', status: t.status, priority: t.priority, channel: t.channel, tags: t.tags, group_id: t.groupId,

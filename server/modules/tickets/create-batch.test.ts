@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { makeTicket, setup, type Client, type TestCtx } from '../../test/harness.ts';
 import { batcherFor } from './create-batch.ts';
+import { factsBatcherFor } from '../keeping/create.ts';
 import { refreshBatcherFor } from '../priority/refresh-batch.ts';
 import { refreshPriority } from '../priority/priority.service.ts';
 
@@ -85,4 +86,35 @@ test('concurrent creates of returning customers: the earlier tickets become repe
   assert.equal(rows.length, 90);
   for (const r of rows) assert.ok((r.priority_parts as { code: string }[]).some((p) => p.code === 'repeat_contact'), `ticket ${r.id}`);
   assert.equal(await refreshPriority(ctx.deps, db, rows.map((r) => r.id)), 0, 'no stored score is stale');
+});
+
+test('concurrent creates share the requester reads, and each ticket is scored from its own requester', async () => {
+  const db = ctx.deps.db;
+  const stages = ['trial', 'vip', 'active', 'new'] as const;
+  for (let i = 0; i < 24; i++) {
+    await makeTicket(agent, { requester: { email: `f${i}@facts.test` } });
+    const c = await db.selectFrom('customer_emails').select('customer_id').where('email', '=', `f${i}@facts.test`).executeTakeFirstOrThrow();
+    await db.updateTable('customers').set({ stage: stages[i % 4] }).where('id', '=', c.customer_id).execute();
+  }
+  const stats = factsBatcherFor(ctx.deps).stats;
+  const before = { ...stats };
+  const res = await Promise.all(Array.from({ length: 24 }, (_, i) => agent.post('/api/v1/tickets', {
+    subject: `Факты ${i}`, requester: { email: `f${i}@facts.test` }, message: { body: 'Вопрос по счёту' },
+  })));
+  for (const r of res) assert.equal(r.status, 201, r.raw);
+  assert.equal(stats.reads - before.reads, 24);
+  assert.ok(stats.statements - before.statements < 24, `shared: ${stats.statements - before.statements} reads for 24 creates`);
+  const code = { trial: 'stage_trial', vip: 'vip', new: 'stage_new', active: null } as const;
+  for (const [i, r] of res.entries()) {
+    const parts: { code: string }[] = r.body.priorityParts;
+    const want = code[stages[i % 4]];
+    const stageCodes = parts.map((p) => p.code).filter((c) => ['stage_trial', 'vip', 'stage_new'].includes(c));
+    assert.deepEqual(stageCodes, want ? [want] : [], `ticket ${i} (${stages[i % 4]})`);
+  }
+  // an unknown requester among them still gets a ticket (the long way creates the customer)
+  const mixed = await Promise.all([
+    agent.post('/api/v1/tickets', { subject: 'Новый', requester: { email: 'brand-new@facts.test' }, message: { body: 'Здравствуйте' } }),
+    agent.post('/api/v1/tickets', { subject: 'Старый', requester: { email: 'f1@facts.test' }, message: { body: 'Ещё вопрос' } }),
+  ]);
+  for (const r of mixed) assert.equal(r.status, 201, r.raw);
 });
