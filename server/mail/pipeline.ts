@@ -10,6 +10,7 @@ import { inTx } from '../db/tx.ts';
 import { onJobsStop } from '../jobs/boss.ts';
 import type { Deps } from '../deps.ts';
 import { applyMail, recordBounce } from './apply.ts';
+import { applyCreatesTogether, plainCreate, togetherStats } from './apply-together.ts';
 import { raiseAlert } from './health/alerts.ts';
 import { createParsePool, type ParsePool } from './parse/parse-pool.ts';
 import { mailSecret } from './reply-token.ts';
@@ -45,7 +46,9 @@ type WorkStage = 'received' | 'parsed' | 'threaded';
 /** Claims up to `limit` free mails at the stage (attempts + 1, leased), oldest first, and reads
  * their input. Mails tried too often are quarantined and left out. */
 export async function claimWork(deps: Deps, stage: WorkStage, limit: number): Promise<Claimed[]> {
-  const input = stage === 'received' ? sql`m.raw` : stage === 'parsed' ? sql`m.parsed` : sql`null::jsonb`;
+  // the apply stage sees the decision, the attachment count and the sender (to apply plain new tickets together)
+  const input = stage === 'received' ? sql`m.raw` : stage === 'parsed' ? sql`m.parsed`
+    : sql`jsonb_build_object('thread', m.thread, 'attachments', coalesce(jsonb_array_length(m.parsed->'attachments'), 0), 'from', lower(m.from_address))`;
   const r = await sql<Claimed>`
     update inbound_mails m set attempts = m.attempts + 1, claimed_until = now() + make_interval(secs => ${LEASE_SECONDS})
     from (select id from inbound_mails where stage = ${stage} and (claimed_until is null or claimed_until <= now())
@@ -203,6 +206,33 @@ async function each(rows: Claimed[], fn: (row: Claimed) => Promise<void>, parall
   for (let i = 0; i < rows.length; i += parallel) await Promise.all(rows.slice(i, i + parallel).map(fn));
 }
 
+/**
+ * Plain new tickets from distinct senders go together (apply-together.ts); the rest, and all of
+ * them again if the group fails, one by one after it (a sender's second mail then sees the first).
+ */
+async function applyClaimed(deps: Deps, rows: Claimed[]): Promise<void> {
+  const senders = new Set<string>();
+  const together: Claimed[] = [];
+  const alone: Claimed[] = [];
+  for (const r of rows) {
+    const i = r.parsed as { thread: unknown; attachments: number; from: string | null };
+    if (r.reason_code !== 'released' && plainCreate(i.thread, i.attachments) && i.from && !senders.has(i.from)) {
+      senders.add(i.from);
+      together.push(r);
+    } else alone.push(r);
+  }
+  if (together.length > 1) {
+    try {
+      await applyCreatesTogether(deps, together.map((r) => r.id));
+    } catch (e) {
+      togetherStats.failed++;
+      deps.log.warn({ err: e, mails: together.length }, 'applying new tickets together failed; each alone');
+      alone.push(...together);
+    }
+  } else alone.push(...together);
+  await each(alone.sort((a, b) => Number(a.id) - Number(b.id)), (r) => applyStage(deps, r.id, r.attempts), 8);
+}
+
 /** Loops that claim one stage's mails and run them; woken when mail reaches the stage. */
 class StageLoops {
   private sleepers = new Set<() => void>();
@@ -270,7 +300,7 @@ export async function registerPipelineWorkers(base: Deps, boss: PgBoss): Promise
   const p: Pipeline = {
     received: new StageLoops(deps, 'received', 32, (rows) => parseClaimed(deps, rows)),
     parsed: new StageLoops(deps, 'parsed', 32, (rows) => threadClaimed(deps, rows)),
-    threaded: new StageLoops(deps, 'threaded', 16, (rows) => each(rows, (r) => applyStage(deps, r.id, r.attempts), 8)),
+    threaded: new StageLoops(deps, 'threaded', 16, (rows) => applyClaimed(deps, rows)),
   };
   pipelines.set(boss, p);
   for (const s of Object.values(p)) s.start(2);

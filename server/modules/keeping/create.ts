@@ -128,7 +128,21 @@ export async function firstWrite(deps: Deps, db: Db, key: RequesterKey, t: NewTi
   const k: FactsKey = { key, groupId: t.groupId, at: t.at };
   // outside a transaction, concurrent creates share one read
   const f = db === deps.db && !db.isTransaction ? await factsBatcherFor(deps).read(k) : (await readFacts(deps, db, [k])).get(0);
-  if (!f) return null;
+  return f ? fromFacts(deps, db, f, t) : null;
+}
+
+/** firstWrite for many new tickets with one read (null where the requester does not exist). */
+export async function firstWriteMany(deps: Deps, db: Db, list: { key: RequesterKey; t: NewTicket }[]): Promise<(FirstWrite | null)[]> {
+  const rows = await readFacts(deps, db, list.map((x) => ({ key: x.key, groupId: x.t.groupId, at: x.t.at })));
+  const out: (FirstWrite | null)[] = [];
+  for (const [i, x] of list.entries()) {
+    const f = rows.get(i);
+    out.push(f ? await fromFacts(deps, db, f, x.t) : null);
+  }
+  return out;
+}
+
+async function fromFacts(deps: Deps, db: Db, f: FactsRow, t: NewTicket): Promise<FirstWrite> {
   const facts = {
     id: '0', status: t.status, priority: t.priority, channel: t.channel, tags: t.tags, group_id: t.groupId,
     organization_id: f.organization_id, created_at: t.at, first_response_at: t.firstResponseAt, stage: f.stage, org_vip: f.org_vip,
