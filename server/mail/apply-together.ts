@@ -1,8 +1,8 @@
 // Stage 4 for plain new tickets, many at once: mails whose thread decision is a new ticket (no
 // follow-up) and that carry no attachments are applied in ONE transaction with one lock-and-claim,
 // one read of the requesters' facts, one insert of tickets, messages, events, SLA rows and
-// Message-IDs, and one score refresh of the requesters' other tickets. Customers and
-// acknowledgements go per mail, in sender order (so two groups take their locks in one order).
+// Message-IDs, one score refresh of the requesters' other tickets, and the acknowledgements
+// together (queueAcks). Customers go per mail, in sender order (two groups lock in one order).
 // Same result as applyMail for each mail; a failed group is applied again mail by mail.
 import { CompiledQuery, sql } from 'kysely';
 import type { Deps } from '../deps.ts';
@@ -15,7 +15,7 @@ import { refreshPriority } from '../modules/priority/priority.service.ts';
 import { SEARCH_TEXT_MAX } from '../modules/tickets/tickets.service.ts';
 import { detectLanguage } from './apply.ts';
 import { pgJson } from './pipeline.ts';
-import { queueAck } from './outbound/queue.ts';
+import { queueAcks } from './outbound/queue.ts';
 import type { Decision } from './thread.ts';
 import type { ParsedMail } from './types.ts';
 
@@ -137,12 +137,10 @@ export async function applyCreatesTogether(deps: Deps, mailIds: string[]): Promi
     const siblings = fws.flatMap((fw) => fw!.siblings);
     const refresh = fired ? [...ticketIds, ...siblings] : siblings;
     if (refresh.length) await refreshPriority({ ...deps, db: trx }, trx, refresh);
-    for (const [idx, it] of items.entries()) {
+    await queueAcks(trx, deps, items.flatMap((it, idx) => {
       const t = byIdx.get(idx)!;
-      if (!it.row.thread.bulk) {
-        await queueAck(trx, deps, { ticketId: t.ticket_id, inboundMailId: it.row.id, to: it.from.address, language: it.language, channelId: it.row.channel_id, ticket: { number: t.number, subject: it.subject } });
-      }
-    }
+      return it.row.thread.bulk ? [] : [{ ticketId: t.ticket_id, inboundMailId: it.row.id, to: it.from.address, language: it.language, channelId: it.row.channel_id, ticket: { number: t.number, subject: it.subject } }];
+    }));
     togetherStats.groups++;
     togetherStats.mails += items.length;
     return items.length;

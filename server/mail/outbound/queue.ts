@@ -5,7 +5,7 @@ import type { Db } from '../../db/db.ts';
 import { raiseAlert } from '../health/alerts.ts';
 import type { OutboxTable } from '../../db/types.ts';
 import type { Deps } from '../../deps.ts';
-import { enqueue } from '../../jobs/boss.ts';
+import { enqueue, enqueueMany } from '../../jobs/boss.ts';
 import { ticketRef } from '../../modules/tickets/ticket-number.ts';
 import { ackMail, lang, replyMail, ticketSubject, type MailPromise } from './templates.ts';
 import { DateTime } from 'luxon';
@@ -159,4 +159,45 @@ export async function queueAck(
     to_address: to, kind: 'ack', dedupe_key: dedupeKey, ticket_id: input.ticketId, channel_id: mail?.channel_id ?? null,
     subject: ticketSubject(ref, t.subject, false), body_text: body.text, body_html: body.html, auto_submitted: true,
   });
+}
+
+type AckInput = { ticketId: string; inboundMailId: string; to: string; language: string; ticket: { number: string; subject: string }; channelId: string };
+
+/**
+ * queueAck for many new tickets in one transaction (mails applied together): the addresses'
+ * locks in one statement (sorted, so two groups lock in one order), one read of what was already
+ * sent, one insert. An address over its hourly limit goes through queueAck (suppressed, noted).
+ */
+export async function queueAcks(trx: Db, deps: Deps, list: AckInput[]): Promise<void> {
+  if (!list.length) return;
+  const items = list.map((a) => ({ ...a, to: a.to.trim().toLowerCase(), dedupeKey: `ack:${a.inboundMailId}` }));
+  const addrs = [...new Set(items.map((a) => a.to))].sort();
+  await sql`select pg_advisory_xact_lock(hashtext('slovo.ack:' || a)) from (select a from unnest(${addrs}::text[]) as a order by a) s`.execute(trx);
+  const seen = await sql<{ addr: string | null; key: string | null; n: number }>`
+    select a as addr, null::text as key, (select count(*)::int from outbox where kind = 'ack' and lower(to_address) = a and created_at > now() - interval '1 hour') as n
+    from unnest(${addrs}::text[]) as a
+    union all
+    select null, dedupe_key, 0 from outbox where dedupe_key = any(${items.map((a) => a.dedupeKey)}::text[])`.execute(trx);
+  const sent = new Map(seen.rows.filter((r) => r.addr !== null).map((r) => [r.addr!, r.n]));
+  const done = new Set(seen.rows.filter((r) => r.key !== null).map((r) => r.key!));
+  const rows: Insertable<OutboxTable>[] = [];
+  const over: AckInput[] = [];
+  for (const a of items) {
+    if (done.has(a.dedupeKey)) continue;
+    const n = sent.get(a.to) ?? 0;
+    if (n >= ACK_LIMIT_PER_HOUR) { over.push(a); continue; }
+    sent.set(a.to, n + 1);
+    const ref = ticketRef(deps.config, a.ticket.number);
+    const body = ackMail(lang(a.language), { ref, subject: a.ticket.subject });
+    rows.push({
+      to_address: a.to, kind: 'ack', dedupe_key: a.dedupeKey, ticket_id: a.ticketId, channel_id: a.channelId,
+      subject: ticketSubject(ref, a.ticket.subject, false), body_text: body.text, body_html: body.html, auto_submitted: true,
+    });
+  }
+  if (rows.length) {
+    const ids = await trx.insertInto('outbox').values(rows).onConflict((oc) => oc.column('dedupe_key').doNothing()).returning('id').execute();
+    if (ids.length && (await anyChannelCanSend(trx))) await enqueueMany(deps, trx, 'mail.send', ids.map((r) => ({ outboxId: r.id })));
+  }
+  // after the inserts above, so queueAck counts them
+  for (const a of over) await queueAck(trx, deps, a);
 }
