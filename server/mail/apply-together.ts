@@ -102,12 +102,17 @@ export async function applyCreatesTogether(deps: Deps, mailIds: string[]): Promi
     if (!firsts.length) return 0;
 
     const now = new Date();
+    // the known senders in one read; a new one is created as applyMail creates it
+    const known = new Map((await trx.selectFrom('customer_emails as e').innerJoin('customers as c', 'c.id', 'e.customer_id')
+      .select(['e.email', 'c.id', 'c.organization_id', 'c.language'])
+      .where('e.email', 'in', firsts.map((r) => sender(r).address.toLowerCase())).execute())
+      .map((c) => [c.email, { id: c.id, organizationId: c.organization_id, language: c.language, created: false }]));
     const items = [];
     for (const row of firsts) {
       const p = row.parsed;
       const from = sender(row);
       const language = detectLanguage(`${p.subject}\n${p.visibleText || p.text}`);
-      const customer = await findOrCreateCustomer(trx, from.address, { name: from.name, language });
+      const customer = known.get(from.address.toLowerCase()) ?? await findOrCreateCustomer(trx, from.address, { name: from.name, language });
       const bodyText = (p.visibleText || p.text || '').trim();
       const sentAt = p.date && !Number.isNaN(Date.parse(p.date)) && Date.parse(p.date) <= now.getTime() ? p.date : now;
       const analysis: CustomerAnalysis = analyzeCustomerText(deps.log.child({ mailId: row.id }), bodyText, sentAt);

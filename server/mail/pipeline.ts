@@ -14,7 +14,7 @@ import { applyCreatesTogether, plainCreate, togetherStats } from './apply-togeth
 import { raiseAlert } from './health/alerts.ts';
 import { createParsePool, type ParsePool } from './parse/parse-pool.ts';
 import { mailSecret } from './reply-token.ts';
-import { decide, type Decision } from './thread.ts';
+import { decide, senderCounts, type Decision } from './thread.ts';
 import { unreadable } from './unreadable.ts';
 import { DEFAULT_PARSE_LIMITS, type ParsedMail, type QuarantineCode } from './types.ts';
 
@@ -149,13 +149,17 @@ export async function threadStage(deps: Deps, mailIds: string | string[], opts: 
 async function threadClaimed(deps: Deps, rows: Claimed[], opts: { release?: boolean } = {}): Promise<void> {
   if (!rows.length) return;
   const secret = await mailSecret(deps.db);
+  // the per-sender rate of the whole batch in one read
+  const senderOf = (r: Claimed) => { const p = r.parsed as ParsedMail; return p.from?.address ?? p.sender?.address ?? null; };
+  const counted = await senderCounts(deps, rows.filter((r) => !(opts.release || r.reason_code === 'released') && senderOf(r))
+    .map((r) => ({ mailId: r.id, channelId: r.channel_id, sender: senderOf(r)! })));
   const threaded: { id: string; d: Extract<Decision, { dedupeKey: string }> }[] = [];
   const one = async (row: Claimed) => {
     const mailId = row.id;
     const release = opts.release || row.reason_code === 'released';
     const d = await decide(deps, {
       channelId: row.channel_id, mailId, parsed: row.parsed as ParsedMail, secret,
-      prefix: deps.config.SLOVO_TICKET_PREFIX, release, waited: row.attempts - 1,
+      prefix: deps.config.SLOVO_TICKET_PREFIX, release, waited: row.attempts - 1, senderRecent: counted.get(String(row.id)),
     });
     if (d.action === 'wait') {
       await deps.db.updateTable('inbound_mails').set({ claimed_until: sql`now() + make_interval(secs => ${WAIT_SECONDS})` })
