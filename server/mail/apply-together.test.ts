@@ -26,6 +26,8 @@ test('a burst of new mail: applied in groups, every mail whole and its own, dupl
   const [earlier] = await settled(db, [first.mailId]);
   // a sender already acknowledged three times this hour (the limit)
   for (let i = 0; i < 3; i++) await settled(db, [(await receiveRaw(ctx.deps, { channelId: channel.id, path: 'raw', raw: rawMail({ from: 'busy@burst.test', subject: `Занят ${i}` }) })).mailId]);
+  // a robot that opened nine tickets this hour
+  for (let i = 0; i < 9; i++) await settled(db, [(await receiveRaw(ctx.deps, { channelId: channel.id, path: 'raw', raw: rawMail({ from: 'robot@burst.test', subject: `Робот ${i}` }) })).mailId]);
   const before = { ...togetherStats };
 
   const twin = rawMail({ from: 'twin@burst.test', messageId: 'twin-1@burst.test', subject: 'Двойник', body: 'Одно и то же письмо' });
@@ -36,6 +38,7 @@ test('a burst of new mail: applied in groups, every mail whole and its own, dupl
     rawMail({ from: 'Олег <oleg@repeat.test>', subject: 'И ещё раз', body: 'Всё ещё не работает' }),
     twin, viaOtherPath,
     rawMail({ from: 'busy@burst.test', subject: 'Четвёртый раз' }),
+    rawMail({ from: 'robot@burst.test', subject: 'Робот 9' }),
   ];
   const received = await receiveBatch(ctx.deps, channel.id, 'imap', raws.map((raw) => ({ raw })));
   const rows = await settled(db, received.map((r) => r.mailId));
@@ -44,16 +47,19 @@ test('a burst of new mail: applied in groups, every mail whole and its own, dupl
 
   const applied = rows.filter((r) => r.stage === 'applied');
   const dup = rows.filter((r) => r.stage === 'duplicate');
-  assert.equal(applied.length, 14);
+  assert.equal(applied.length, 15);
   assert.equal(dup.length, 1);
   assert.equal(dup[0].ticket_id, rows.find((r) => r.id === dup[0].duplicate_of)!.ticket_id);
-  assert.equal(new Set(applied.map((r) => r.ticket_id)).size, 14, 'a ticket each');
+  assert.equal(new Set(applied.map((r) => r.ticket_id)).size, 15, 'a ticket each');
   // the fourth within the hour is not acknowledged; the ticket says why
   const busy = rows[14];
   assert.equal(await db.selectFrom('outbox').select('id').where('dedupe_key', '=', `ack:${busy.id}`).executeTakeFirst(), undefined);
   const noted = await db.selectFrom('ticket_events').select('kind').where('ticket_id', '=', busy.ticket_id!).where('kind', '=', 'ack_suppressed').execute();
   assert.equal(noted.length, 1);
   assert.equal((await db.selectFrom('outbox').select('id').where('to_address', '=', 'busy@burst.test').where('kind', '=', 'ack').execute()).length, 3);
+  // the robot's tenth ticket within the hour raises the channel's loop alert
+  const alert = await db.selectFrom('mail_alerts').select(['kind', 'message']).where('channel_id', '=', channel.id).where('kind', '=', 'loop').where('cleared_at', 'is', null).executeTakeFirst();
+  assert.match(alert?.message ?? '', /10 new tickets from robot@burst\.test/);
 
   for (let i = 0; i < 10; i++) {
     const mail = rows[i];

@@ -164,9 +164,10 @@ export async function queueAck(
 type AckInput = { ticketId: string; inboundMailId: string; to: string; language: string; ticket: { number: string; subject: string }; channelId: string };
 
 /**
- * queueAck for many new tickets in one transaction (mails applied together): the addresses'
+ * queueAck for many tickets created in this transaction (mails applied together): the addresses'
  * locks in one statement (sorted, so two groups lock in one order), one read of what was already
- * sent, one insert. An address over its hourly limit goes through queueAck (suppressed, noted).
+ * sent, one insert. An address over its hourly limit is noted on its ticket, and a loop alert
+ * raised as queueAck raises it.
  */
 export async function queueAcks(trx: Db, deps: Deps, list: AckInput[]): Promise<void> {
   if (!list.length) return;
@@ -181,7 +182,7 @@ export async function queueAcks(trx: Db, deps: Deps, list: AckInput[]): Promise<
   const sent = new Map(seen.rows.filter((r) => r.addr !== null).map((r) => [r.addr!, r.n]));
   const done = new Set(seen.rows.filter((r) => r.key !== null).map((r) => r.key!));
   const rows: Insertable<OutboxTable>[] = [];
-  const over: AckInput[] = [];
+  const over: (AckInput & { to: string })[] = [];
   for (const a of items) {
     if (done.has(a.dedupeKey)) continue;
     const n = sent.get(a.to) ?? 0;
@@ -198,6 +199,28 @@ export async function queueAcks(trx: Db, deps: Deps, list: AckInput[]): Promise<
     const ids = await trx.insertInto('outbox').values(rows).onConflict((oc) => oc.column('dedupe_key').doNothing()).returning('id').execute();
     if (ids.length && (await anyChannelCanSend(trx))) await enqueueMany(deps, trx, 'mail.send', ids.map((r) => ({ outboxId: r.id })));
   }
-  // after the inserts above, so queueAck counts them
-  for (const a of over) await queueAck(trx, deps, a);
+  if (over.length) await suppressAcks(trx, over);
+}
+
+/** New tickets (this transaction's) whose address is over its hourly limit: noted on each ticket, and a
+ *  loop alert for the channel when one requester opened LOOP_ALERT_TICKETS tickets within the hour. */
+async function suppressAcks(trx: Db, over: (AckInput & { to: string })[]): Promise<void> {
+  const now = new Date();
+  await trx.insertInto('ticket_events').values(over.map((a) => ({
+    ticket_id: a.ticketId, actor_type: 'system', kind: 'ack_suppressed', created_at: now,
+    data: JSON.stringify({ to: a.to, inboundMailId: a.inboundMailId, reason: `more than ${ACK_LIMIT_PER_HOUR} acknowledgements to this address within an hour` }),
+  }))).execute();
+  const bursts = await sql<{ id: string; n: number }>`
+    select me.id::text as id, count(*)::int as n from tickets me join tickets t on t.requester_id = me.requester_id
+    where me.id = any(${over.map((a) => a.ticketId)}::bigint[]) and t.created_at > now() - interval '1 hour' group by me.id`.execute(trx);
+  const n = new Map(bursts.rows.map((r) => [r.id, r.n]));
+  const alerted = new Set<string>();
+  for (const a of over) {
+    const burst = n.get(String(a.ticketId)) ?? 0;
+    if (burst < LOOP_ALERT_TICKETS || alerted.has(a.channelId)) continue;
+    alerted.add(a.channelId);
+    if (!(await recentLoopAlert(trx, a.channelId))) {
+      await raiseAlert(trx, { channelId: a.channelId, path: null, kind: 'loop', message: `${burst} new tickets from ${a.to} within an hour; acknowledgements suppressed (a mail loop?)`, data: { to: a.to, ticketId: a.ticketId } });
+    }
+  }
 }
