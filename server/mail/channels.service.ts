@@ -7,6 +7,7 @@ import type { Db } from '../db/db.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, notFound } from '../errors.ts';
 import { authorize, can } from '../policy.ts';
+import { channelsChanged } from './inbound/webhook-auth.ts';
 
 export type Settings = z.infer<typeof ChannelSettings>;
 export type ChannelRow = { id: string; name: string; address: string; group_id: string | null; active: boolean; settings: Settings; webhook_token: string; created_at: Date; updated_at: Date };
@@ -66,7 +67,7 @@ function addressTaken(e: unknown): never {
 export async function createChannel(deps: Deps, actor: Actor, input: z.infer<typeof CreateChannelBody>): Promise<ChannelRow> {
   authorize(actor, 'mail.admin');
   await checkGroup(deps.db, input.groupId);
-  return (await deps.db
+  const row = (await deps.db
     .insertInto('mail_channels')
     .values({
       name: input.name, address: input.address, group_id: input.groupId ?? null, active: input.active,
@@ -75,6 +76,8 @@ export async function createChannel(deps: Deps, actor: Actor, input: z.infer<typ
     .returningAll()
     .executeTakeFirstOrThrow()
     .catch(addressTaken)) as ChannelRow;
+  channelsChanged(); // an id asked for before it existed is not remembered as unknown
+  return row;
 }
 
 export async function updateChannel(deps: Deps, actor: Actor, id: string, input: z.infer<typeof UpdateChannelBody>): Promise<ChannelRow> {
@@ -88,12 +91,15 @@ export async function updateChannel(deps: Deps, actor: Actor, id: string, input:
   if (input.groupId !== undefined) set.group_id = input.groupId;
   if (input.active !== undefined) set.active = input.active;
   if (input.settings !== undefined) set.settings = JSON.stringify(mergeSecrets(input.settings, prev.settings));
-  return (await deps.db.updateTable('mail_channels').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow().catch(addressTaken)) as ChannelRow;
+  const row = (await deps.db.updateTable('mail_channels').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow().catch(addressTaken)) as ChannelRow;
+  channelsChanged();
+  return row;
 }
 
 export async function rotateToken(deps: Deps, actor: Actor, id: string): Promise<ChannelRow> {
   authorize(actor, 'mail.admin');
   const r = await deps.db.updateTable('mail_channels').set({ webhook_token: randomBytes(24).toString('base64url'), updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirst();
+  channelsChanged();
   if (!r) throw notFound('channel');
   return r as ChannelRow;
 }

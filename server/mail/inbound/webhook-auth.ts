@@ -30,9 +30,32 @@ export function presentedToken(req: FastifyRequest, allowed: TokenSource[]): str
   return null;
 }
 
+// A provider posting many mails a second reads the same channel each time: it is remembered for
+// CHANNEL_MEMORY_MS. A change through Slovo (settings, active, a new token) forgets every remembered
+// channel at once (channelsChanged); a change made outside this process is seen within the window.
+export const CHANNEL_MEMORY_MS = 2000;
+const remembered = new Map<string, { c: ChannelRow | null; at: number; epoch: number }>();
+let epoch = 0;
+
+/** Call after a change to mail channels has committed. */
+export function channelsChanged(): void {
+  epoch++;
+  remembered.clear();
+}
+
+async function rememberedChannel(deps: Deps, channelId: string): Promise<ChannelRow | null> {
+  const hit = remembered.get(channelId);
+  if (hit && hit.epoch === epoch && Date.now() - hit.at < CHANNEL_MEMORY_MS) return hit.c;
+  const e = epoch; // a change that commits while this read runs leaves nothing behind
+  const c = await channelById(deps.db, channelId);
+  if (remembered.size >= 1000) remembered.clear();
+  remembered.set(channelId, { c, at: Date.now(), epoch: e });
+  return c;
+}
+
 /** The channel when the token matches it; null for an unknown channel or a wrong token (same answer). */
 export async function channelForToken(deps: Deps, channelId: string, token: string | null): Promise<ChannelRow | null> {
-  const c = await channelById(deps.db, channelId);
+  const c = /^\d{1,18}$/.test(channelId) ? await rememberedChannel(deps, channelId) : await channelById(deps.db, channelId);
   const expected = c?.webhook_token ?? 'x'.repeat(32);
   const ok = token !== null && safeEqual(token, expected);
   return c && ok ? c : null;

@@ -8,6 +8,7 @@ import { simpleParser } from 'mailparser';
 import { sql } from 'kysely';
 import { Client, setup, type TestCtx } from '../../test/harness.ts';
 import { fixture } from './fixtures/load.ts';
+import { rawMail } from '../test/mail-kit.ts';
 import { purgeMailgunTokens } from '../pipeline.ts';
 
 const KEY = 'key-3ax6xnjp29jd6fds4gc373sgvjxteol0';
@@ -56,6 +57,18 @@ describe('raw MIME endpoint', () => {
     const b = await anon.req('POST', `/api/v1/mail/inbound/${ch.id}/raw?token=${ch.token}`, { raw: mail, headers: { 'content-type': 'text/plain' } });
     assert.equal(b.status, 200, b.raw);
     assert.deepEqual(b.body, { mailId: a.body.mailId, duplicate: true });
+  });
+
+  test('a rotated token or a switched-off channel is refused at once (the channel is remembered only briefly)', async () => {
+    const c = await channel('rotate@hooks.test');
+    const post = (token: string) => anon.req('POST', `/api/v1/mail/inbound/${c.id}/raw?token=${token}`, { raw: rawMail({ from: 'r@client.test' }), headers: { 'content-type': 'message/rfc822' } });
+    assert.equal((await post(c.token)).status, 200);
+    const r = await admin.post(`/api/v1/mail/channels/${c.id}/rotate-token`, {});
+    assert.equal(r.status, 200, r.raw);
+    assert.equal((await post(c.token)).status, 401, 'the old token at once');
+    assert.equal((await post(r.body.webhookToken)).status, 200);
+    assert.equal((await admin.patch(`/api/v1/mail/channels/${c.id}`, { active: false })).status, 200);
+    assert.notEqual((await post(r.body.webhookToken)).status, 200, 'switched off at once');
   });
 
   test('a mail larger than the API body limit (2 MB) is taken whole', async () => {
