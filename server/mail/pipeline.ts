@@ -304,7 +304,7 @@ export async function registerPipelineWorkers(base: Deps, boss: PgBoss): Promise
   const p: Pipeline = {
     received: new StageLoops(deps, 'received', 32, (rows) => parseClaimed(deps, rows)),
     parsed: new StageLoops(deps, 'parsed', 32, (rows) => threadClaimed(deps, rows)),
-    threaded: new StageLoops(deps, 'threaded', 16, (rows) => applyClaimed(deps, rows)),
+    threaded: new StageLoops(deps, 'threaded', 32, (rows) => applyClaimed(deps, rows)),
   };
   pipelines.set(boss, p);
   for (const s of Object.values(p)) s.start(2);
