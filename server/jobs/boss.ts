@@ -68,20 +68,3 @@ export async function enqueueMany(deps: Pick<Deps, 'boss'>, db: Db, name: QueueN
     },
   });
 }
-
-// Workers of this process by queue, so work enqueued here can wake them at once instead of
-// waiting for their next poll (pg-boss polls at most every 0.5 s, after each batch too).
-const local = new WeakMap<PgBoss, Map<QueueName, string[]>>();
-
-export async function workLocal<T>(boss: PgBoss, name: QueueName, opts: PgBoss.WorkOptions, handler: PgBoss.WorkHandler<T>): Promise<void> {
-  const id = await boss.work<T>(name, opts, handler);
-  const byQueue = local.get(boss) ?? new Map<QueueName, string[]>();
-  local.set(boss, byQueue);
-  byQueue.set(name, [...(byQueue.get(name) ?? []), id]);
-}
-
-/** Wakes this process's workers of the queue (call after the enqueueing transaction committed). */
-export function wake(deps: Pick<Deps, 'boss'>, name: QueueName): void {
-  if (!deps.boss) return;
-  for (const id of local.get(deps.boss)?.get(name) ?? []) deps.boss.notifyWorker(id);
-}

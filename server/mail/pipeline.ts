@@ -64,33 +64,11 @@ export async function claimWork(deps: Deps, stage: WorkStage, limit: number): Pr
   return out;
 }
 
-/** Claims these mails if they are at the stage (tests and the admin's retry run a stage by hand). */
-async function claimMany(deps: Deps, ids: string[], stage: WorkStage): Promise<Claimed[]> {
-  if (!ids.length) return [];
-  const rows = await deps.db
-    .updateTable('inbound_mails')
-    .set({ attempts: sql`attempts + 1`, claimed_until: sql`now() + make_interval(secs => ${LEASE_SECONDS})` })
-    .where('id', 'in', ids)
-    .where('stage', '=', stage)
-    .returning(['id', 'attempts', 'channel_id', 'reason_code', stage === 'received' ? 'raw' : 'parsed'])
-    .execute() as Claimed[];
-  const out: Claimed[] = [];
-  for (const r of rows) {
-    if (r.attempts > MAX_ATTEMPTS * 3) await quarantine(deps, r.id, 'apply_failed', `gave up at stage ${stage} after ${r.attempts} attempts`);
-    else out.push(r);
-  }
-  return out;
-}
-
 /** A failed try: the mail rests before the next (5 s, doubling, at most 5 minutes). */
 async function backOff(deps: Deps, ids: string[], stage: WorkStage): Promise<void> {
   if (!ids.length) return;
   await sql`update inbound_mails set claimed_until = now() + make_interval(secs => least(300, 5 * power(2, greatest(attempts - 1, 0))))
     where id = any(${ids}::bigint[]) and stage = ${stage}`.execute(deps.db);
-}
-
-export async function parseStage(deps: Deps, mailIds: string | string[]): Promise<void> {
-  await parseClaimed(deps, await claimMany(deps, [mailIds].flat(), 'received'));
 }
 
 async function parseClaimed(deps: Deps, rows: Claimed[]): Promise<void> {
@@ -142,21 +120,17 @@ async function storeParsed(deps: Deps, ok: { id: string; mail: ParsedMail }[], b
   });
 }
 
-export async function threadStage(deps: Deps, mailIds: string | string[], opts: { release?: boolean } = {}): Promise<void> {
-  await threadClaimed(deps, await claimMany(deps, [mailIds].flat(), 'parsed'), opts);
-}
-
-async function threadClaimed(deps: Deps, rows: Claimed[], opts: { release?: boolean } = {}): Promise<void> {
+async function threadClaimed(deps: Deps, rows: Claimed[]): Promise<void> {
   if (!rows.length) return;
   const secret = await mailSecret(deps.db);
   // the per-sender rate of the whole batch in one read
   const senderOf = (r: Claimed) => { const p = r.parsed as ParsedMail; return p.from?.address ?? p.sender?.address ?? null; };
-  const counted = await senderCounts(deps, rows.filter((r) => !(opts.release || r.reason_code === 'released') && senderOf(r))
+  const counted = await senderCounts(deps, rows.filter((r) => r.reason_code !== 'released' && senderOf(r))
     .map((r) => ({ mailId: r.id, channelId: r.channel_id, sender: senderOf(r)! })));
   const threaded: { id: string; d: Extract<Decision, { dedupeKey: string }> }[] = [];
   const one = async (row: Claimed) => {
     const mailId = row.id;
-    const release = opts.release || row.reason_code === 'released';
+    const release = row.reason_code === 'released';
     const d = await decide(deps, {
       channelId: row.channel_id, mailId, parsed: row.parsed as ParsedMail, secret,
       prefix: deps.config.SLOVO_TICKET_PREFIX, release, waited: row.attempts - 1, senderRecent: counted.get(String(row.id)),
