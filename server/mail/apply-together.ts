@@ -7,13 +7,12 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { Deps } from '../deps.ts';
 import { inTx } from '../db/tx.ts';
-import { analyzeCustomerText, type CustomerAnalysis } from '../modules/coach/analysis.ts';
 import { firstWriteMany } from '../modules/keeping/create.ts';
 import { findOrCreateCustomer } from '../modules/people/customer-lookup.ts';
 import { evaluateRules } from '../modules/escalation/rules.service.ts';
 import { refreshPriority } from '../modules/priority/priority.service.ts';
 import { SEARCH_TEXT_MAX } from '../modules/tickets/tickets.service.ts';
-import { detectLanguage } from './apply.ts';
+import { markDuplicate, mailWords } from './apply.ts';
 import { pgJson } from './pipeline.ts';
 import { queueAcks } from './outbound/queue.ts';
 import type { Decision } from './thread.ts';
@@ -89,34 +88,24 @@ export async function applyCreatesTogether(deps: Deps, mailIds: string[]): Promi
       select c.id::text as id, c.parsed, c.thread, c.channel_id::text as channel_id, c.group_id::text as group_id,
              exists (select 1 from d where d.inbound_mail_id = c.id) as first
       from c order by c.id`.execute(trx)).rows;
-    for (const row of claimed.filter((r) => !r.first)) {
-      // another copy of this mail claimed the key first
-      await sql`
-        update inbound_mails m set stage = 'duplicate', duplicate_of = f.id, ticket_id = f.ticket_id, ticket_message_id = f.ticket_message_id, updated_at = now()
-        from mail_dedupe k join inbound_mails f on f.id = k.inbound_mail_id
-        where k.key = ${row.thread.dedupeKey} and m.id = ${row.id}`.execute(trx);
-    }
+    // another copy of a mail claimed its key first
+    for (const row of claimed.filter((r) => !r.first)) await markDuplicate(trx, row.id, row.thread.dedupeKey);
     const sender = (r: Claimed) => (r.parsed.from ?? r.parsed.sender)!;
-    const firsts = claimed.filter((r) => r.first)
-      .sort((a, b) => (sender(a).address.toLowerCase() < sender(b).address.toLowerCase() ? -1 : sender(a).address.toLowerCase() > sender(b).address.toLowerCase() ? 1 : Number(a.id) - Number(b.id)));
+    const addr = (r: Claimed) => sender(r).address.toLowerCase();
+    const firsts = claimed.filter((r) => r.first).sort((a, b) => (addr(a) < addr(b) ? -1 : addr(a) > addr(b) ? 1 : Number(a.id) - Number(b.id)));
     if (!firsts.length) return 0;
 
     const now = new Date();
     // the known senders in one read; a new one is created as applyMail creates it
     const known = new Map((await trx.selectFrom('customer_emails as e').innerJoin('customers as c', 'c.id', 'e.customer_id')
       .select(['e.email', 'c.id', 'c.organization_id', 'c.language'])
-      .where('e.email', 'in', firsts.map((r) => sender(r).address.toLowerCase())).execute())
+      .where('e.email', 'in', firsts.map(addr)).execute())
       .map((c) => [c.email, { id: c.id, organizationId: c.organization_id, language: c.language, created: false }]));
     const items = [];
     for (const row of firsts) {
       const p = row.parsed;
-      const from = sender(row);
-      const language = detectLanguage(`${p.subject}\n${p.visibleText || p.text}`);
+      const { sender: from, language, bodyText, analysis, subject } = mailWords(deps, row.id, p, false, now);
       const customer = known.get(from.address.toLowerCase()) ?? await findOrCreateCustomer(trx, from.address, { name: from.name, language });
-      const bodyText = (p.visibleText || p.text || '').trim();
-      const sentAt = p.date && !Number.isNaN(Date.parse(p.date)) && Date.parse(p.date) <= now.getTime() ? p.date : now;
-      const analysis: CustomerAnalysis = analyzeCustomerText(deps.log.child({ mailId: row.id }), bodyText, sentAt);
-      const subject = (p.subject.trim() || (language === 'ru' ? '(без темы)' : '(no subject)')).slice(0, 1000);
       items.push({ row, p, from, language, customer, bodyText, analysis, subject });
     }
     const fws = await firstWriteMany(deps, trx, items.map((it) => ({

@@ -32,6 +32,26 @@ function mapCids(html: string, cids: Map<string, string>): string {
   });
 }
 
+/** Another copy of this mail claimed its dedupe key first: the mail points at that one. */
+export async function markDuplicate(db: Db, mailId: string, dedupeKey: string): Promise<void> {
+  await sql`
+    update inbound_mails m set stage = 'duplicate', duplicate_of = f.id, ticket_id = f.ticket_id, ticket_message_id = f.ticket_message_id, updated_at = now()
+    from mail_dedupe k join inbound_mails f on f.id = k.inbound_mail_id
+    where k.key = ${dedupeKey} and m.id = ${mailId}`.execute(db);
+}
+
+/** What a parsed mail says, as a ticket sees it: sender, language, text, subject and its triage signals
+ *  (pure; an auto-reply (out of office…) is not the customer's word: «по срочным вопросам…» is no urgency). */
+export function mailWords(deps: Deps, mailId: string, p: ParsedMail, auto: boolean, now: Date) {
+  const sender = (p.from ?? p.sender)!; // thread accepted Sender: when From: was missing
+  const language = detectLanguage(`${p.subject}\n${p.visibleText || p.text}`);
+  const bodyText = (p.visibleText || p.text || '').trim();
+  const sentAt = p.date && !Number.isNaN(Date.parse(p.date)) && Date.parse(p.date) <= now.getTime() ? p.date : now;
+  const analysis: CustomerAnalysis = auto ? { analysis: null, signals: [] } : analyzeCustomerText(deps.log.child({ mailId }), bodyText, sentAt);
+  const subject = (p.subject.trim() || (language === 'ru' ? '(без темы)' : '(no subject)')).slice(0, 1000);
+  return { sender, language, bodyText, analysis, subject };
+}
+
 export type Applied = { stage: 'applied' | 'duplicate'; ticketId?: string; messageId?: string; created?: boolean };
 
 export async function applyMail(deps: Deps, mailId: string): Promise<Applied | null> {
@@ -54,22 +74,13 @@ export async function applyMail(deps: Deps, mailId: string): Promise<Applied | n
     const d = row.thread as Apply;
     if (!row.first) {
       // another copy of this mail claimed the key first
-      await sql`
-        update inbound_mails m set stage = 'duplicate', duplicate_of = f.id, ticket_id = f.ticket_id, ticket_message_id = f.ticket_message_id, updated_at = now()
-        from mail_dedupe k join inbound_mails f on f.id = k.inbound_mail_id
-        where k.key = ${d.dedupeKey} and m.id = ${mailId}`.execute(trx);
+      await markDuplicate(trx, mailId, d.dedupeKey);
       return { stage: 'duplicate' as const };
     }
 
-    const sender = (p.from ?? p.sender)!; // thread accepted Sender: when From: was missing
-    const language = detectLanguage(`${p.subject}\n${p.visibleText || p.text}`);
-    const customer = await findOrCreateCustomer(trx, sender.address, { name: sender.name, language });
     const now = new Date();
-    const bodyText = (p.visibleText || p.text || '').trim();
-    // triage signals of what the customer wrote now (pure, before the statement; a failure stores null);
-    // an auto-reply (out of office…) is not the customer's word: «по срочным вопросам…» is no urgency
-    const sentAt = p.date && !Number.isNaN(Date.parse(p.date)) && Date.parse(p.date) <= now.getTime() ? p.date : now;
-    const analysis: CustomerAnalysis = d.auto ? { analysis: null, signals: [] } : analyzeCustomerText(deps.log.child({ mailId }), bodyText, sentAt);
+    const { sender, language, bodyText, analysis, subject } = mailWords(deps, mailId, p, !!d.auto, now);
+    const customer = await findOrCreateCustomer(trx, sender.address, { name: sender.name, language });
 
     let ticketId = d.action === 'append' ? d.ticketId : null;
     let status: string | null = null;
@@ -86,7 +97,6 @@ export async function applyMail(deps: Deps, mailId: string): Promise<Applied | n
     const created = !ticketId;
     const reopen = !created && !d.auto && status !== null && REOPEN.has(status);
     const w = { mailId, customerId: customer.id, now, bodyText, html: p.html, messageId: p.messageId, analysis };
-    const subject = (p.subject.trim() || (language === 'ru' ? '(без темы)' : '(no subject)')).slice(0, 1000);
     // a new ticket is written with its first score and SLA row (keeping/create.ts)
     const fw = created
       ? await firstWrite(deps, trx, { id: customer.id }, { status: 'new', priority: 'normal', channel: 'email', tags: [], groupId: row.group_id, firstResponseAt: null, signals: analysis.signals, at: now })
