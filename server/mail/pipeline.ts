@@ -3,6 +3,8 @@
 // batch of mails at their stage with a lease (claimed_until); moving a mail on frees it for the
 // next stage, which is woken at once. A crashed worker's lease runs out and the mail is taken up
 // again (at start, a process frees all leases). Failures end in quarantine, never in silence.
+// Hand-over: the statement that moves mails to a stage may also lease them to this process's loops
+// of that stage and give them the rows (no claim statement); see handRoom / handOver.
 import type PgBoss from 'pg-boss';
 import { sql } from 'kysely';
 import { createPreparingDb } from '../db/db.ts';
@@ -20,8 +22,14 @@ import { DEFAULT_PARSE_LIMITS, type ParsedMail, type QuarantineCode } from './ty
 
 const MAX_ATTEMPTS = 5; // per stage, then quarantine ('apply_failed')
 const WAIT_SECONDS = 3; // a reply waiting for the mail it answers
-const LEASE_SECONDS = 120; // a claimed batch is another worker's after this long
+export const LEASE_SECONDS = 120; // a claimed batch is another worker's after this long
 const IDLE_POLL_MS = 500; // with nothing to do, a loop looks again this often (or when woken)
+const HAND_MAX = 128; // mails handed over and waiting per stage, at most (more wait in the table for a claim)
+
+/** Mails this process's loops took by hand-over and by claim, per stage (for tests and the bench). */
+export const handStats: Record<'handed' | 'claimed', Record<WorkStage, number>> = {
+  handed: { received: 0, parsed: 0, threaded: 0 }, claimed: { received: 0, parsed: 0, threaded: 0 },
+};
 
 let pool: ParsePool | null = null;
 export function parsePool(): ParsePool {
@@ -39,9 +47,9 @@ export async function quarantine(deps: Deps, mailId: string, code: QuarantineCod
   deps.log.warn({ mailId, code, reason }, 'mail quarantined');
 }
 
-type Claimed = { id: string; attempts: number; channel_id: string; reason_code: string | null; raw?: Buffer; parsed?: unknown };
+export type Claimed = { id: string; attempts: number; channel_id: string; reason_code: string | null; raw?: Buffer; parsed?: unknown };
 
-type WorkStage = 'received' | 'parsed' | 'threaded';
+export type WorkStage = 'received' | 'parsed' | 'threaded';
 
 /** Claims up to `limit` free mails at the stage (attempts + 1, leased), oldest first, and reads
  * their input. Mails tried too often are quarantined and left out. */
@@ -78,18 +86,17 @@ async function parseClaimed(deps: Deps, rows: Claimed[]): Promise<void> {
     if (!res.ok && row.reason_code === 'released') res = unreadable(row.raw!, res.reason); // an admin wants it delivered anyway
     return { id: row.id, res };
   }));
-  const ok: { id: string; mail: ParsedMail }[] = [];
+  const ok: { id: string; mail: ParsedMail; row: Claimed }[] = [];
   const blobs = new Map<string, Buffer>();
-  for (const { id, res } of parsed) {
+  for (const [i, { id, res }] of parsed.entries()) {
     if (!res.ok) await quarantine(deps, id, res.code, res.reason);
     else {
-      ok.push({ id, mail: res.mail });
+      ok.push({ id, mail: res.mail, row: { id, attempts: 1, channel_id: rows[i].channel_id, reason_code: rows[i].reason_code } });
       for (const b of res.blobs) blobs.set(b.sha256, b.data);
     }
   }
   if (!ok.length) return;
   await inBatchOrOneByOne(deps, ok, (items) => storeParsed(deps, items, blobs), 'parse_failed');
-  wakeStage(deps, 'parsed');
 }
 
 /** JSON that PostgreSQL accepts: lone surrogates (broken UTF-16 in a header) become U+FFFD. */
@@ -105,19 +112,27 @@ async function inBatchOrOneByOne<T extends { id: string }>(deps: Deps, items: T[
   }
 }
 
-async function storeParsed(deps: Deps, ok: { id: string; mail: ParsedMail }[], blobs: Map<string, Buffer>): Promise<void> {
+async function storeParsed(deps: Deps, ok: { id: string; mail: ParsedMail; row: Claimed }[], blobs: Map<string, Buffer>): Promise<void> {
   const need = new Set(ok.flatMap((o) => o.mail.attachments.map((a) => a.sha256)));
-  await inTx(deps.db, async (trx) => {
+  const lease = handRoom(deps, 'parsed') > 0;
+  const json = ok.map((o) => pgJson(o.mail));
+  const moved = await inTx(deps.db, async (trx) => {
     // sorted: two batches storing the same blobs take their locks in the same order
     for (const sha of [...need].sort()) {
       const data = blobs.get(sha);
       if (data) await trx.insertInto('blobs').values({ sha256: sha, size: data.length, data }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
     }
-    await sql`
-      update inbound_mails m set stage = 'parsed', parsed = v.parsed, from_address = coalesce(v.sender, m.from_address), attempts = 0, claimed_until = null, updated_at = now()
-      from unnest(${ok.map((o) => o.id)}::bigint[], ${ok.map((o) => pgJson(o.mail))}::jsonb[], ${ok.map((o) => o.mail.from?.address ?? o.mail.sender?.address ?? null)}::text[]) as v(id, parsed, sender)
-      where m.id = v.id and m.stage = 'received'`.execute(trx);
+    const r = await sql<{ id: string }>`
+      update inbound_mails m set stage = 'parsed', parsed = v.parsed, from_address = coalesce(v.sender, m.from_address), updated_at = now(),
+        attempts = ${lease ? 1 : 0}, claimed_until = case when ${lease} then now() + make_interval(secs => ${LEASE_SECONDS}) end
+      from unnest(${ok.map((o) => o.id)}::bigint[], ${json}::jsonb[], ${ok.map((o) => o.mail.from?.address ?? o.mail.sender?.address ?? null)}::text[]) as v(id, parsed, sender)
+      where m.id = v.id and m.stage = 'received'
+      returning m.id::text as id`.execute(trx);
+    return new Set(r.rows.map((x) => x.id));
   });
+  // the thread stage gets what it would have read: the stored JSON
+  if (!lease) return wakeStage(deps, 'parsed');
+  handOver(deps, 'parsed', ok.flatMap((o, i) => (moved.has(o.id) ? [{ ...o.row, attempts: 1, parsed: JSON.parse(json[i]) }] : [])));
 }
 
 async function threadClaimed(deps: Deps, rows: Claimed[]): Promise<void> {
@@ -127,7 +142,7 @@ async function threadClaimed(deps: Deps, rows: Claimed[]): Promise<void> {
   const senderOf = (r: Claimed) => { const p = r.parsed as ParsedMail; return p.from?.address ?? p.sender?.address ?? null; };
   const counted = await senderCounts(deps, rows.filter((r) => r.reason_code !== 'released' && senderOf(r))
     .map((r) => ({ mailId: r.id, channelId: r.channel_id, sender: senderOf(r)! })));
-  const threaded: { id: string; d: Extract<Decision, { dedupeKey: string }> }[] = [];
+  const threaded: { id: string; d: Extract<Decision, { dedupeKey: string }>; row: Claimed }[] = [];
   const one = async (row: Claimed) => {
     const mailId = row.id;
     const release = row.reason_code === 'released';
@@ -147,17 +162,29 @@ async function threadClaimed(deps: Deps, rows: Claimed[]): Promise<void> {
       if (d.code === 'bounce') await recordBounce(deps.db, d.bouncedMessageId, d.detail);
       await deps.db.updateTable('inbound_mails').set({ stage: 'ignored', reason_code: d.code, reason: d.detail, thread: pgJson(d), updated_at: new Date() })
         .where('id', '=', mailId).where('stage', '=', 'parsed').execute();
-    } else threaded.push({ id: mailId, d });
+    } else threaded.push({ id: mailId, d, row });
   };
   for (let i = 0; i < rows.length; i += 4) await Promise.all(rows.slice(i, i + 4).map(one));
   if (!threaded.length) return;
-  await inBatchOrOneByOne(deps, threaded, (items) => inTx(deps.db, async (trx) => {
-    await sql`
-      update inbound_mails m set stage = 'threaded', thread = v.thread, dedupe_key = v.key, attempts = 0, claimed_until = null, updated_at = now()
-      from unnest(${items.map((t) => t.id)}::bigint[], ${items.map((t) => pgJson(t.d))}::jsonb[], ${items.map((t) => t.d.dedupeKey)}::text[]) as v(id, thread, key)
-      where m.id = v.id and m.stage = 'parsed'`.execute(trx);
-  }), 'apply_failed');
-  wakeStage(deps, 'threaded');
+  await inBatchOrOneByOne(deps, threaded, (items) => storeThreaded(deps, items), 'apply_failed');
+}
+
+async function storeThreaded(deps: Deps, items: { id: string; d: Extract<Decision, { dedupeKey: string }>; row: Claimed }[]): Promise<void> {
+  const lease = handRoom(deps, 'threaded') > 0;
+  const json = items.map((t) => pgJson(t.d));
+  const r = await sql<{ id: string; from: string | null }>`
+    update inbound_mails m set stage = 'threaded', thread = v.thread, dedupe_key = v.key, updated_at = now(),
+      attempts = ${lease ? 1 : 0}, claimed_until = case when ${lease} then now() + make_interval(secs => ${LEASE_SECONDS}) end
+    from unnest(${items.map((t) => t.id)}::bigint[], ${json}::jsonb[], ${items.map((t) => t.d.dedupeKey)}::text[]) as v(id, thread, key)
+    where m.id = v.id and m.stage = 'parsed'
+    returning m.id::text as id, lower(m.from_address) as from`.execute(deps.db);
+  if (!lease) return wakeStage(deps, 'threaded');
+  // the apply stage's input, as claimWork reads it
+  const from = new Map(r.rows.map((x) => [x.id, x.from]));
+  handOver(deps, 'threaded', items.flatMap((t, i) => (from.has(t.id) ? [{
+    id: t.id, attempts: 1, channel_id: t.row.channel_id, reason_code: t.row.reason_code,
+    parsed: { thread: JSON.parse(json[i]), attachments: (t.row.parsed as ParsedMail).attachments?.length ?? 0, from: from.get(t.id) ?? null },
+  }] : [])));
 }
 
 /** Applies one claimed mail (its try was counted by the claim). */
@@ -211,32 +238,60 @@ async function applyClaimed(deps: Deps, rows: Claimed[]): Promise<void> {
   await each(alone.sort((a, b) => Number(a.id) - Number(b.id)), (r) => applyStage(deps, r.id, r.attempts), 8);
 }
 
-/** Loops that claim one stage's mails and run them; woken when mail reaches the stage. */
+/**
+ * Loops that run one stage's mails: those handed over to them first, else a claim. A claim is
+ * tried at start, when woken (mail reached the stage without a hand-over), after a full batch and
+ * after each idle poll; not after every handed batch, which would cost a statement each time.
+ */
 class StageLoops {
   private sleepers = new Set<() => void>();
   private running: Promise<void>[] = [];
   private stopped = false;
+  private handed: Claimed[] = [];
+  private claimDue = true;
   constructor(private readonly deps: Deps, private readonly stage: WorkStage, private readonly batch: number, private readonly run: (rows: Claimed[]) => Promise<void>) {}
 
   start(loops: number) {
     for (let i = 0; i < loops; i++) this.running.push(this.loop());
   }
 
+  /** Room for handed-over mails (0 once stopping). */
+  room() {
+    return this.stopped ? 0 : Math.max(0, HAND_MAX - this.handed.length);
+  }
+
+  hand(rows: Claimed[]) {
+    if (!rows.length) return;
+    handStats.handed[this.stage] += rows.length;
+    this.handed.push(...rows);
+    this.rouse();
+  }
+
   wake() {
+    this.claimDue = true;
+    this.rouse();
+  }
+
+  private rouse() {
     for (const s of this.sleepers) s();
     this.sleepers.clear();
   }
 
+  /** Ends the loops; handed mails not yet run are freed for any process to claim. */
   async stop() {
     this.stopped = true;
-    this.wake();
+    this.rouse();
     await Promise.all(this.running);
+    const left = this.handed.splice(0).map((r) => r.id);
+    if (left.length) {
+      await sql`update inbound_mails set claimed_until = null where id = any(${left}::bigint[]) and stage = ${this.stage}`.execute(this.deps.db).catch(() => {});
+    }
   }
 
   private sleep(ms: number) {
     return new Promise<void>((resolve) => {
       const done = () => { clearTimeout(t); this.sleepers.delete(done); resolve(); };
-      const t = setTimeout(done, ms);
+      const t = setTimeout(() => { this.claimDue = true; done(); }, ms);
       this.sleepers.add(done);
     });
   }
@@ -245,7 +300,13 @@ class StageLoops {
     while (!this.stopped) {
       let rows: Claimed[] = [];
       try {
-        rows = await claimWork(this.deps, this.stage, this.batch);
+        if (this.handed.length) rows = this.handed.splice(0, this.batch);
+        else if (this.claimDue) {
+          this.claimDue = false;
+          rows = await claimWork(this.deps, this.stage, this.batch);
+          handStats.claimed[this.stage] += rows.length;
+          if (rows.length === this.batch) this.claimDue = true; // there may be more
+        }
         if (rows.length) await this.run(rows);
       } catch (e) {
         if (this.stopped) return;
@@ -254,7 +315,7 @@ class StageLoops {
         await this.sleep(1000);
         continue;
       }
-      if (rows.length < this.batch && !this.stopped) await this.sleep(IDLE_POLL_MS);
+      if (!this.handed.length && !this.claimDue && !this.stopped) await this.sleep(IDLE_POLL_MS);
     }
   }
 }
@@ -265,6 +326,22 @@ const pipelines = new WeakMap<object, Pipeline>();
 /** Wakes this process's loops of the stage (call after the transaction that moved mail there committed). */
 export function wakeStage(deps: Pick<Deps, 'boss'>, stage: WorkStage): void {
   if (deps.boss) pipelines.get(deps.boss)?.[stage].wake();
+}
+
+/** How many more mails this process's loops of the stage take by hand-over (0: none run here). */
+export function handRoom(deps: Pick<Deps, 'boss'>, stage: WorkStage): number {
+  return (deps.boss && pipelines.get(deps.boss)?.[stage].room()) || 0;
+}
+
+/**
+ * Gives mails to this process's loops of the stage. Call after the transaction that moved them
+ * there committed with attempts = 1 and a lease (LEASE_SECONDS), and only when handRoom was > 0;
+ * rows carry what claimWork would have read.
+ */
+export function handOver(deps: Pick<Deps, 'boss'>, stage: WorkStage, rows: Claimed[]): void {
+  const p = deps.boss && pipelines.get(deps.boss);
+  if (p) p[stage].hand(rows);
+  else wakeStage(deps, stage);
 }
 
 

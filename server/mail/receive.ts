@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { inTx } from '../db/tx.ts';
 import type { MailPath } from '../db/types.ts';
 import type { Deps } from '../deps.ts';
-import { wakeStage } from './pipeline.ts';
+import { handOver, handRoom, LEASE_SECONDS, wakeStage } from './pipeline.ts';
 
 export type ReceiveInput = { channelId: string; path: MailPath; raw: Buffer; pathRef?: string };
 export type Received = { mailId: string; sha256: string; duplicate: boolean };
@@ -39,9 +39,13 @@ export async function receiveRaw(deps: Deps, input: ReceiveInput): Promise<Recei
   const messageId = messageIdOf(input.raw);
   const probe = headerValue(input.raw, 'X-Slovo-Probe');
   // the common case, one statement (atomic by itself): the new mail and its receipt
-  const one = probe ? null : await receiveOne(deps, input, sha256, messageId);
+  // with room in this process's parse loops, the new mail is leased to them and handed over
+  const lease = handRoom(deps, 'received') > 0;
+  const one = probe ? null : await receiveOne(deps, input, sha256, messageId, lease);
   if (one) {
-    if (!one.duplicate) wakeStage(deps, 'received');
+    if (one.duplicate) return one;
+    if (lease) handOver(deps, 'received', [{ id: one.mailId, attempts: 1, channel_id: input.channelId, reason_code: null, raw: input.raw }]);
+    else wakeStage(deps, 'received');
     return one;
   }
   const r = await inTx(deps.db, async (trx) => {
@@ -69,11 +73,12 @@ export async function receiveRaw(deps: Deps, input: ReceiveInput): Promise<Recei
 
 /** Mail and receipt in one statement; null when a concurrent copy committed after the statement's
  *  snapshot (neither inserted nor seen): the caller then goes the long way. */
-async function receiveOne(deps: Deps, input: ReceiveInput, sha256: string, messageId: string | null): Promise<Received | null> {
+async function receiveOne(deps: Deps, input: ReceiveInput, sha256: string, messageId: string | null, lease: boolean): Promise<Received | null> {
   const r = await sql<{ id: string; fresh: boolean }>`
     with ins as (
-      insert into inbound_mails (channel_id, path, sha256, size, raw, message_id, from_address)
-      values (${input.channelId}, ${input.path}, ${sha256}, ${input.raw.length}, ${input.raw}, ${messageId}, ${fromAddressOf(input.raw)})
+      insert into inbound_mails (channel_id, path, sha256, size, raw, message_id, from_address, attempts, claimed_until)
+      values (${input.channelId}, ${input.path}, ${sha256}, ${input.raw.length}, ${input.raw}, ${messageId}, ${fromAddressOf(input.raw)},
+              ${lease ? 1 : 0}, case when ${lease} then now() + make_interval(secs => ${LEASE_SECONDS}) end)
       on conflict (channel_id, sha256) do nothing
       returning id
     ), mail as (

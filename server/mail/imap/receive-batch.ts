@@ -6,7 +6,7 @@ import { inTx } from '../../db/tx.ts';
 import type { MailPath } from '../../db/types.ts';
 import type { Deps } from '../../deps.ts';
 import { fromAddressOf, headerValue, messageIdOf, type Received } from '../receive.ts';
-import { wakeStage } from '../pipeline.ts';
+import { handOver, handRoom, LEASE_SECONDS, wakeStage } from '../pipeline.ts';
 
 export type BatchItem = { raw: Buffer; pathRef?: string };
 
@@ -20,10 +20,16 @@ export async function receiveBatch(deps: Deps, channelId: string, path: MailPath
   }));
   // one row per distinct hash, in hash order (concurrent batches lock in the same order)
   const distinct = [...new Map(rows.map((r) => [r.sha256, r])).values()].sort((a, b) => (a.sha256 < b.sha256 ? -1 : 1));
+  // as many new mails as this process's parse loops have room for are leased to them and handed over
+  const leased = new Set(distinct.slice(0, handRoom(deps, 'received')).map((r) => r.sha256));
   const out = await inTx(deps.db, async (trx) => {
     const inserted = await trx
       .insertInto('inbound_mails')
-      .values(distinct.map((r) => ({ channel_id: channelId, path, sha256: r.sha256, size: r.raw.length, raw: r.raw, message_id: r.messageId, from_address: fromAddressOf(r.raw) })))
+      .values(distinct.map((r) => ({
+        channel_id: channelId, path, sha256: r.sha256, size: r.raw.length, raw: r.raw, message_id: r.messageId, from_address: fromAddressOf(r.raw),
+        attempts: leased.has(r.sha256) ? 1 : 0,
+        claimed_until: leased.has(r.sha256) ? sql<Date>`now() + make_interval(secs => ${LEASE_SECONDS})` : null,
+      })))
       .onConflict((oc) => oc.columns(['channel_id', 'sha256']).doNothing())
       .returning(['id', 'sha256'])
       .execute();
@@ -53,6 +59,12 @@ export async function receiveBatch(deps: Deps, channelId: string, path: MailPath
       return { mailId: ids.get(r.sha256)!, sha256: r.sha256, duplicate };
     });
   });
-  if (out.some((r) => !r.duplicate)) wakeStage(deps, 'received');
+  const fresh = out.filter((r) => !r.duplicate);
+  const hand = fresh.filter((r) => leased.has(r.sha256));
+  if (hand.length) {
+    const raw = new Map(rows.map((r) => [r.sha256, r.raw]));
+    handOver(deps, 'received', hand.map((r) => ({ id: r.mailId, attempts: 1, channel_id: channelId, reason_code: null, raw: raw.get(r.sha256)! })));
+  }
+  if (hand.length < fresh.length) wakeStage(deps, 'received');
   return out;
 }
