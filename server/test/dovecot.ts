@@ -19,6 +19,8 @@ export type Dovecot = {
   append(user: string, raw: Buffer, folder?: string): Promise<number | undefined>;
   /** Local delivery: writes the file into the user's Maildir/new (as a MDA would). */
   deliverMaildir(user: string, raw: Buffer): void;
+  /** Local delivery of many mails that land at once: all written to Maildir/tmp first, then moved to new. */
+  deliverMaildirMany(user: string, raws: Buffer[]): void;
   /** A signed-in imapflow client (caller logs out). */
   client(user: string): Promise<ImapFlow>;
   stop(): Promise<void>;
@@ -245,7 +247,7 @@ export async function startDovecot(opts: { users?: DovecotUser[]; tls?: boolean 
     return r.uid;
   };
 
-  const deliverMaildir = (user: string, raw: Buffer): void => {
+  const maildir = (user: string): string => {
     const md = join(dir, 'mail', user, 'Maildir');
     for (const d of [join(dir, 'mail', user), md, join(md, 'new'), join(md, 'cur'), join(md, 'tmp')]) {
       if (!existsSync(d)) {
@@ -253,12 +255,20 @@ export async function startDovecot(opts: { users?: DovecotUser[]; tls?: boolean 
         chownSync(d, NOBODY, NOBODY);
       }
     }
-    const name = `${Date.now()}.M${randomBytes(6).toString('hex')}P${process.pid}.slovo-test`;
-    const tmp = join(md, 'tmp', name);
-    writeFileSync(tmp, raw);
-    chownSync(tmp, NOBODY, NOBODY);
-    renameSync(tmp, join(md, 'new', name));
+    return md;
   };
+  const writeTmp = (md: string, raw: Buffer): string => {
+    const name = `${Date.now()}.M${randomBytes(6).toString('hex')}P${process.pid}.slovo-test`;
+    writeFileSync(join(md, 'tmp', name), raw);
+    chownSync(join(md, 'tmp', name), NOBODY, NOBODY);
+    return name;
+  };
+  const deliverMaildirMany = (user: string, raws: Buffer[]): void => {
+    const md = maildir(user);
+    const names = raws.map((raw) => writeTmp(md, raw));
+    for (const name of names) renameSync(join(md, 'tmp', name), join(md, 'new', name));
+  };
+  const deliverMaildir = (user: string, raw: Buffer): void => deliverMaildirMany(user, [raw]);
 
   await start();
   return {
@@ -268,6 +278,7 @@ export async function startDovecot(opts: { users?: DovecotUser[]; tls?: boolean 
     users,
     append,
     deliverMaildir,
+    deliverMaildirMany,
     client,
     stop,
     start,
