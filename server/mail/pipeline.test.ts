@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setup, type TestCtx } from '../test/harness.ts';
-import { receiveRaw } from './receive.ts';
+import { receiveRaw, receiveStats } from './receive.ts';
 import { loopMarker, mailSecret, outboundMessageId, replyAddress } from './reply-token.ts';
 import { makeChannel, rawMail, settled, type MailSpec } from './test/mail-kit.ts';
 
@@ -66,6 +66,23 @@ describe('a new mail', () => {
       assert.equal(receipts.length, 12);
       assert.equal((await messagesOf(row.ticket_id!)).length, 1);
     }
+  });
+
+  test('concurrent deliveries go in shared statements: one mail per distinct bytes, a receipt for each, one message each', async () => {
+    const distinct = Array.from({ length: 24 }, (_, i) => rawMail({ from: `crowd${i}@client.test`, subject: `Толпа ${i}` }));
+    const deliveries = [...distinct, ...distinct.slice(0, 8)]; // 8 of them twice (a retried webhook)
+    const before = { ...receiveStats };
+    const got = await Promise.all(deliveries.map((raw) => receiveRaw(ctx.deps, { channelId: channel.id, path: 'raw', raw })));
+    const sent = receiveStats.statements - before.statements;
+    assert.ok(sent < deliveries.length, `${sent} statements for ${deliveries.length} deliveries`);
+    const ids = [...new Set(got.map((g) => g.mailId))];
+    assert.equal(ids.length, 24);
+    assert.equal(got.filter((g) => !g.duplicate).length, 24, 'each distinct mail is new exactly once');
+    const receipts = await ctx.deps.db.selectFrom('mail_receipts').select('id').where('inbound_mail_id', 'in', ids).execute();
+    assert.equal(receipts.length, 32);
+    const rows = await settled(ctx.deps.db, ids);
+    assert.ok(rows.every((r) => r.stage === 'applied'));
+    for (const r of rows) assert.equal((await messagesOf(r.ticket_id!)).length, 1);
   });
 
   test('the same mail through two paths (other trace headers) yields exactly one message', async () => {

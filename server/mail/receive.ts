@@ -71,25 +71,94 @@ export async function receiveRaw(deps: Deps, input: ReceiveInput): Promise<Recei
   return r;
 }
 
-/** Mail and receipt in one statement; null when a concurrent copy committed after the statement's
- *  snapshot (neither inserted nor seen): the caller then goes the long way. */
-async function receiveOne(deps: Deps, input: ReceiveInput, sha256: string, messageId: string | null, lease: boolean): Promise<Received | null> {
-  const r = await sql<{ id: string; fresh: boolean }>`
-    with ins as (
-      insert into inbound_mails (channel_id, path, sha256, size, raw, message_id, from_address, attempts, claimed_until)
-      values (${input.channelId}, ${input.path}, ${sha256}, ${input.raw.length}, ${input.raw}, ${messageId}, ${fromAddressOf(input.raw)},
-              ${lease ? 1 : 0}, case when ${lease} then now() + make_interval(secs => ${LEASE_SECONDS}) end)
-      on conflict (channel_id, sha256) do nothing
-      returning id
-    ), mail as (
-      select id, true as fresh from ins
-      union all
-      select id, false from inbound_mails where channel_id = ${input.channelId} and sha256 = ${sha256} and not exists (select 1 from ins)
-    ), rc as (
-      insert into mail_receipts (channel_id, path, inbound_mail_id, path_ref, probe)
-      select ${input.channelId}, ${input.path}, id, ${input.pathRef ?? null}, false from mail
-    )
-    select id::text, fresh from mail`.execute(deps.db);
-  const row = r.rows[0];
-  return row ? { mailId: row.id, sha256, duplicate: !row.fresh } : null;
+const RECEIVE_MANY = `
+with v as (
+  select * from unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::bytea[], $6::text[], $7::text[], $8::text[], $9::bool[])
+    with ordinality as v(channel_id, path, sha256, size, raw, message_id, from_address, path_ref, lease, idx)
+), ins as (
+  insert into inbound_mails (channel_id, path, sha256, size, raw, message_id, from_address, attempts, claimed_until)
+  select distinct on (channel_id, sha256) channel_id, path, sha256, size, raw, message_id, from_address,
+         case when lease then 1 else 0 end, case when lease then now() + make_interval(secs => ${LEASE_SECONDS}) end
+  from v order by channel_id, sha256, idx
+  on conflict (channel_id, sha256) do nothing
+  returning id, channel_id, sha256
+), mail as (
+  select v.idx, v.channel_id, v.path, v.path_ref, coalesce(ins.id, old.id) as id,
+         ins.id is not null and v.idx = min(v.idx) over (partition by v.channel_id, v.sha256) as fresh
+  from v left join ins on ins.channel_id = v.channel_id and ins.sha256 = v.sha256
+  left join inbound_mails old on ins.id is null and old.channel_id = v.channel_id and old.sha256 = v.sha256
+), rc as (
+  insert into mail_receipts (channel_id, path, inbound_mail_id, path_ref, probe)
+  select channel_id, path, id, path_ref, false from mail where id is not null
+)
+select idx::int as idx, id::text as id, fresh from mail where id is not null`;
+
+/** Statements the receive batcher sent and the mails they carried (for tests and the bench). */
+export const receiveStats = { statements: 0, mails: 0 };
+
+type One = { input: ReceiveInput; sha256: string; messageId: string | null; lease: boolean };
+type Waiting = One & { resolve: (r: Received | null) => void; reject: (e: unknown) => void };
+
+/**
+ * Mails and receipts of concurrent receives in one statement (atomic by itself): what arrives
+ * while one is running waits for it and goes next, together; nothing waits on a timer. A mail
+ * gets null when a concurrent copy committed after the statement's snapshot (neither inserted
+ * nor seen): its caller then goes the long way. A failed group is retried mail by mail.
+ */
+class ReceiveBatcher {
+  private queue: Waiting[] = [];
+  private running = false;
+  constructor(private readonly deps: Deps) {}
+
+  receive(one: One): Promise<Received | null> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ...one, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump() {
+    if (this.running || !this.queue.length) return;
+    this.running = true;
+    let n = 0;
+    for (let bytes = 0; n < this.queue.length && n < 64 && (n === 0 || bytes < 8 << 20); n++) bytes += this.queue[n].input.raw.length;
+    const group = this.queue.splice(0, n);
+    void this.run(group).finally(() => {
+      this.running = false;
+      this.pump();
+    });
+  }
+
+  private async run(group: Waiting[]) {
+    try {
+      const got = await this.send(group);
+      group.forEach((w, i) => w.resolve(got[i]));
+    } catch (e) {
+      if (group.length === 1) return group[0].reject(e);
+      for (const w of group) await this.send([w]).then((r) => w.resolve(r[0]), w.reject);
+    }
+  }
+
+  private async send(group: One[]): Promise<(Received | null)[]> {
+    const col = <T>(f: (o: One) => T) => group.map(f);
+    receiveStats.statements++;
+    receiveStats.mails += group.length;
+    const r = await this.deps.pool.query<{ idx: number; id: string; fresh: boolean }>({
+      name: 'slovo_receive_many', text: RECEIVE_MANY,
+      values: [col((o) => o.input.channelId), col((o) => o.input.path), col((o) => o.sha256), col((o) => o.input.raw.length), col((o) => o.input.raw),
+        col((o) => o.messageId), col((o) => fromAddressOf(o.input.raw)), col((o) => o.input.pathRef ?? null), col((o) => o.lease)],
+    });
+    const byIdx = new Map(r.rows.map((x) => [x.idx, x]));
+    return group.map((o, i) => {
+      const row = byIdx.get(i + 1);
+      return row ? { mailId: row.id, sha256: o.sha256, duplicate: !row.fresh } : null;
+    });
+  }
+}
+
+const batchers = new WeakMap<object, ReceiveBatcher>();
+function receiveOne(deps: Deps, input: ReceiveInput, sha256: string, messageId: string | null, lease: boolean): Promise<Received | null> {
+  let b = batchers.get(deps.pool);
+  if (!b) batchers.set(deps.pool, (b = new ReceiveBatcher(deps)));
+  return b.receive({ input, sha256, messageId, lease });
 }
