@@ -2,13 +2,13 @@
 // follow-up) and that carry no attachments are applied in ONE transaction with one lock-and-claim,
 // one read of the requesters' facts, one insert of tickets, messages, events, SLA rows and
 // Message-IDs, one score refresh of the requesters' other tickets, and the acknowledgements
-// together (queueAcks). Customers go per mail, in sender order (two groups lock in one order).
+// together (queueAcks). New senders become customers in one statement, in address order (two groups lock in one order).
 // Same result as applyMail for each mail; a failed group is applied again mail by mail.
 import { CompiledQuery, sql } from 'kysely';
 import type { Deps } from '../deps.ts';
 import { inTx } from '../db/tx.ts';
 import { firstWriteMany } from '../modules/keeping/create.ts';
-import { findOrCreateCustomer } from '../modules/people/customer-lookup.ts';
+import { createCustomersMany } from '../modules/people/customer-lookup.ts';
 import { evaluateRules } from '../modules/escalation/rules.service.ts';
 import { refreshPriority } from '../modules/priority/priority.service.ts';
 import { SEARCH_TEXT_MAX } from '../modules/tickets/tickets.service.ts';
@@ -101,13 +101,14 @@ export async function applyCreatesTogether(deps: Deps, mailIds: string[]): Promi
       .select(['e.email', 'c.id', 'c.organization_id', 'c.language'])
       .where('e.email', 'in', firsts.map(addr)).execute())
       .map((c) => [c.email, { id: c.id, organizationId: c.organization_id, language: c.language, created: false }]));
-    const items = [];
-    for (const row of firsts) {
-      const p = row.parsed;
-      const { sender: from, language, bodyText, analysis, subject } = mailWords(deps, row.id, p, false, now);
-      const customer = known.get(from.address.toLowerCase()) ?? await findOrCreateCustomer(trx, from.address, { name: from.name, language });
-      items.push({ row, p, from, language, customer, bodyText, analysis, subject });
-    }
+    const words = firsts.map((row) => ({ row, p: row.parsed, ...mailWords(deps, row.id, row.parsed, false, now) }));
+    // the new senders in one statement
+    const fresh = await createCustomersMany(trx, words.filter((w) => !known.has(w.sender.address.toLowerCase()))
+      .map((w) => ({ email: w.sender.address, name: w.sender.name, language: w.language })));
+    const items = words.map(({ row, p, sender: from, language, bodyText, analysis, subject }) => {
+      const customer = (known.get(from.address.toLowerCase()) ?? fresh.get(from.address.toLowerCase()))!;
+      return { row, p, from, language, customer, bodyText, analysis, subject };
+    });
     const fws = await firstWriteMany(deps, trx, items.map((it) => ({
       key: { id: it.customer.id },
       t: { status: 'new' as const, priority: 'normal' as const, channel: 'email' as const, tags: [], groupId: it.row.group_id, firstResponseAt: null, signals: it.analysis.signals, at: now },

@@ -50,3 +50,41 @@ export async function findOrCreateCustomer(
   await db.deleteFrom('customers').where('id', '=', r.id).execute();
   return findOrCreateCustomer(db, addr, opts);
 }
+
+type Found = { id: string; organizationId: string | null; language: string; created: boolean };
+
+/**
+ * findOrCreateCustomer for many new addresses with one statement (organization by domain, the
+ * customer and its address). An address another transaction took meanwhile goes the one-by-one
+ * way; so does everything if the statement fails. Returns a customer per address (lower case).
+ */
+export async function createCustomersMany(db: Db, list: { email: string; name?: string; language?: string }[]): Promise<Map<string, Found>> {
+  const out = new Map<string, Found>();
+  const todo = [...new Map(list.map((x) => [x.email.toLowerCase(), x])).entries()];
+  if (!todo.length) return out;
+  const r = await sql<{ email: string; id: string; organization_id: string | null; language: string; created: boolean }>`
+    with v as (
+      select v.email, v.name, v.language, nextval(pg_get_serial_sequence('customers', 'id')) as cid,
+             (select o.id from organizations o where o.domains @> array[split_part(v.email, '@', 2)] order by o.id limit 1) as org
+      from unnest(${todo.map(([a]) => a)}::text[], ${todo.map(([a, x]) => x.name?.trim() || a.slice(0, a.indexOf('@')))}::text[],
+                  ${todo.map(([, x]) => x.language ?? 'ru')}::text[]) as v(email, name, language)
+    ), c as (
+      insert into customers (id, name, organization_id, language) overriding system value
+      select cid, name, org, language from v
+      returning id
+    ), e as (
+      insert into customer_emails (email, customer_id, is_primary) select v.email, v.cid, true from v join c on c.id = v.cid
+      order by v.email -- two concurrent groups take the addresses in one order
+      on conflict (email) do nothing returning email
+    )
+    select v.email, v.cid::text as id, v.org::text as organization_id, v.language, exists (select 1 from e where e.email = v.email) as created
+    from v`.execute(db);
+  const lost: string[] = [];
+  for (const row of r.rows) {
+    if (row.created) out.set(row.email, { id: row.id, organizationId: row.organization_id, language: row.language, created: true });
+    else lost.push(row.id);
+  }
+  if (lost.length) await db.deleteFrom('customers').where('id', 'in', lost).execute(); // our orphans: the address is someone's
+  for (const [a, x] of todo) if (!out.has(a)) out.set(a, await findOrCreateCustomer(db, a, { name: x.name, language: x.language }));
+  return out;
+}
