@@ -41,8 +41,8 @@ with v as (
   from v order by v.idx
   returning id, number
 ), s as (
-  insert into ticket_sla select (jsonb_populate_record(null::ticket_sla, v.sla || jsonb_build_object('ticket_id', t.id))).*
-  from t join v on v.tid = t.id
+  insert into ticket_sla select r.*
+  from t join v on v.tid = t.id cross join lateral jsonb_populate_record(null::ticket_sla, v.sla || jsonb_build_object('ticket_id', t.id)) r
 ), m as (
   insert into messages (ticket_id, kind, author_type, author_customer_id, body_html, body_text, channel, analysis, signals, created_at)
   select t.id, 'reply', 'customer', v.customer_id, v.body_html, v.body_text, 'email', v.analysis, v.signals, v.at

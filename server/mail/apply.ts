@@ -158,7 +158,7 @@ async function createTicketFromMail(db: Db, w: Write, fw: FirstWrite, t: { subje
               ${w.analysis.signals}::text[], ${w.now}, ${w.now}, ${fw.score}, ${JSON.stringify(fw.parts)}::jsonb)
       returning id, number
     ), s as (
-      insert into ticket_sla select (jsonb_populate_record(null::ticket_sla, ${JSON.stringify(fw.sla)}::jsonb || jsonb_build_object('ticket_id', t.id))).* from t
+      insert into ticket_sla select r.* from t cross join lateral jsonb_populate_record(null::ticket_sla, ${JSON.stringify(fw.sla)}::jsonb || jsonb_build_object('ticket_id', t.id)) r
     ), m as (
       insert into messages (ticket_id, kind, author_type, author_customer_id, body_html, body_text, channel, analysis, signals, created_at)
       select t.id, 'reply', 'customer', ${w.customerId}, ${w.html}, ${w.bodyText}, 'email', ${jsonOrNull(w.analysis.analysis)}::jsonb, ${w.analysis.signals}::text[], ${w.now} from t

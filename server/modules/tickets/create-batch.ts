@@ -46,8 +46,9 @@ with v as (
          jsonb_build_object('messageId', m.id::text, 'status', t.status, 'priority', t.priority, 'channel', t.channel), v.at
   from t join v on v.tid = t.id join m on m.ticket_id = t.id
 ), s as (
-  insert into ticket_sla select (jsonb_populate_record(null::ticket_sla, v.sla || jsonb_build_object('ticket_id', t.id))).*
-  from t join v on v.tid = t.id
+  -- lateral: (jsonb_populate_record(...)).* would call the function once per column (22 times a row)
+  insert into ticket_sla select r.*
+  from t join v on v.tid = t.id cross join lateral jsonb_populate_record(null::ticket_sla, v.sla || jsonb_build_object('ticket_id', t.id)) r
 )
 select v.idx, t.id, t.number, t.subject, t.requester_id, t.organization_id, t.group_id, t.assignee_id, t.status, t.priority,
        t.priority_score, t.priority_parts, t.channel, t.tags, t.custom, t.language, t.version, t.merged_into_id, t.created_at, t.updated_at,

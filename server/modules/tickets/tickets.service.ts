@@ -81,7 +81,7 @@ with c as (
          jsonb_build_object('messageId', m.id::text, 'status', t.status, 'priority', t.priority, 'channel', t.channel), $13::timestamptz
   from t, m
 ), s as (
-  insert into ticket_sla select (jsonb_populate_record(null::ticket_sla, $26::jsonb || jsonb_build_object('ticket_id', t.id))).* from t
+  insert into ticket_sla select r.* from t cross join lateral jsonb_populate_record(null::ticket_sla, $26::jsonb || jsonb_build_object('ticket_id', t.id)) r
 )
 select t.id, t.number, t.subject, t.requester_id, t.organization_id, t.group_id, t.assignee_id, t.status, t.priority,
        t.priority_score, t.priority_parts, t.channel, t.tags, t.custom, t.language, t.version, t.merged_into_id, t.created_at, t.updated_at,
