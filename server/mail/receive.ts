@@ -3,6 +3,7 @@
 // Identical bytes collapse into one inbound_mails row; every delivery gets a receipt.
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
+import { Grouped, groupedPer } from '../db/grouped.ts';
 import { inTx } from '../db/tx.ts';
 import type { MailPath } from '../db/types.ts';
 import type { Deps } from '../deps.ts';
@@ -93,72 +94,34 @@ with v as (
 )
 select idx::int as idx, id::text as id, fresh from mail where id is not null`;
 
-/** Statements the receive batcher sent and the mails they carried (for tests and the bench). */
-export const receiveStats = { statements: 0, mails: 0 };
-
 type One = { input: ReceiveInput; sha256: string; messageId: string | null; lease: boolean };
-type Waiting = One & { resolve: (r: Received | null) => void; reject: (e: unknown) => void };
 
 /**
- * Mails and receipts of concurrent receives in one statement (atomic by itself): what arrives
- * while one is running waits for it and goes next, together; nothing waits on a timer. A mail
- * gets null when a concurrent copy committed after the statement's snapshot (neither inserted
- * nor seen): its caller then goes the long way. A failed group is retried mail by mail.
+ * Mails and receipts of concurrent receives in one statement (atomic by itself), grouped by
+ * db/grouped.ts: up to 64 mails or about 8 MB. A mail gets null when a concurrent copy committed
+ * after the statement's snapshot (neither inserted nor seen): its caller then goes the long way.
  */
-class ReceiveBatcher {
-  private queue: Waiting[] = [];
-  private running = false;
-  constructor(private readonly deps: Deps) {}
-
-  receive(one: One): Promise<Received | null> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ ...one, resolve, reject });
-      this.pump();
-    });
-  }
-
-  private pump() {
-    if (this.running || !this.queue.length) return;
-    this.running = true;
-    let n = 0;
-    for (let bytes = 0; n < this.queue.length && n < 64 && (n === 0 || bytes < 8 << 20); n++) bytes += this.queue[n].input.raw.length;
-    const group = this.queue.splice(0, n);
-    void this.run(group).finally(() => {
-      this.running = false;
-      this.pump();
-    });
-  }
-
-  private async run(group: Waiting[]) {
-    try {
-      const got = await this.send(group);
-      group.forEach((w, i) => w.resolve(got[i]));
-    } catch (e) {
-      if (group.length === 1) return group[0].reject(e);
-      for (const w of group) await this.send([w]).then((r) => w.resolve(r[0]), w.reject);
-    }
-  }
-
-  private async send(group: One[]): Promise<(Received | null)[]> {
-    const col = <T>(f: (o: One) => T) => group.map(f);
-    receiveStats.statements++;
-    receiveStats.mails += group.length;
-    const r = await this.deps.pool.query<{ idx: number; id: string; fresh: boolean }>({
-      name: 'slovo_receive_many', text: RECEIVE_MANY,
-      values: [col((o) => o.input.channelId), col((o) => o.input.path), col((o) => o.sha256), col((o) => o.input.raw.length), col((o) => o.input.raw),
-        col((o) => o.messageId), col((o) => fromAddressOf(o.input.raw)), col((o) => o.input.pathRef ?? null), col((o) => o.lease)],
-    });
-    const byIdx = new Map(r.rows.map((x) => [x.idx, x]));
-    return group.map((o, i) => {
-      const row = byIdx.get(i + 1);
-      return row ? { mailId: row.id, sha256: o.sha256, duplicate: !row.fresh } : null;
-    });
-  }
+async function receiveMany(deps: Deps, group: One[]): Promise<(Received | null)[]> {
+  const col = <T>(f: (o: One) => T) => group.map(f);
+  const r = await deps.pool.query<{ idx: number; id: string; fresh: boolean }>({
+    name: 'slovo_receive_many', text: RECEIVE_MANY,
+    values: [col((o) => o.input.channelId), col((o) => o.input.path), col((o) => o.sha256), col((o) => o.input.raw.length), col((o) => o.input.raw),
+      col((o) => o.messageId), col((o) => fromAddressOf(o.input.raw)), col((o) => o.input.pathRef ?? null), col((o) => o.lease)],
+  });
+  const byIdx = new Map(r.rows.map((x) => [x.idx, x]));
+  return group.map((o, i) => {
+    const row = byIdx.get(i + 1);
+    return row ? { mailId: row.id, sha256: o.sha256, duplicate: !row.fresh } : null;
+  });
 }
 
-const batchers = new WeakMap<object, ReceiveBatcher>();
+const receiveGrouped = groupedPer((deps: Deps) => deps.pool, (deps) => new Grouped<One, Received | null>((group) => receiveMany(deps, group), {
+  maxCalls: 64, maxWeight: 8 << 20, weight: (o) => o.input.raw.length,
+}));
+
+/** The receive statements' groups and mails for this deps (for tests and the bench). */
+export const receiveStats = (deps: Deps) => receiveGrouped(deps).stats;
+
 function receiveOne(deps: Deps, input: ReceiveInput, sha256: string, messageId: string | null, lease: boolean): Promise<Received | null> {
-  let b = batchers.get(deps.pool);
-  if (!b) batchers.set(deps.pool, (b = new ReceiveBatcher(deps)));
-  return b.receive({ input, sha256, messageId, lease });
+  return receiveGrouped(deps).call({ input, sha256, messageId, lease });
 }

@@ -5,6 +5,7 @@
 // every index of tickets a second time: it cost more than the insert itself.
 import type { Channel, CustomerStage, PriorityPart, TicketPriority, TicketStatus } from '../../db/types.ts';
 import { prepared, type Db } from '../../db/db.ts';
+import { Grouped, groupedPer } from '../../db/grouped.ts';
 import type { Deps } from '../../deps.ts';
 import { evaluateRules } from '../escalation/escalation.service.ts';
 import { loadWeights, refreshPriority } from '../priority/priority.service.ts';
@@ -62,52 +63,13 @@ async function readFacts(deps: Deps, db: Db, keys: FactsKey[]): Promise<Map<numb
 }
 
 /**
- * The create hot path's facts read, grouped: reads that arrive while one is running wait for it,
- * then go together in one statement. Nothing waits on a timer; a lone read goes at once.
- * A failed group is retried per caller, so one caller's error stays its own.
+ * The create hot path's facts read, grouped (db/grouped.ts): reads that arrive while one is
+ * running wait for it, then go together in one statement (up to 100).
  */
-class FactsBatcher {
-  private queue: { k: FactsKey; resolve: (r: FactsRow | null) => void; reject: (e: unknown) => void }[] = [];
-  private running = false;
-  readonly stats = { statements: 0, reads: 0 };
-  constructor(private readonly deps: Deps) {}
-
-  read(k: FactsKey): Promise<FactsRow | null> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ k, resolve, reject });
-      this.pump();
-    });
-  }
-
-  private pump() {
-    if (this.running || !this.queue.length) return;
-    this.running = true;
-    const group = this.queue.splice(0, 100);
-    void this.run(group).finally(() => {
-      this.running = false;
-      this.pump();
-    });
-  }
-
-  private async run(group: FactsBatcher['queue']) {
-    this.stats.statements++;
-    this.stats.reads += group.length;
-    try {
-      const rows = await readFacts(this.deps, this.deps.db, group.map((g) => g.k));
-      group.forEach((g, i) => g.resolve(rows.get(i) ?? null));
-    } catch (e) {
-      if (group.length === 1) return group[0].reject(e);
-      for (const g of group) await readFacts(this.deps, this.deps.db, [g.k]).then((r) => g.resolve(r.get(0) ?? null), g.reject);
-    }
-  }
-}
-
-const factsBatchers = new WeakMap<object, FactsBatcher>();
-export function factsBatcherFor(deps: Deps): FactsBatcher {
-  let b = factsBatchers.get(deps.pool);
-  if (!b) factsBatchers.set(deps.pool, (b = new FactsBatcher(deps)));
-  return b;
-}
+export const factsBatcherFor = groupedPer((deps: Deps) => deps.pool, (deps) => new Grouped<FactsKey, FactsRow | null>(async (keys) => {
+  const rows = await readFacts(deps, deps.db, keys);
+  return keys.map((_, i) => rows.get(i) ?? null);
+}, { maxCalls: 100 }));
 
 export type NewTicket = {
   status: TicketStatus; priority: TicketPriority; channel: Channel; tags: string[]; groupId: string | null;
@@ -127,7 +89,7 @@ export type FirstWrite = {
 export async function firstWrite(deps: Deps, db: Db, key: RequesterKey, t: NewTicket): Promise<FirstWrite | null> {
   const k: FactsKey = { key, groupId: t.groupId, at: t.at };
   // outside a transaction, concurrent creates share one read
-  const f = db === deps.db && !db.isTransaction ? await factsBatcherFor(deps).read(k) : (await readFacts(deps, db, [k])).get(0);
+  const f = db === deps.db && !db.isTransaction ? await factsBatcherFor(deps).call(k) : (await readFacts(deps, db, [k])).get(0);
   return f ? fromFacts(deps, db, f, t) : null;
 }
 

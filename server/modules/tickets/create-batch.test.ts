@@ -30,8 +30,8 @@ test('40 concurrent creates: fewer statements than tickets, every ticket whole a
     subject: `Хорошая ${i}`, requester: { email: `c${i}@batch.test` }, message: { body: 'Всё плохо' }, groupId: group.id,
   })));
   for (const r of good) assert.equal(r.status, 201, r.raw);
-  const sent = stats.statements - before.statements;
-  assert.equal(stats.items - before.items, 40);
+  const sent = stats.groups - before.groups;
+  assert.equal(stats.calls - before.calls, 40);
   assert.ok(sent < 40, `grouped: ${sent} statements for 40 tickets`);
   // one bad item among them: it fails alone, the others are made
   const res = await Promise.all(Array.from({ length: 40 }, (_, i) => agent.post('/api/v1/tickets', {
@@ -78,7 +78,7 @@ test('concurrent creates of returning customers: the earlier tickets become repe
     })));
     for (const r of res) assert.equal(r.status, 201, r.raw);
   }
-  assert.equal(stats.callers - before.callers, 60, 'every create refreshed its siblings');
+  assert.equal(stats.calls - before.calls, 60, 'every create refreshed its siblings');
   assert.ok(stats.groups - before.groups < 60, `grouped: ${stats.groups - before.groups} refreshes for 60 creates`);
   // every customer's three tickets carry "repeat contact", and nothing is stale: a fresh refresh changes nothing
   const rows = await db.selectFrom('tickets as t').innerJoin('customer_emails as e', 'e.customer_id', 't.requester_id')
@@ -102,8 +102,8 @@ test('concurrent creates share the requester reads, and each ticket is scored fr
     subject: `Факты ${i}`, requester: { email: `f${i}@facts.test` }, message: { body: 'Вопрос по счёту' },
   })));
   for (const r of res) assert.equal(r.status, 201, r.raw);
-  assert.equal(stats.reads - before.reads, 24);
-  assert.ok(stats.statements - before.statements < 24, `shared: ${stats.statements - before.statements} reads for 24 creates`);
+  assert.equal(stats.calls - before.calls, 24);
+  assert.ok(stats.groups - before.groups < 24, `shared: ${stats.groups - before.groups} reads for 24 creates`);
   const code = { trial: 'stage_trial', vip: 'vip', new: 'stage_new', active: null } as const;
   for (const [i, r] of res.entries()) {
     const parts: { code: string }[] = r.body.priorityParts;

@@ -110,7 +110,7 @@ async function insertGrouped(deps: Deps, actor: UserActor, input: CreateInput, b
     kind: input.message.kind, author_type: byAgent(input) ? 'agent' : 'customer', author_user_id: byAgent(input) ? actor.id : null, actor_id: actor.id,
     analysis: a.analysis, signals: a.signals, score: fw.score, parts: fw.parts, sla: fw.sla,
   };
-  return (await batcherFor(deps.pool).insert(item)) as unknown as (TicketRow & { message_id: string }) | null;
+  return (await batcherFor(deps.pool).call(item)) as unknown as (TicketRow & { message_id: string }) | null;
 }
 
 async function insertTicket(deps: Deps, db: Db, actor: UserActor, input: CreateInput, body: { html: string; text: string }, a: CustomerAnalysis, custom: object, fw: FirstWrite, now: Date) {
