@@ -56,7 +56,7 @@ type Found = { id: string; organizationId: string | null; language: string; crea
 /**
  * findOrCreateCustomer for many new addresses with one statement (organization by domain, the
  * customer and its address). An address another transaction took meanwhile goes the one-by-one
- * way; so does everything if the statement fails. Returns a customer per address (lower case).
+ * way. Returns a customer per address (lower case).
  */
 export async function createCustomersMany(db: Db, list: { email: string; name?: string; language?: string }[]): Promise<Map<string, Found>> {
   const out = new Map<string, Found>();
@@ -65,9 +65,10 @@ export async function createCustomersMany(db: Db, list: { email: string; name?: 
   const r = await sql<{ email: string; id: string; organization_id: string | null; language: string; created: boolean }>`
     with v as (
       select v.email, v.name, v.language, nextval(pg_get_serial_sequence('customers', 'id')) as cid,
-             (select o.id from organizations o where o.domains @> array[split_part(v.email, '@', 2)] order by o.id limit 1) as org
-      from unnest(${todo.map(([a]) => a)}::text[], ${todo.map(([a, x]) => x.name?.trim() || a.slice(0, a.indexOf('@')))}::text[],
-                  ${todo.map(([, x]) => x.language ?? 'ru')}::text[]) as v(email, name, language)
+             (select o.id from organizations o where o.domains @> array[v.domain] order by o.id limit 1) as org
+      from unnest(${todo.map(([a]) => a)}::text[], ${todo.map(([a]) => domainOf(a))}::text[],
+                  ${todo.map(([a, x]) => x.name?.trim() || a.slice(0, a.indexOf('@')))}::text[],
+                  ${todo.map(([, x]) => x.language ?? 'ru')}::text[]) as v(email, domain, name, language)
     ), c as (
       insert into customers (id, name, organization_id, language) overriding system value
       select cid, name, org, language from v
